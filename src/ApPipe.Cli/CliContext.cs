@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Apdb.Embedded;
+using Npgsql;
+
+namespace Apdb.Cli;
+
+/// <summary>Per-invocation services: where the database is, how to print.</summary>
+internal sealed class CliContext : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    private readonly ParseResult _parse;
+    private NpgsqlDataSource? _dataSource;
+
+    public CliContext(ParseResult parse)
+    {
+        _parse = parse;
+    }
+
+    public bool Json => _parse.GetValue(GlobalOptions.Json);
+
+    /// <summary>The explicit server (--db, else APDB_DB), or null for the embedded cluster.</summary>
+    public string? ExternalDb
+    {
+        get
+        {
+            var db = _parse.GetValue(GlobalOptions.Db);
+            if (string.IsNullOrWhiteSpace(db))
+            {
+                db = Environment.GetEnvironmentVariable("APDB_DB");
+            }
+
+            return string.IsNullOrWhiteSpace(db) ? null : db;
+        }
+    }
+
+    public string? ConnectionString { get; private set; }
+
+    public EmbeddedCluster? Cluster { get; private set; }
+
+    public static EmbeddedPostgres Embedded() => new();
+
+    /// <summary>Connects to the APDB server, starting the embedded cluster when no server was given.</summary>
+    public async Task<NpgsqlDataSource> GetDataSourceAsync(CancellationToken cancellationToken)
+    {
+        if (_dataSource is not null)
+        {
+            return _dataSource;
+        }
+
+        if (ExternalDb is { } db)
+        {
+            ConnectionString = ApdbConnector.Normalize(db);
+        }
+        else
+        {
+            Cluster = await Embedded().StartAsync(cancellationToken);
+            ConnectionString = Cluster.ConnectionString;
+        }
+
+        _dataSource = await ApdbConnector.ConnectAsync(ConnectionString, cancellationToken);
+        return _dataSource;
+    }
+
+    public void WriteJson(object value) => Console.Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_dataSource is not null)
+        {
+            await _dataSource.DisposeAsync();
+        }
+    }
+}

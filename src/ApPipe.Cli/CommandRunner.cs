@@ -1,0 +1,65 @@
+using System.CommandLine;
+using Npgsql;
+
+namespace Apdb.Cli;
+
+/// <summary>
+/// Runs a command body with the exit-code contract: 0 success, 1 user error (one line on stderr, nothing written),
+/// 2 internal error.
+/// </summary>
+internal static class CommandRunner
+{
+    public const int Success = 0;
+    public const int UserError = 1;
+    public const int InternalError = 2;
+
+    public static void SetAction(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body)
+    {
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var context = new CliContext(parse);
+            try
+            {
+                return await body(parse, context, cancellationToken);
+            }
+            catch (ApdbUserException ex)
+            {
+                return Fail(ex.Message);
+            }
+            catch (ArgumentException ex)
+            {
+                return Fail(ex.Message);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return Fail("cancelled");
+            }
+            catch (NpgsqlException ex) when (ex is not PostgresException && context.ConnectionString is { } cs)
+            {
+                return Fail(ApdbConnector.Explain(cs, ex).Message);
+            }
+            catch (Exception ex)
+            {
+                Console.Error.WriteLine($"apdb: internal error: {ex.GetType().Name}: {ex.Message}");
+                if (Environment.GetEnvironmentVariable("APDB_DEBUG") == "1")
+                {
+                    Console.Error.WriteLine(ex);
+                }
+
+                return InternalError;
+            }
+        });
+    }
+
+    public static int Fail(string message)
+    {
+        Console.Error.WriteLine($"apdb: {FirstLine(message)}");
+        return UserError;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var newline = message.IndexOf('\n', StringComparison.Ordinal);
+        return newline < 0 ? message : message[..newline].TrimEnd();
+    }
+}

@@ -1,0 +1,252 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Apdb.Schema;
+using Npgsql;
+using Spectre.Console;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary><c>up</c>, <c>down</c>, <c>status</c>, <c>init</c>, <c>sql</c>, <c>psql</c>.</summary>
+internal static class DatabaseCommands
+{
+    public static void AddTo(RootCommand root)
+    {
+        root.Subcommands.Add(Up());
+        root.Subcommands.Add(Down());
+        root.Subcommands.Add(Status());
+        root.Subcommands.Add(Init());
+        root.Subcommands.Add(Sql());
+        root.Subcommands.Add(Psql());
+    }
+
+    private static Command Up()
+    {
+        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)");
+        CommandRunner.SetAction(command, async (_, context, ct) =>
+        {
+            if (context.ExternalDb is not null)
+            {
+                return CommandRunner.Fail("up manages the embedded cluster; with --db / APDB_DB the server is yours to start");
+            }
+
+            await context.GetDataSourceAsync(ct);
+            var cluster = context.Cluster!;
+            if (context.Json)
+            {
+                context.WriteJson(new { running = true, embedded = true, uri = cluster.Uri, dataDir = cluster.DataDirectory, port = cluster.Port });
+            }
+            else
+            {
+                Console.WriteLine($"embedded PostgreSQL running on {cluster.Host}:{cluster.Port} (data {cluster.DataDirectory})");
+                Console.WriteLine($"connect: psql \"{cluster.Uri}\"   or   apdb psql");
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Down()
+    {
+        var command = new Command("down", "Stop the embedded PostgreSQL cluster");
+        CommandRunner.SetAction(command, async (_, context, ct) =>
+        {
+            if (context.ExternalDb is not null)
+            {
+                return CommandRunner.Fail("down manages the embedded cluster; with --db / APDB_DB the server is yours to stop");
+            }
+
+            var embedded = CliContext.Embedded();
+            var wasRunning = await embedded.StopAsync(ct);
+            if (context.Json)
+            {
+                context.WriteJson(new { stopped = wasRunning, running = false, embedded = true, dataDir = embedded.DataDirectory });
+            }
+            else
+            {
+                Console.WriteLine(wasRunning ? $"embedded PostgreSQL stopped ({embedded.DataDirectory})" : "embedded PostgreSQL was not running");
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Status()
+    {
+        var command = new Command("status", "Report the APDB server: running or not, URI, version, data directory, database size");
+        CommandRunner.SetAction(command, async (_, context, ct) =>
+        {
+            var embedded = context.ExternalDb is null;
+            string? uri = null;
+            string? connectionString = null;
+            string? dataDir = null;
+            if (embedded)
+            {
+                var handle = CliContext.Embedded();
+                dataDir = handle.DataDirectory;
+                var cluster = await handle.TryAttachAsync(ct);
+                if (cluster is null)
+                {
+                    Report(context, new StatusReport(false, true, null, null, null, dataDir, null, null));
+                    return CommandRunner.Success;
+                }
+
+                uri = cluster.Uri;
+                connectionString = cluster.ConnectionString;
+            }
+
+            var dataSource = embedded
+                ? await ApdbConnector.ConnectAsync(connectionString!, ct)
+                : await context.GetDataSourceAsync(ct);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var version = (string?)await new NpgsqlCommand("SHOW server_version", connection).ExecuteScalarAsync(ct);
+            var size = (long?)await new NpgsqlCommand("SELECT pg_database_size(current_database())", connection).ExecuteScalarAsync(ct);
+            if (!embedded)
+            {
+                connectionString = context.ConnectionString;
+                var b = new NpgsqlConnectionStringBuilder(connectionString);
+                uri = $"postgresql://{Uri.EscapeDataString(b.Username ?? string.Empty)}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? string.Empty)}";
+                try
+                {
+                    dataDir = (string?)await new NpgsqlCommand("SHOW data_directory", connection).ExecuteScalarAsync(ct);
+                }
+                catch (PostgresException)
+                {
+                    // Only superusers and pg_read_all_settings may see it.
+                }
+            }
+
+            var schema = await SchemaMigrator.GetVersionAsync(dataSource, ct);
+            if (embedded)
+            {
+                await dataSource.DisposeAsync();
+            }
+
+            Report(context, new StatusReport(true, embedded, uri, connectionString, version, dataDir, size, schema));
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static void Report(CliContext context, StatusReport report)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(report);
+            return;
+        }
+
+        var table = new Table().AddColumn("property").AddColumn("value").HideHeaders().Border(TableBorder.Rounded);
+        table.AddRow("running", report.Running ? "yes" : "no");
+        table.AddRow("embedded", report.Embedded ? "yes" : "no");
+        table.AddRow("uri", Markup.Escape(report.Uri ?? "-"));
+        table.AddRow("server version", Markup.Escape(report.ServerVersion ?? "-"));
+        table.AddRow("data directory", Markup.Escape(report.DataDir ?? "-"));
+        table.AddRow("database size", report.DatabaseBytes is { } b ? $"{b / 1048576.0:F1} MiB" : "-");
+        table.AddRow("schema migration", report.SchemaMigration?.ToString(CultureInfo.InvariantCulture) ?? "none (run apdb init)");
+        AnsiConsole.Write(table);
+    }
+
+    private static Command Init()
+    {
+        var drop = new Option<bool>("--drop") { Description = "Drop every APDB table and function first (deletes the data)" };
+        var command = new Command("init", "Create or upgrade the APDB schema (idempotent)") { drop };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var dataSource = await context.GetDataSourceAsync(ct);
+            var report = await SchemaMigrator.MigrateAsync(dataSource, parse.GetValue(drop), ct);
+            if (context.Json)
+            {
+                context.WriteJson(new { applied = report.Applied, version = report.Version, dropped = report.Dropped, schemaVersion = SchemaMigrator.RubinSchemaVersion });
+            }
+            else
+            {
+                Console.WriteLine(report.Applied.Count == 0
+                    ? $"APDB schema is current (migration {report.Version}, Rubin schema {SchemaMigrator.RubinSchemaVersion})"
+                    : $"applied {report.Applied.Count} migration(s), now at {report.Version} (Rubin schema {SchemaMigrator.RubinSchemaVersion})");
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Sql()
+    {
+        var query = new Argument<string>("query") { Description = "One SQL statement" };
+        var csv = new Option<bool>("--csv") { Description = "Print the result as CSV" };
+        var command = new Command("sql", "Run one SQL statement against the APDB and print the result") { query, csv };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var dataSource = await context.GetDataSourceAsync(ct);
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            await using var command = new NpgsqlCommand(parse.GetValue(query), connection);
+            NpgsqlDataReader reader;
+            try
+            {
+                reader = await command.ExecuteReaderAsync(ct);
+            }
+            catch (PostgresException ex)
+            {
+                return CommandRunner.Fail($"SQL error {ex.SqlState}: {ex.MessageText}{(ex.Position > 0 ? $" (at character {ex.Position})" : string.Empty)}");
+            }
+
+            await using (reader)
+            {
+                await SqlOutput.WriteAsync(reader, context, parse.GetValue(csv), ct);
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Psql()
+    {
+        var command = new Command("psql", "Open psql connected to the APDB");
+        CommandRunner.SetAction(command, async (_, context, ct) =>
+        {
+            await context.GetDataSourceAsync(ct);
+            var b = new NpgsqlConnectionStringBuilder(context.ConnectionString);
+            var psql = FindPsql();
+            var start = new ProcessStartInfo(psql) { UseShellExecute = false };
+            start.ArgumentList.Add("--host");
+            start.ArgumentList.Add(b.Host ?? "localhost");
+            start.ArgumentList.Add("--port");
+            start.ArgumentList.Add(b.Port.ToString(CultureInfo.InvariantCulture));
+            start.ArgumentList.Add("--username");
+            start.ArgumentList.Add(b.Username ?? string.Empty);
+            start.ArgumentList.Add("--dbname");
+            start.ArgumentList.Add(b.Database ?? string.Empty);
+            if (b.Password is { Length: > 0 } password)
+            {
+                start.Environment["PGPASSWORD"] = password;
+            }
+
+            using var process = Process.Start(start) ?? throw new ApdbUserException($"cannot start {psql}");
+            await process.WaitForExitAsync(ct);
+            return process.ExitCode;
+        });
+        return command;
+    }
+
+    private static string FindPsql()
+    {
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
+                     .Concat(Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").Order().Reverse().Select(d => Path.Combine(d, "bin")) : []))
+        {
+            var path = Path.Combine(dir, "psql");
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new ApdbUserException("psql not found: install the PostgreSQL client (Debian: apt-get install postgresql-client), or use 'apdb sql'");
+    }
+
+    private sealed record StatusReport(
+        bool Running, bool Embedded, string? Uri, string? ConnectionString, string? ServerVersion, string? DataDir, long? DatabaseBytes, int? SchemaMigration);
+}

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Apdb.Sky;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary><c>healpix hash</c> and <c>healpix cone</c>: the sky index from the shell.</summary>
+internal static class HealpixCommands
+{
+    public static void AddTo(RootCommand root)
+    {
+        var healpix = new Command("healpix", "HEALPix NESTED sky index: hash positions, cover cones");
+        healpix.Subcommands.Add(Hash());
+        healpix.Subcommands.Add(Cone());
+        root.Subcommands.Add(healpix);
+    }
+
+    private static Option<int> DepthOption() => new("--depth")
+    {
+        Description = "HEALPix depth 0-29 (Nside = 2^depth)",
+        Required = true,
+    };
+
+    private static Command Hash()
+    {
+        var depth = DepthOption();
+        var command = new Command("hash", "Read CSV 'ra,dec' (degrees, header line) on stdin; write one NESTED pixel id a line") { depth };
+        CommandRunner.SetAction(command, async (parse, _, ct) =>
+        {
+            var d = parse.GetValue(depth);
+            CheckDepth(d);
+            var ra = new List<double>();
+            var dec = new List<double>();
+            using var input = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8, false, 1 << 16);
+            var header = await input.ReadLineAsync(ct) ?? throw new ApdbUserException("stdin: empty input; expected a header line 'ra,dec'");
+            var names = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
+            var raIndex = Array.IndexOf(names, "ra");
+            var decIndex = Array.IndexOf(names, "dec");
+            if (raIndex < 0 || decIndex < 0)
+            {
+                throw new ApdbUserException($"stdin line 1: header '{header}' lacks the columns 'ra' and 'dec'");
+            }
+
+            var lineNumber = 1;
+            while (await input.ReadLineAsync(ct) is { } line)
+            {
+                lineNumber++;
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                var fields = line.Split(',');
+                if (fields.Length <= Math.Max(raIndex, decIndex))
+                {
+                    throw new ApdbUserException($"stdin line {lineNumber}: expected {names.Length} fields, found {fields.Length}");
+                }
+
+                var r = ParseAngle(fields[raIndex], "ra", lineNumber);
+                var de = ParseAngle(fields[decIndex], "dec", lineNumber);
+                if (!double.IsFinite(r))
+                {
+                    throw new ApdbUserException($"stdin line {lineNumber}: ra = {fields[raIndex].Trim()} is not finite");
+                }
+
+                if (!double.IsFinite(de) || de < -90 || de > 90)
+                {
+                    throw new ApdbUserException($"stdin line {lineNumber}: dec = {fields[decIndex].Trim()} is outside [-90, 90]");
+                }
+
+                ra.Add(r);
+                dec.Add(de);
+            }
+
+            var ids = new long[ra.Count];
+            HealpixNested.Hash(d, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ra), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(dec), ids);
+            await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            foreach (var id in ids)
+            {
+                await output.WriteLineAsync(id.ToString(CultureInfo.InvariantCulture));
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static Command Cone()
+    {
+        var depth = DepthOption();
+        var ra = new Option<double>("--ra") { Description = "Cone centre right ascension, degrees", Required = true };
+        var dec = new Option<double>("--dec") { Description = "Cone centre declination, degrees", Required = true };
+        var radius = new Option<double>("--radius-deg") { Description = "Cone radius, degrees (0 < r < 180)", Required = true };
+        var command = new Command("cone", "Write 'start,end' half-open NESTED pixel ranges at --depth covering every pixel the disc touches") { depth, ra, dec, radius };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var d = parse.GetValue(depth);
+            CheckDepth(d);
+            var cone = new SkyCone(SkyPosition.FromDegrees(parse.GetValue(ra), parse.GetValue(dec)), parse.GetValue(radius));
+            var coverage = cone.CoverageAtDepth(d);
+            if (context.Json)
+            {
+                context.WriteJson(new { depth = d, pixels = coverage.PixelCount, ranges = coverage.Ranges.Select(r => new[] { r.Start, r.End }) });
+                return CommandRunner.Success;
+            }
+
+            await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
+            foreach (var range in coverage.Ranges)
+            {
+                await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{range.Start},{range.End}"));
+            }
+
+            return CommandRunner.Success;
+        });
+        return command;
+    }
+
+    private static void CheckDepth(int depth)
+    {
+        if (depth is < 0 or > HealpixNested.MaxDepth)
+        {
+            throw new ApdbUserException($"--depth {depth} is outside 0-{HealpixNested.MaxDepth}");
+        }
+    }
+
+    private static double ParseAngle(string text, string name, int line) =>
+        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ApdbUserException($"stdin line {line}: {name} = '{text.Trim()}' is not a number");
+}

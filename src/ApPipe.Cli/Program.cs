@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Apdb.Cli.Commands;
+
+namespace Apdb.Cli;
+
+/// <summary>The <c>apdb</c> command: composition root.</summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        using var cancellation = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+    }
+
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand(
+            "apdb: a PostgreSQL APDB (Rubin's Alert Production DataBase) with association and forced-photometry engines.\n" +
+            "With no --db, commands use an embedded PostgreSQL cluster started on demand.");
+        root.Options.Add(GlobalOptions.Db);
+        root.Options.Add(GlobalOptions.Json);
+        DatabaseCommands.AddTo(root);
+        HealpixCommands.AddTo(root);
+        return root;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using Apdb.Records;
+using Apdb.Sky;
+using Dapper;
+
+namespace Apdb;
+
+public sealed partial class ApdbStore
+{
+    private static readonly string DiaObjectLastColumns = ColumnList(DiaObjectLast.ColumnNames);
+    private static readonly string DiaSourceColumns = ColumnList(DiaSource.ColumnNames);
+    private static readonly string DiaForcedSourceColumns = ColumnList(DiaForcedSource.ColumnNames);
+
+    /// <summary>
+    /// The current version of every DiaObject in the region (from DiaObjectLast, through the pixelId index: at most
+    /// 64 pixel ranges), filtered exactly by the region.
+    /// </summary>
+    public async Task<IReadOnlyList<DiaObjectLast>> GetDiaObjectsAsync(ISkyRegion region, CancellationToken cancellationToken = default)
+    {
+        Preconditions.NotNull(region);
+        var (where, parameters) = PixelRangePredicate(region);
+        var sql = $"SELECT {DiaObjectLastColumns} FROM \"DiaObjectLast\" WHERE {where}";
+        var rows = await QueryAsync<DiaObjectLast>(sql, parameters, cancellationToken);
+        return [.. rows.Where(o => region.Contains(SkyPosition.FromDegrees(o.Ra, o.Dec)))];
+    }
+
+    /// <summary>
+    /// The DiaSources in the region whose <c>midpointMjdTai</c> is later than <paramref name="visitMjdTai"/> minus
+    /// <paramref name="months"/> 30-day months (Rubin's window; no upper bound), filtered exactly by the region.
+    /// </summary>
+    public async Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default)
+    {
+        Preconditions.NotNull(region);
+        var start = WindowStart(visitMjdTai, months);
+        var (where, parameters) = PixelRangePredicate(region);
+        parameters.Add("start", start);
+        var sql = $"SELECT {DiaSourceColumns} FROM \"DiaSource\" WHERE \"midpointMjdTai\" > @start AND ({where})";
+        var rows = await QueryAsync<DiaSource>(sql, parameters, cancellationToken);
+        return [.. rows.Where(s => region.Contains(SkyPosition.FromDegrees(s.Ra, s.Dec)))];
+    }
+
+    /// <summary>The DiaSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
+    public Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
+        ByObjectIdsAsync<DiaSource>("DiaSource", DiaSourceColumns, diaObjectIds, visitMjdTai, months, cancellationToken);
+
+    /// <summary>The DiaForcedSources in the region, in Rubin's time window, filtered exactly by the region.</summary>
+    public async Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default)
+    {
+        Preconditions.NotNull(region);
+        var start = WindowStart(visitMjdTai, months);
+        var (where, parameters) = PixelRangePredicate(region);
+        parameters.Add("start", start);
+        var sql = $"SELECT {DiaForcedSourceColumns} FROM \"DiaForcedSource\" WHERE \"midpointMjdTai\" > @start AND ({where})";
+        var rows = await QueryAsync<DiaForcedSource>(sql, parameters, cancellationToken);
+        return [.. rows.Where(s => region.Contains(SkyPosition.FromDegrees(s.Ra, s.Dec)))];
+    }
+
+    /// <summary>The DiaForcedSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
+    public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
+        ByObjectIdsAsync<DiaForcedSource>("DiaForcedSource", DiaForcedSourceColumns, diaObjectIds, visitMjdTai, months, cancellationToken);
+
+    private async Task<IReadOnlyList<T>> ByObjectIdsAsync<T>(string table, string columns, IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months, CancellationToken cancellationToken)
+    {
+        Preconditions.NotNull(diaObjectIds);
+        var start = WindowStart(visitMjdTai, months);
+        if (diaObjectIds.Count == 0)
+        {
+            return [];
+        }
+
+        var parameters = new DynamicParameters();
+        parameters.Add("start", start);
+        parameters.Add("ids", diaObjectIds.Distinct().ToArray());
+        var sql = $"SELECT {columns} FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND \"diaObjectId\" = ANY(@ids)";
+        return await QueryAsync<T>(sql, parameters, cancellationToken);
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return rows as IReadOnlyList<T> ?? [.. rows];
+    }
+
+    private static double WindowStart(double visitMjdTai, int months)
+    {
+        Preconditions.Finite(visitMjdTai);
+        Preconditions.InRange(months, 0, 1200);
+        return visitMjdTai - (months * DaysPerMonth);
+    }
+
+    /// <summary>The region's coverage as OR'ed half-open ranges on pixelId (Rubin's SQL backend does the same with HTM).</summary>
+    private static (string Where, DynamicParameters Parameters) PixelRangePredicate(ISkyRegion region)
+    {
+        var coverage = region.Coverage();
+        var parameters = new DynamicParameters();
+        if (coverage.Ranges.Count == 0)
+        {
+            return ("false", parameters);
+        }
+
+        var where = new StringBuilder();
+        for (var i = 0; i < coverage.Ranges.Count; i++)
+        {
+            var range = coverage.Ranges[i];
+            if (i > 0)
+            {
+                where.Append(" OR ");
+            }
+
+            var lo = string.Create(CultureInfo.InvariantCulture, $"lo{i}");
+            var hi = string.Create(CultureInfo.InvariantCulture, $"hi{i}");
+            where.Append(CultureInfo.InvariantCulture, $"(\"pixelId\" >= @{lo} AND \"pixelId\" < @{hi})");
+            parameters.Add(lo, range.Start);
+            parameters.Add(hi, range.End);
+        }
+
+        return (where.ToString(), parameters);
+    }
+}
