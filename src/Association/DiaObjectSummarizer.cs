@@ -1,0 +1,221 @@
+namespace Apdb.Association;
+
+/// <summary>
+/// DiaObject summaries per band over a DiaSource history: mean position, counts, inverse-variance weighted mean fluxes,
+/// flux scatter, extremes, maximum slope and mean error (Rubin's current default summary plugins).
+/// </summary>
+/// <remarks>
+/// Rules shared by both implementations. A source counts for a band's psfFlux statistics when its psfFlux is not NaN;
+/// it enters the weighted mean when its error is also finite and &gt; 0 (weight 1/err^2). <c>psfFluxErrMean</c> averages
+/// the finite errors of the counted sources. The slope uses the counted sources in time order (ties by input row) and
+/// skips pairs with equal times. Objects come out in ascending diaObjectId.
+/// </remarks>
+public static partial class DiaObjectSummarizer
+{
+    /// <summary>The batched implementation: one sort by (object, band, time), then one pass with running sums.</summary>
+    /// <param name="history">The DiaSources of the objects to summarise.</param>
+    /// <returns>One summary per distinct diaObjectId, ascending.</returns>
+    public static IReadOnlyList<DiaObjectSummary> Summarize(DiaSourceHistory history)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var n = history.Count;
+        var order = SortedRows(history);
+        var ids = history.DiaObjectId;
+        var result = new List<DiaObjectSummary>();
+        var bands = new BandAccumulator[Bands.Count];
+        var start = 0;
+        while (start < n)
+        {
+            var id = ids[order[start]];
+            var end = start + 1;
+            while (end < n && ids[order[end]] == id)
+            {
+                end++;
+            }
+
+            Array.Clear(bands);
+            double sx = 0, sy = 0, sz = 0, raErr2 = 0, decErr2 = 0;
+            var errorsKnown = history.RaErrDeg is not null;
+            var first = double.PositiveInfinity;
+            var last = double.NegativeInfinity;
+            for (var k = start; k < end; k++)
+            {
+                var row = order[k];
+                var (x, y, z) = Catalog.UnitVectorOf(history.RaDeg[row], history.DecDeg[row]);
+                sx += x;
+                sy += y;
+                sz += z;
+                if (errorsKnown)
+                {
+                    var re = history.RaErrDeg![row];
+                    var de = history.DecErrDeg![row];
+                    errorsKnown = double.IsFinite(re) && double.IsFinite(de);
+                    raErr2 += re * re;
+                    decErr2 += de * de;
+                }
+
+                var t = history.MidpointMjdTai[row];
+                first = Math.Min(first, t);
+                last = Math.Max(last, t);
+                bands[(int)history.Band[row]].Add(t, history.PsfFlux[row], history.PsfFluxErr[row], history.ScienceFlux[row], history.ScienceFluxErr[row]);
+            }
+
+            var count = end - start;
+            var (ra, dec) = ToRaDec(sx, sy, sz);
+            var summaries = new BandSummary[Bands.Count];
+            for (var b = 0; b < summaries.Length; b++)
+            {
+                summaries[b] = bands[b].ToSummary();
+            }
+
+            result.Add(new DiaObjectSummary(
+                id, ra, dec,
+                errorsKnown ? Math.Sqrt(raErr2) / count : null,
+                errorsKnown ? Math.Sqrt(decErr2) / count : null,
+                count, first, last, summaries));
+            start = end;
+        }
+
+        return result;
+    }
+
+    internal static (double Ra, double Dec) ToRaDec(double x, double y, double z)
+    {
+        var ra = Math.Atan2(y, x) * (180.0 / Math.PI);
+        if (ra < 0)
+        {
+            ra += 360.0;
+        }
+
+        if (ra >= 360.0)
+        {
+            ra -= 360.0;
+        }
+
+        var dec = Math.Atan2(z, Math.Sqrt((x * x) + (y * y))) * (180.0 / Math.PI);
+        return (ra, dec);
+    }
+
+    private static int[] SortedRows(DiaSourceHistory history)
+    {
+        var n = history.Count;
+        var keys = (long[])history.DiaObjectId.Clone();
+        var order = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            order[i] = i;
+        }
+
+        Array.Sort(keys, order);
+        var byBandTimeRow = Comparer<int>.Create((a, b) =>
+        {
+            var c = history.Band[a].CompareTo(history.Band[b]);
+            if (c == 0)
+            {
+                c = history.MidpointMjdTai[a].CompareTo(history.MidpointMjdTai[b]);
+            }
+
+            return c != 0 ? c : a.CompareTo(b);
+        });
+        var start = 0;
+        for (var i = 1; i <= n; i++)
+        {
+            if (i == n || keys[i] != keys[start])
+            {
+                if (i - start > 1)
+                {
+                    Array.Sort(order, start, i - start, byBandTimeRow);
+                }
+
+                start = i;
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>Running sums for one band of one object; rows arrive in time order.</summary>
+    private struct BandAccumulator
+    {
+        private int _count;
+        private double _mean;
+        private double _m2;
+        private double _min;
+        private double _max;
+        private double _weightSum;
+        private double _weightedSum;
+        private int _errCount;
+        private double _errSum;
+        private double _prevTime;
+        private double _prevFlux;
+        private double _maxSlope;
+        private bool _hasSlope;
+        private double _scienceWeightSum;
+        private double _scienceWeightedSum;
+
+        public void Add(double time, double flux, double fluxErr, double scienceFlux, double scienceFluxErr)
+        {
+            if (IsUsableWeight(scienceFlux, scienceFluxErr))
+            {
+                var w = 1.0 / (scienceFluxErr * scienceFluxErr);
+                _scienceWeightSum += w;
+                _scienceWeightedSum += w * scienceFlux;
+            }
+
+            if (double.IsNaN(flux))
+            {
+                return;
+            }
+
+            if (_count == 0)
+            {
+                _min = flux;
+                _max = flux;
+            }
+            else
+            {
+                _min = Math.Min(_min, flux);
+                _max = Math.Max(_max, flux);
+                var dt = time - _prevTime;
+                if (dt > 0)
+                {
+                    _maxSlope = _hasSlope ? Math.Max(_maxSlope, Math.Abs(flux - _prevFlux) / dt) : Math.Abs(flux - _prevFlux) / dt;
+                    _hasSlope = true;
+                }
+            }
+
+            _prevTime = time;
+            _prevFlux = flux;
+            _count++;
+            var delta = flux - _mean;
+            _mean += delta / _count;
+            _m2 += delta * (flux - _mean);
+            if (double.IsFinite(fluxErr))
+            {
+                _errCount++;
+                _errSum += fluxErr;
+            }
+
+            if (IsUsableWeight(flux, fluxErr))
+            {
+                var w = 1.0 / (fluxErr * fluxErr);
+                _weightSum += w;
+                _weightedSum += w * flux;
+            }
+        }
+
+        public readonly BandSummary ToSummary() => new(
+            _weightSum > 0 ? _weightedSum / _weightSum : null,
+            _weightSum > 0 ? 1.0 / Math.Sqrt(_weightSum) : null,
+            _count >= 2 ? Math.Sqrt(_m2 / (_count - 1)) : null,
+            _count,
+            _count > 0 ? _min : null,
+            _count > 0 ? _max : null,
+            _hasSlope ? _maxSlope : null,
+            _errCount > 0 ? _errSum / _errCount : null,
+            _scienceWeightSum > 0 ? _scienceWeightedSum / _scienceWeightSum : null,
+            _scienceWeightSum > 0 ? 1.0 / Math.Sqrt(_scienceWeightSum) : null);
+    }
+
+    private static bool IsUsableWeight(double flux, double err) => double.IsFinite(flux) && double.IsFinite(err) && err > 0;
+}

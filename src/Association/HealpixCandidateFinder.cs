@@ -1,0 +1,228 @@
+using Apdb.Sky;
+
+namespace Apdb.Association;
+
+/// <summary>
+/// The in-memory O(N+M) strategy ("memory"): objects are bucketed by HEALPix NESTED pixel at the deepest depth whose
+/// every pixel is wider than the radius; each source probes its own pixel and its (7 or 8) neighbours.
+/// </summary>
+/// <remarks>
+/// Why no candidate is missed: a cone whose radius is below the smallest edge-to-opposite-edge distance of the pixels
+/// at a depth overlaps at most the pixel of its centre and that pixel's neighbours (cdshealpix, lib.rs,
+/// <c>SMALLER_EDGE2OPEDGE_DIST</c>; F.-X. Pineau, CDS). The depth is chosen with a further 10% margin. Radii above 90%
+/// of the depth-0 bound (about 43 degrees) fall back to scanning every object.
+/// </remarks>
+public sealed class HealpixCandidateFinder : ICandidateFinder
+{
+    // Smallest edge-to-opposite-edge distance of any pixel at each depth, radians (cdshealpix src/lib.rs).
+    private static readonly double[] SmallestEdgeToOppositeEdgeRad =
+    [
+        8.410686705679302e-1, 3.7723631722170065e-1, 1.8203364957037313e-1, 8.91145416330163e-2,
+        4.3989734509169175e-2, 2.1817362566054977e-2, 1.0854009694242892e-2, 5.409888140793663e-3,
+        2.6995833266547898e-3, 1.3481074874673246e-3, 6.735240905806414e-4, 3.365953703015157e-4,
+        1.682452196838741e-4, 8.410609042173736e-5, 4.204784317861652e-5, 2.1022283297961136e-5,
+        1.0510625670060442e-5, 5.255150320257332e-6, 2.6275239729465538e-6, 1.3137458638808036e-6,
+        6.568678535571394e-7, 3.284323270983175e-7, 1.642156595517884e-7, 8.21076709163242e-8,
+        4.105378528139296e-8, 2.0526876713226626e-8, 1.0263433216329513e-8, 5.131714858175969e-9,
+        2.5658567623093986e-9, 1.2829280665188905e-9,
+    ];
+
+    private const double DepthMargin = 0.9;
+
+    /// <summary>The shared instance.</summary>
+    public static HealpixCandidateFinder Instance { get; } = new();
+
+    /// <inheritdoc />
+    public string Name => "memory";
+
+    /// <summary>
+    /// The depth used for a radius: the deepest whose smallest pixel width exceeds the radius by 10%, or -1 when the
+    /// radius is too large for the neighbour scheme at any depth (every object is then a candidate).
+    /// </summary>
+    /// <param name="radiusArcsec">The match radius in arcseconds.</param>
+    /// <returns>The depth in [0, 29], or -1.</returns>
+    public static int DepthForRadius(double radiusArcsec)
+    {
+        var radiusRad = radiusArcsec * ChordMetric.RadiansPerArcsec;
+        for (var depth = HealpixNested.MaxDepth; depth >= 0; depth--)
+        {
+            if (radiusRad <= DepthMargin * SmallestEdgeToOppositeEdgeRad[depth])
+            {
+                return depth;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <inheritdoc />
+    public ValueTask<CandidateSet> FindAsync(Catalog objects, Catalog sources, double radiusArcsec, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(sources);
+        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        var depth = DepthForRadius(radiusArcsec);
+        if (depth < 0 || objects.Count == 0 || sources.Count == 0)
+        {
+            return BruteForceCandidateFinder.Instance.FindAsync(objects, sources, radiusArcsec, cancellationToken);
+        }
+
+        return ValueTask.FromResult(Find(objects, sources, radiusArcsec, depth, cancellationToken));
+    }
+
+    private static CandidateSet Find(Catalog objects, Catalog sources, double radiusArcsec, int depth, CancellationToken cancellationToken)
+    {
+        var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
+
+        // Objects bucketed by pixel: an open-addressing table from pixel to the first object, and a "next" chain.
+        // Inserting in reverse row order makes every chain ascend by row. No sort: O(N).
+        var no = objects.Count;
+        var objectPixel = new long[no];
+        HealpixNested.Hash(depth, objects.RaDeg, objects.DecDeg, objectPixel);
+        var table = new PixelTable(no);
+        var next = new int[no];
+        for (var o = no - 1; o >= 0; o--)
+        {
+            next[o] = table.Prepend(objectPixel[o], o);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var ns = sources.Count;
+        var sourcePixel = new long[ns];
+        HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
+        var result = new CandidateSet(ns + (ns / 4));
+        var probe = new long[9];
+        var hits = new int[16];
+        var ox = objects.X;
+        var oy = objects.Y;
+        var oz = objects.Z;
+        var sx = sources.X;
+        var sy = sources.Y;
+        var sz = sources.Z;
+        for (var s = 0; s < ns; s++)
+        {
+            if ((s & 4095) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var probeCount = Probes(depth, sourcePixel[s], probe);
+            var px = sx[s];
+            var py = sy[s];
+            var pz = sz[s];
+            var hitCount = 0;
+            for (var k = 0; k < probeCount; k++)
+            {
+                for (var o = table.First(probe[k]); o >= 0; o = next[o])
+                {
+                    if (ChordMetric.ChordSquared(px, py, pz, ox[o], oy[o], oz[o]) <= limit)
+                    {
+                        if (hitCount == hits.Length)
+                        {
+                            Array.Resize(ref hits, hits.Length * 2);
+                        }
+
+                        hits[hitCount++] = o;
+                    }
+                }
+            }
+
+            if (hitCount > 0)
+            {
+                // Pixels are distinct, so rows are distinct; ascending rows let the exact filter skip its sort.
+                var span = hits.AsSpan(0, hitCount);
+                if (hitCount > 1)
+                {
+                    span.Sort();
+                }
+
+                result.AddRange(s, span);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>The pixel and its neighbours, deduplicated, with the -1 of a missing neighbour skipped.</summary>
+    private static int Probes(int depth, long pixel, long[] probe)
+    {
+        var count = 0;
+        probe[count++] = pixel;
+        foreach (var neighbour in HealpixNested.Neighbours(depth, pixel))
+        {
+            if (neighbour >= 0 && Array.IndexOf(probe, neighbour, 0, count) < 0)
+            {
+                probe[count++] = neighbour;
+            }
+        }
+
+        return count;
+    }
+
+    /// <summary>Open-addressing map from pixel id to the first object row of its chain (linear probing, load &lt;= 1/2).</summary>
+    private sealed class PixelTable
+    {
+        private readonly long[] _keys;
+        private readonly int[] _heads;
+        private readonly int _shift;
+        private readonly int _mask;
+
+        public PixelTable(int count)
+        {
+            var capacity = (int)Math.Max(16, System.Numerics.BitOperations.RoundUpToPowerOf2((uint)Math.Max(1, 2 * count)));
+            _keys = new long[capacity];
+            _heads = new int[capacity];
+            Array.Fill(_keys, -1L);
+            _mask = capacity - 1;
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+        }
+
+        /// <summary>Makes <paramref name="row"/> the head of the pixel's chain; returns the previous head (-1 if none).</summary>
+        public int Prepend(long pixel, int row)
+        {
+            var i = Slot(pixel);
+            while (true)
+            {
+                var key = _keys[i];
+                if (key == pixel)
+                {
+                    var previous = _heads[i];
+                    _heads[i] = row;
+                    return previous;
+                }
+
+                if (key < 0)
+                {
+                    _keys[i] = pixel;
+                    _heads[i] = row;
+                    return -1;
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
+
+        public int First(long pixel)
+        {
+            var i = Slot(pixel);
+            while (true)
+            {
+                var key = _keys[i];
+                if (key == pixel)
+                {
+                    return _heads[i];
+                }
+
+                if (key < 0)
+                {
+                    return -1;
+                }
+
+                i = (i + 1) & _mask;
+            }
+        }
+
+        private int Slot(long pixel) => (int)(((ulong)pixel * 0x9E3779B97F4A7C15UL) >> _shift);
+    }
+}
