@@ -28,7 +28,8 @@ internal static class CommandRunner
             }
             catch (ArgumentException ex)
             {
-                return Fail(ex.Message);
+                // The library's message names the value; the "(Parameter 'x')" suffix .NET appends adds nothing for a user.
+                return Fail(ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : ex.Message);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {

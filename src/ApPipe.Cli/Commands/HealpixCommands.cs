@@ -97,7 +97,13 @@ internal static class HealpixCommands
         {
             var d = parse.GetValue(depth);
             CheckDepth(d);
-            var cone = new SkyCone(SkyPosition.FromDegrees(parse.GetValue(ra), parse.GetValue(dec)), parse.GetValue(radius));
+            var r = parse.GetValue(radius);
+            if (!(r > 0 && r < 180))
+            {
+                throw new ApdbUserException($"--radius-deg {r} is outside (0, 180)");
+            }
+
+            var cone = new SkyCone(SkyPosition.FromDegrees(parse.GetValue(ra), parse.GetValue(dec)), r);
             var coverage = cone.CoverageAtDepth(d);
             if (context.Json)
             {

@@ -1,0 +1,13 @@
+using BenchmarkDotNet.Running;
+
+namespace Apdb.Benchmarks;
+
+/// <summary>BenchmarkDotNet entry point: <c>dotnet run -c Release --project benchmarks/Apdb.Benchmarks -- --filter '*'</c>.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
+    }
+}
