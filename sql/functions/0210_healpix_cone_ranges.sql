@@ -4,6 +4,115 @@
 -- radius (an upper bound of centre-to-any-point distance), so no touching pixel is ever missed; a pixel is taken
 -- whole, without subdividing, when it lies entirely inside the disc.
 
+-- Inverse of healpix_spread_bits: bit 2k moves to bit k.
+CREATE OR REPLACE FUNCTION healpix_compress_bits(v bigint)
+RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    x bigint := v & x'5555555555555555'::bit(64)::bigint;
+BEGIN
+    x := (x | (x >> 1)) & x'3333333333333333'::bit(64)::bigint;
+    x := (x | (x >> 2)) & x'0F0F0F0F0F0F0F0F'::bit(64)::bigint;
+    x := (x | (x >> 4)) & x'00FF00FF00FF00FF'::bit(64)::bigint;
+    x := (x | (x >> 8)) & x'0000FFFF0000FFFF'::bit(64)::bigint;
+    x := (x | (x >> 16)) & x'00000000FFFFFFFF'::bit(64)::bigint;
+    RETURN x;
+END;
+$$;
+
+-- The 8 neighbours of a NESTED pixel in healpy's order (SW, W, NW, N, NE, E, SE, S), -1 where none: healpix_cxx's
+-- neighbours() through the face tables, as the C# HealpixNested.Neighbours.
+CREATE OR REPLACE FUNCTION healpix_nested_neighbours(depth integer, id bigint)
+RETURNS bigint[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+DECLARE
+    xoff integer[] := ARRAY[-1, -1, 0, 1, 1, 1, 0, -1];
+    yoff integer[] := ARRAY[0, 1, 1, 1, 0, -1, -1, -1];
+    faces integer[] := ARRAY[
+        8, 9, 10, 11, -1, -1, -1, -1, 10, 11, 8, 9,
+        5, 6, 7, 4, 8, 9, 10, 11, 9, 10, 11, 8,
+        -1, -1, -1, -1, 5, 6, 7, 4, -1, -1, -1, -1,
+        4, 5, 6, 7, 11, 8, 9, 10, 11, 8, 9, 10,
+        0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11,
+        1, 2, 3, 0, 0, 1, 2, 3, 5, 6, 7, 4,
+        -1, -1, -1, -1, 7, 4, 5, 6, -1, -1, -1, -1,
+        3, 0, 1, 2, 3, 0, 1, 2, 4, 5, 6, 7,
+        2, 3, 0, 1, -1, -1, -1, -1, 0, 1, 2, 3];
+    swaps integer[] := ARRAY[0, 0, 3, 0, 0, 6, 0, 0, 0, 0, 0, 5, 0, 0, 0, 5, 0, 0, 0, 0, 0, 6, 0, 0, 3, 0, 0];
+    nside bigint := 1::bigint << depth;
+    face integer := (id >> (2 * depth))::integer;
+    local bigint := id & ((1::bigint << (2 * depth)) - 1);
+    ix bigint := healpix_compress_bits(local);
+    iy bigint := healpix_compress_bits(local >> 1);
+    result bigint[] := ARRAY[]::bigint[];
+    x bigint;
+    y bigint;
+    t bigint;
+    nb integer;
+    f integer;
+    bits integer;
+BEGIN
+    FOR i IN 1 .. 8 LOOP
+        x := ix + xoff[i];
+        y := iy + yoff[i];
+        nb := 4;
+        IF x < 0 THEN
+            x := x + nside; nb := nb - 1;
+        ELSIF x >= nside THEN
+            x := x - nside; nb := nb + 1;
+        END IF;
+        IF y < 0 THEN
+            y := y + nside; nb := nb - 3;
+        ELSIF y >= nside THEN
+            y := y - nside; nb := nb + 3;
+        END IF;
+        f := faces[nb * 12 + face + 1];
+        IF f < 0 THEN
+            result := result || (-1)::bigint;
+            CONTINUE;
+        END IF;
+        bits := swaps[nb * 3 + (face >> 2) + 1];
+        IF bits & 1 <> 0 THEN
+            x := nside - x - 1;
+        END IF;
+        IF bits & 2 <> 0 THEN
+            y := nside - y - 1;
+        END IF;
+        IF bits & 4 <> 0 THEN
+            t := x; x := y; y := t;
+        END IF;
+        result := result || ((f::bigint << (2 * depth)) + healpix_spread_bits(x) + (healpix_spread_bits(y) << 1));
+    END LOOP;
+    RETURN result;
+END;
+$$;
+
+-- The smallest edge-to-opposite-edge distance of any pixel at a depth, radians (the table cdshealpix publishes;
+-- the same values as the C# HealpixNested.MinPixelWidthDeg). A cone narrower than this lies within the pixel of its
+-- centre and that pixel's neighbours.
+CREATE OR REPLACE FUNCTION healpix_min_pixel_widths()
+RETURNS double precision[]
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $$
+    SELECT ARRAY[8.410686705679302e-1, 3.7723631722170065e-1, 1.8203364957037313e-1, 8.91145416330163e-2,
+        4.3989734509169175e-2, 2.1817362566054977e-2, 1.0854009694242892e-2, 5.409888140793663e-3,
+        2.6995833266547898e-3, 1.3481074874673246e-3, 6.735240905806414e-4, 3.365953703015157e-4,
+        1.682452196838741e-4, 8.410609042173736e-5, 4.204784317861652e-5, 2.1022283297961136e-5,
+        1.0510625670060442e-5, 5.255150320257332e-6, 2.6275239729465538e-6, 1.3137458638808036e-6,
+        6.568678535571394e-7, 3.284323270983175e-7, 1.642156595517884e-7, 8.21076709163242e-8,
+        4.105378528139296e-8, 2.0526876713226626e-8, 1.0263433216329513e-8, 5.131714858175969e-9,
+        2.5658567623093986e-9, 1.2829280665188905e-9]::double precision[];
+$$;
+
+CREATE OR REPLACE FUNCTION healpix_min_pixel_width(depth integer)
+RETURNS double precision
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+AS $$
+    SELECT (healpix_min_pixel_widths())[depth + 1];
+$$;
+
 -- Centre of a NESTED pixel as a unit vector (healpix_cxx pix2loc).
 CREATE OR REPLACE FUNCTION healpix_nested_center_vec(depth integer, id bigint, OUT x double precision, OUT y double precision, OUT z double precision)
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
@@ -16,7 +125,6 @@ DECLARE
     local bigint;
     ix bigint := 0;
     iy bigint := 0;
-    bit integer;
     jr bigint;
     nr bigint;
     kshift bigint;
@@ -29,10 +137,8 @@ DECLARE
 BEGIN
     face := (id >> (2 * depth))::integer;
     local := id & ((1::bigint << (2 * depth)) - 1);
-    FOR bit IN 0 .. depth - 1 LOOP
-        ix := ix | (((local >> (2 * bit)) & 1) << bit);
-        iy := iy | (((local >> (2 * bit + 1)) & 1) << bit);
-    END LOOP;
+    ix := healpix_compress_bits(local);
+    iy := healpix_compress_bits(local >> 1);
     fact2 := 4.0 / (12.0 * nside * nside);
     fact1 := (nside << 1) * fact2;
     jr := (jrll[face + 1]::bigint << depth) - ix - iy - 1;
@@ -107,15 +213,18 @@ $$;
 
 CREATE OR REPLACE FUNCTION healpix_cone_ranges(ra_deg double precision, dec_deg double precision, radius_deg double precision, max_ranges integer DEFAULT 64)
 RETURNS TABLE (lo bigint, hi bigint)
-LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE ROWS 32
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE ROWS 16
 AS $$
 DECLARE
     cx double precision;
     cy double precision;
     cz double precision;
     r double precision;
-    d integer := 0;
-    candidates bigint[] := ARRAY[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]::bigint[];
+    d integer := -1;
+    p bigint;
+    v record;
+    dist double precision;
+    candidates bigint[];
     partial bigint[];
     inside_lo bigint[] := ARRAY[]::bigint[];
     inside_hi bigint[] := ARRAY[]::bigint[];
@@ -126,6 +235,7 @@ DECLARE
     pr double precision;
     shift integer;
     n_ranges integer;
+    widths double precision[] := healpix_min_pixel_widths();
 BEGIN
     IF ra_deg = 'NaN'::float8 OR ra_deg IN ('Infinity'::float8, '-Infinity'::float8) THEN
         RAISE EXCEPTION 'cone: ra_deg = % is not finite', ra_deg;
@@ -143,24 +253,43 @@ BEGIN
     cy := cos(radians(dec_deg)) * sin(radians(ra_deg));
     cz := sin(radians(dec_deg));
     r := radians(radius_deg);
+
+    -- Start at the deepest depth whose narrowest pixel is wider than the cone (with a 10 % margin): the cone then
+    -- lies within its centre's pixel and that pixel's neighbours. Wider cones start from the 12 base pixels.
+    FOR k IN REVERSE 29 .. 0 LOOP
+        IF r * 1.1 < widths[k + 1] THEN
+            d := k;
+            EXIT;
+        END IF;
+    END LOOP;
+    IF d >= 0 THEN
+        p := healpix_nested_hash(d, ra_deg, dec_deg);
+        candidates := ARRAY(SELECT DISTINCT n FROM unnest(p || healpix_nested_neighbours(d, p)) AS n WHERE n >= 0);
+    ELSE
+        d := 0;
+        candidates := ARRAY[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]::bigint[];
+    END IF;
+
     LOOP
         pr := healpix_max_pixrad(d);
         shift := 2 * (29 - d);
-        -- Classify this level's candidates by the distance of their centre to the cone's centre.
-        WITH c AS (
-            SELECT p, 2 * asin(least(1.0, sqrt((v.x - cx) ^ 2 + (v.y - cy) ^ 2 + (v.z - cz) ^ 2) / 2)) AS dist
-            FROM unnest(candidates) AS p, LATERAL healpix_nested_center_vec(d, p) AS v
-        )
-        SELECT coalesce(array_agg(p) FILTER (WHERE dist <= r + pr AND dist > r - pr), ARRAY[]::bigint[]),
-               inside_lo || coalesce(array_agg(p << shift) FILTER (WHERE dist <= r - pr), ARRAY[]::bigint[]),
-               inside_hi || coalesce(array_agg((p + 1) << shift) FILTER (WHERE dist <= r - pr), ARRAY[]::bigint[])
-        INTO partial, inside_lo, inside_hi
-        FROM c;
-        -- This level's coverage: the whole-inside pixels so far plus the partial ones, merged.
+        partial := ARRAY[]::bigint[];
+        -- A pixel whose centre is within r - pr of the cone's centre lies inside it; within r + pr it may touch it.
+        FOREACH p IN ARRAY candidates LOOP
+            v := healpix_nested_center_vec(d, p);
+            dist := 2 * asin(least(1.0, sqrt((v.x - cx) ^ 2 + (v.y - cy) ^ 2 + (v.z - cz) ^ 2) / 2));
+            IF dist <= r - pr THEN
+                inside_lo := inside_lo || (p << shift);
+                inside_hi := inside_hi || ((p + 1) << shift);
+            ELSIF dist <= r + pr THEN
+                partial := partial || p;
+            END IF;
+        END LOOP;
+        -- This level's coverage: the inside pixels so far plus the partial ones, merged into ranges.
         WITH raw AS (
             SELECT l, h FROM unnest(inside_lo, inside_hi) AS t(l, h)
             UNION ALL
-            SELECT p << shift, (p + 1) << shift FROM unnest(partial) AS p
+            SELECT q << shift, (q + 1) << shift FROM unnest(partial) AS q
         ), ordered AS (
             SELECT l, h, max(h) OVER (ORDER BY l ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_hi FROM raw
         ), grouped AS (
@@ -176,9 +305,9 @@ BEGIN
         END IF;
         best_lo := level_lo;
         best_hi := level_hi;
-        -- Stop when the pixels are small beside the cone (finer adds ranges, not precision) or nothing is left to split.
-        EXIT WHEN d = 29 OR cardinality(partial) = 0 OR pr < r / 8 OR n_ranges > max_ranges;
-        candidates := ARRAY(SELECT (p << 2) + k FROM unnest(partial) AS p, generate_series(0, 3) AS k);
+        -- Stop when the pixels are small beside the cone (finer adds ranges and work, not much precision).
+        EXIT WHEN d = 29 OR cardinality(partial) = 0 OR pr < r / 4 OR n_ranges > max_ranges;
+        candidates := ARRAY(SELECT (q << 2) + k FROM unnest(partial) AS q, generate_series(0, 3) AS k);
         d := d + 1;
     END LOOP;
     RETURN QUERY SELECT * FROM unnest(best_lo, best_hi);

@@ -88,6 +88,35 @@ public sealed class SqlFunctionTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_server_neighbours_and_pixel_radius_equal_the_CSharp_ones()
+    {
+        var random = new Random(11);
+        await using var connection = await _db.DataSource.OpenConnectionAsync();
+        foreach (var depth in new[] { 0, 1, 3, 7, 12, 20, 29 })
+        {
+            await using (var radius = new NpgsqlCommand("SELECT healpix_max_pixrad(@d)", connection))
+            {
+                radius.Parameters.AddWithValue("d", depth);
+                var sql = (double)(await radius.ExecuteScalarAsync())!;
+                Assert.Equal(HealpixNested.MaxPixelRadiusDeg(depth) * Math.PI / 180, sql, 1e-12);
+            }
+
+            // Random pixels plus the first and last of each base pixel (face corners, where the face tables matter).
+            var ids = Enumerable.Range(0, 40).Select(_ => random.NextInt64(HealpixNested.PixelCount(depth)))
+                .Concat(Enumerable.Range(0, 12).SelectMany(f => new[] { (long)f << (2 * depth), ((long)(f + 1) << (2 * depth)) - 1 }))
+                .ToArray();
+            foreach (var id in ids)
+            {
+                await using var command = new NpgsqlCommand("SELECT healpix_nested_neighbours(@d, @id)", connection);
+                command.Parameters.AddWithValue("d", depth);
+                command.Parameters.AddWithValue("id", id);
+                var sql = (long[])(await command.ExecuteScalarAsync())!;
+                Assert.Equal(HealpixNested.Neighbours(depth, id), sql);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Cone_search_equals_brute_force_on_random_cones()
     {
         var random = new Random(99);
