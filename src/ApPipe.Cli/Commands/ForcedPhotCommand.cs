@@ -1,0 +1,244 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Apdb.ForcedPhot;
+using Apdb.Imaging;
+using Apdb.Sky;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary><c>forced-phot</c>: PSF-amplitude forced photometry at fixed positions on any FITS image.</summary>
+internal static class ForcedPhotCommand
+{
+    private const string FlagHelp =
+        "Output flags (sum of bits): 1 edge (stamp partly off the image), 2 noGoodPixels (nothing usable under the PSF; flux NaN), " +
+        "4 offImage (position off the image; flux NaN), 8 blendedFit (fitted jointly with neighbours closer than 2 FWHM), " +
+        "16 maskedPixels (some stamp pixels excluded by BAD/SAT/CR/EDGE/NO_DATA masks or NaN).";
+
+    public static void AddTo(RootCommand root)
+    {
+        var image = new Option<string>("--image") { Description = "FITS image (primary HDU or IMAGE extension; MASK/VARIANCE extensions are used when present)", Required = true };
+        var positions = new Option<string>("--positions") { Description = "CSV with a header: 'id,x,y' (0-based pixels, centres on integers) or 'id,ra,dec' (degrees, through the image's TAN/SIP WCS)", Required = true };
+        var fwhm = new Option<double?>("--psf-fwhm") { Description = "Use a Gaussian PSF of this FWHM in pixels instead of estimating the PSF from the image's stars" };
+        var hdu = new Option<int?>("--hdu") { Description = "HDU index of the image (0 = primary); default: the first HDU holding a 2-D image" };
+        var output = new Option<string>("--out") { Description = "Output CSV: id,x,y,psfFlux,psfFluxErr,chi2,flags", Required = true };
+        var estimator = new Option<string>("--estimator") { Description = "weighted (default: sum(PD/V)/sum(P^2/V), optimal for uncorrelated noise) or unweighted (Rubin's sum(PD)/sum(P^2))", DefaultValueFactory = _ => "weighted" };
+        var rescale = new Option<bool>("--rescale-errors") { Description = "Scale errors by the robust sigma of flux/err at random blank-sky positions (for difference images with correlated noise)" };
+        var noBackground = new Option<bool>("--no-background") { Description = "Do not subtract the mesh background estimate (use for images already background-subtracted)" };
+        var command = new Command("forced-phot",
+            "PSF-amplitude forced photometry at fixed positions (no centroiding). Fluxes are in nJy when the header gives a " +
+            "calibration (BUNIT = 'nJy', MAGZERO/MAGZPT/ZP/ZEROPT, or FLUXMAG0), otherwise in image units. The mesh background " +
+            "is subtracted; the variance comes from a VARIANCE extension or from the background RMS (plus source noise with GAIN). " +
+            "chi2 is sum((data - model)^2 / variance) over the stamp's good pixels. Positions off the image are flagged, not errors. " +
+            FlagHelp)
+        {
+            image, positions, fwhm, hdu, output, estimator, rescale, noBackground,
+        };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var clock = Stopwatch.StartNew();
+            var imagePath = parse.GetValue(image)!;
+            var positionsPath = parse.GetValue(positions)!;
+            var outPath = parse.GetValue(output)!;
+            var fluxEstimator = parse.GetValue(estimator)?.Trim().ToLowerInvariant() switch
+            {
+                "weighted" => FluxEstimator.Weighted,
+                "unweighted" => FluxEstimator.Unweighted,
+                var other => throw new ApdbUserException($"--estimator '{other}' is not 'weighted' or 'unweighted'"),
+            };
+            if (parse.GetValue(fwhm) is { } f && !(f > 0 && f < 1000))
+            {
+                throw new ApdbUserException($"--psf-fwhm {f.ToString(CultureInfo.InvariantCulture)} must be a number of pixels in (0, 1000)");
+            }
+
+            var targets = await ReadPositionsAsync(positionsPath, ct);
+            var readSeconds = clock.Elapsed.TotalSeconds;
+            var loaded = ExposureFits.Read(imagePath, parse.GetValue(hdu), subtractBackground: !parse.GetValue(noBackground));
+            var exposure = loaded.Exposure;
+            var loadSeconds = clock.Elapsed.TotalSeconds - readSeconds;
+
+            var x = targets.X;
+            var y = targets.Y;
+            if (targets.Sky)
+            {
+                var wcs = exposure.Wcs ?? throw new ApdbUserException($"{positionsPath}: positions are ra,dec but {imagePath} has no usable WCS ({loaded.WcsProblem})");
+                for (var i = 0; i < x.Length; i++)
+                {
+                    (x[i], y[i]) = wcs.SkyToPixel(SkyPosition.FromDegrees(targets.X[i], targets.Y[i]));
+                }
+            }
+
+            string psfDescription = "none (no positions)";
+            double errorScale = 1.0;
+            ForcedMeasurement[] results = [];
+            if (x.Length > 0)
+            {
+                if (parse.GetValue(fwhm) is { } given)
+                {
+                    exposure.Psf = new GaussianPsf(given);
+                }
+                else
+                {
+                    try
+                    {
+                        var rms = Array.ConvertAll(exposure.Variance, v => MathF.Sqrt(Math.Max(v, 0f)));
+                        exposure.Psf = new PsfEstimator().Estimate(exposure.Image, exposure.Width, exposure.Height, rms, exposure.Mask, (int)MaskPlanes.Unusable).Psf;
+                    }
+                    catch (InvalidOperationException ex)
+                    {
+                        throw new ApdbUserException($"{imagePath}: cannot estimate the PSF: {ex.Message}; pass --psf-fwhm");
+                    }
+                }
+
+                psfDescription = exposure.Psf.Description;
+                var options = new ForcedPhotOptions { Estimator = fluxEstimator };
+                if (parse.GetValue(rescale))
+                {
+                    errorScale = ErrorRescale.FromBlankSky(exposure, options, x, y);
+                    options = options with { ErrorScale = errorScale };
+                }
+
+                results = new PsfAmplitudeFitter(options).Measure(exposure, x, y);
+            }
+
+            var fitSeconds = clock.Elapsed.TotalSeconds - readSeconds - loadSeconds;
+            await WriteAtomicallyAsync(outPath, targets.Ids, results, ct);
+            if (context.Json)
+            {
+                context.WriteJson(new
+                {
+                    image = imagePath,
+                    hdu = loaded.Hdu,
+                    positions = x.Length,
+                    measured = results.Count(r => double.IsFinite(r.Flux)),
+                    flagged = results.Count(r => r.Flags != ForcedPhotFlags.None),
+                    psf = psfDescription,
+                    estimator = fluxEstimator.ToString().ToLowerInvariant(),
+                    errorScale,
+                    units = exposure.PhotoCalib is null ? "image units (no calibration in the header)" : "nJy",
+                    variance = loaded.VarianceSource,
+                    seconds = new { readPositions = readSeconds, loadImage = loadSeconds, fit = fitSeconds, total = clock.Elapsed.TotalSeconds },
+                });
+            }
+
+            return CommandRunner.Success;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    private sealed record Targets(string[] Ids, double[] X, double[] Y, bool Sky);
+
+    private static async Task<Targets> ReadPositionsAsync(string path, CancellationToken ct)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ApdbUserException($"{path}: no such file");
+        }
+
+        using var reader = new StreamReader(path, Encoding.UTF8, true, 1 << 16);
+        var header = await reader.ReadLineAsync(ct) ?? throw new ApdbUserException($"{path}: empty file; expected a header 'id,x,y' or 'id,ra,dec'");
+        var names = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
+        var id = Array.IndexOf(names, "id");
+        var a = Array.IndexOf(names, "x");
+        var b = Array.IndexOf(names, "y");
+        var sky = false;
+        if (a < 0 || b < 0)
+        {
+            a = Array.IndexOf(names, "ra");
+            b = Array.IndexOf(names, "dec");
+            sky = true;
+        }
+
+        if (id < 0 || a < 0 || b < 0)
+        {
+            throw new ApdbUserException($"{path} line 1: header '{header}' needs the columns id,x,y or id,ra,dec");
+        }
+
+        var ids = new List<string>();
+        var xs = new List<double>();
+        var ys = new List<double>();
+        var line = 1;
+        while (await reader.ReadLineAsync(ct) is { } text)
+        {
+            line++;
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            var fields = text.Split(',');
+            if (fields.Length <= Math.Max(id, Math.Max(a, b)))
+            {
+                throw new ApdbUserException($"{path} line {line}: expected {names.Length} fields, found {fields.Length}");
+            }
+
+            var u = Parse(fields[a], names[a], path, line);
+            var v = Parse(fields[b], names[b], path, line);
+            if (sky && !(Math.Abs(v) <= 90))
+            {
+                throw new ApdbUserException($"{path} line {line}: dec = {fields[b].Trim()} is outside [-90, 90]");
+            }
+
+            ids.Add(fields[id].Trim());
+            xs.Add(u);
+            ys.Add(v);
+        }
+
+        return new Targets([.. ids], [.. xs], [.. ys], sky);
+    }
+
+    private static double Parse(string text, string name, string path, int line)
+    {
+        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new ApdbUserException($"{path} line {line}: {name} = '{text.Trim()}' is not a number");
+        }
+
+        if (!double.IsFinite(value))
+        {
+            throw new ApdbUserException($"{path} line {line}: {name} = {text.Trim()} is not finite");
+        }
+
+        return value;
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, string[] ids, ForcedMeasurement[] results, CancellationToken ct)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            throw new ApdbUserException($"--out {path}: the directory {directory} does not exist");
+        }
+
+        var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        try
+        {
+            await using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
+            {
+                await writer.WriteLineAsync("id,x,y,psfFlux,psfFluxErr,chi2,flags".AsMemory(), ct);
+                var sb = new StringBuilder(128);
+                for (var i = 0; i < results.Length; i++)
+                {
+                    var r = results[i];
+                    sb.Clear();
+                    sb.Append(ids[i]).Append(',')
+                        .Append(Format(r.X)).Append(',').Append(Format(r.Y)).Append(',')
+                        .Append(Format(r.Flux)).Append(',').Append(Format(r.FluxErr)).Append(',')
+                        .Append(Format(r.Chi2)).Append(',').Append((int)r.Flags);
+                    await writer.WriteLineAsync(sb, ct);
+                }
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    private static string Format(double value) => double.IsNaN(value) ? "NaN" : value.ToString("G9", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,319 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Apdb.Imaging;
+
+/// <summary>
+/// Reads and writes FITS files (FITS 4.0): 2880-byte blocks, 80-character cards, big-endian data, a primary HDU
+/// followed by extensions. Images (primary or IMAGE extensions) with BITPIX 8/16/32/64/-32/-64 and BSCALE/BZERO/BLANK
+/// are read and written; other extensions (tables) are listed and skipped. Every failure is a <see cref="FitsException"/>
+/// whose message names the file and the problem.
+/// </summary>
+public static partial class FitsFile
+{
+    /// <summary>Structural keywords the reader consumes and the writer regenerates.</summary>
+    internal static readonly HashSet<string> StructuralKeywords =
+    [
+        "SIMPLE", "XTENSION", "BITPIX", "NAXIS", "PCOUNT", "GCOUNT", "EXTEND", "BSCALE", "BZERO", "BLANK", "END",
+    ];
+
+    /// <summary>Lists the HDUs of a file from their headers (no data is read).</summary>
+    public static IReadOnlyList<FitsHduInfo> ReadHeaders(string path)
+    {
+        using var stream = OpenRead(path);
+        return ScanHdus(stream, path);
+    }
+
+    /// <summary>Reads every HDU; non-image extensions come back with a null image.</summary>
+    public static IReadOnlyList<FitsHdu> ReadAll(string path)
+    {
+        using var stream = OpenRead(path);
+        var infos = ScanHdus(stream, path);
+        return [.. infos.Select(info => new FitsHdu(UserHeader(info.Header), info.IsImage ? ReadData(stream, path, info) : null))];
+    }
+
+    /// <summary>Reads one HDU by index (0 = primary).</summary>
+    public static FitsHdu ReadHdu(string path, int index)
+    {
+        using var stream = OpenRead(path);
+        var infos = ScanHdus(stream, path);
+        if (index < 0 || index >= infos.Count)
+        {
+            throw new FitsException($"{path}: HDU {index} does not exist (the file has {infos.Count} HDU{(infos.Count == 1 ? "" : "s")}, 0-{infos.Count - 1})");
+        }
+
+        var info = infos[index];
+        return new FitsHdu(UserHeader(info.Header), info.IsImage ? ReadData(stream, path, info) : null);
+    }
+
+    /// <summary>Reads the data of a listed HDU.</summary>
+    public static FitsImage ReadImage(string path, FitsHduInfo info)
+    {
+        using var stream = OpenRead(path);
+        return ReadData(stream, path, info);
+    }
+
+    private static FileStream OpenRead(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new FitsException($"{path}: no such file");
+        }
+        catch (DirectoryNotFoundException)
+        {
+            throw new FitsException($"{path}: no such file (the directory does not exist)");
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            throw new FitsException($"{path}: cannot be read ({ex.Message})", ex);
+        }
+        catch (IOException ex)
+        {
+            throw new FitsException($"{path}: cannot be read ({ex.Message})", ex);
+        }
+    }
+
+    private static FitsHeader UserHeader(FitsHeader full)
+    {
+        var user = new FitsHeader();
+        foreach (var card in full.Cards)
+        {
+            if (!IsStructural(card.Keyword))
+            {
+                user.Add(card);
+            }
+        }
+
+        return user;
+    }
+
+    internal static bool IsStructural(string keyword) =>
+        StructuralKeywords.Contains(keyword) || (keyword.StartsWith("NAXIS", StringComparison.Ordinal) && keyword.Length > 5 && char.IsAsciiDigit(keyword[5]));
+
+    private static List<FitsHduInfo> ScanHdus(FileStream stream, string path)
+    {
+        var length = stream.Length;
+        if (length == 0)
+        {
+            throw new FitsException($"{path}: not a FITS file (it is empty)");
+        }
+
+        var result = new List<FitsHduInfo>();
+        long offset = 0;
+        var block = new byte[FitsCardFormat.BlockLength];
+        while (offset < length)
+        {
+            var index = result.Count;
+            var header = new FitsHeader();
+            var ended = false;
+            var first = true;
+            while (!ended)
+            {
+                if (offset + FitsCardFormat.BlockLength > length)
+                {
+                    if (index == 0 && first)
+                    {
+                        CheckSignature(stream, path, length);
+                    }
+
+                    throw new FitsException(index == 0 && first
+                        ? $"{path}: truncated: the file has {length} bytes, less than one 2880-byte header block"
+                        : $"{path}: truncated: the header of HDU {index} has no END card before the end of the file at byte {length}");
+                }
+
+                stream.Position = offset;
+                stream.ReadExactly(block);
+                offset += FitsCardFormat.BlockLength;
+                for (var c = 0; c < 36 && !ended; c++)
+                {
+                    var text = Encoding.ASCII.GetString(block, c * 80, 80);
+                    if (first && c == 0)
+                    {
+                        var ok = index == 0 ? text.StartsWith("SIMPLE  =", StringComparison.Ordinal) : text.StartsWith("XTENSION=", StringComparison.Ordinal);
+                        if (!ok)
+                        {
+                            if (index == 0)
+                            {
+                                throw new FitsException($"{path}: not a FITS file (it does not start with 'SIMPLE  =')");
+                            }
+
+                            // Bytes after the last HDU that are not a header: FITS allows special records; stop here.
+                            return result;
+                        }
+                    }
+
+                    foreach (var ch in text)
+                    {
+                        if (ch is < ' ' or > '~')
+                        {
+                            throw new FitsException($"{path}: not a valid FITS header: HDU {index} card {(c + 1)} has a non-ASCII byte");
+                        }
+                    }
+
+                    var card = FitsCardFormat.Parse(text);
+                    if (card is null)
+                    {
+                        ended = true;
+                    }
+                    else
+                    {
+                        header.Add(card);
+                    }
+                }
+
+                first = false;
+            }
+
+            var (xtension, bitpix, axes, dataBytes) = Structure(header, path, index);
+            result.Add(new FitsHduInfo(index, xtension, bitpix, axes, header, offset, dataBytes));
+            var padded = (dataBytes + FitsCardFormat.BlockLength - 1) / FitsCardFormat.BlockLength * FitsCardFormat.BlockLength;
+            if (offset + dataBytes > length)
+            {
+                // Reported when the data is read, so listing a truncated file still names its HDUs.
+                offset = length;
+                break;
+            }
+
+            offset += padded;
+        }
+
+        return result;
+    }
+
+    private static void CheckSignature(FileStream stream, string path, long length)
+    {
+        var n = (int)Math.Min(length, 9);
+        var head = new byte[n];
+        stream.Position = 0;
+        stream.ReadExactly(head);
+        if (!Encoding.ASCII.GetString(head).Equals("SIMPLE  ="[..n], StringComparison.Ordinal))
+        {
+            throw new FitsException($"{path}: not a FITS file (it does not start with 'SIMPLE  =')");
+        }
+    }
+
+    private static (string? XTension, int Bitpix, int[] Axes, long DataBytes) Structure(FitsHeader header, string path, int index)
+    {
+        string? xtension = null;
+        if (index == 0)
+        {
+            if (header.GetBool("SIMPLE") != true)
+            {
+                throw new FitsException($"{path}: SIMPLE is not T: the file does not conform to the FITS standard");
+            }
+        }
+        else
+        {
+            xtension = header.GetString("XTENSION")?.Trim() ?? throw new FitsException($"{path}: HDU {index} has no XTENSION value");
+        }
+
+        var bitpix = header.GetLong("BITPIX") ?? throw new FitsException($"{path}: HDU {index} has no integer BITPIX");
+        if (bitpix is not (8 or 16 or 32 or 64 or -32 or -64))
+        {
+            throw new FitsException($"{path}: HDU {index} has BITPIX = {bitpix}, not one of 8, 16, 32, 64, -32, -64");
+        }
+
+        var naxis = header.GetLong("NAXIS") ?? throw new FitsException($"{path}: HDU {index} has no integer NAXIS");
+        if (naxis is < 0 or > 999)
+        {
+            throw new FitsException($"{path}: HDU {index} has NAXIS = {naxis}, outside 0-999");
+        }
+
+        var axes = new int[naxis];
+        long count = naxis == 0 ? 0 : 1;
+        for (var i = 0; i < naxis; i++)
+        {
+            var n = header.GetLong($"NAXIS{i + 1}") ?? throw new FitsException($"{path}: HDU {index} has no integer NAXIS{i + 1}");
+            if (n is < 0 or > int.MaxValue)
+            {
+                throw new FitsException($"{path}: HDU {index} has NAXIS{i + 1} = {n}, outside 0-{int.MaxValue}");
+            }
+
+            axes[i] = (int)n;
+            count *= n;
+        }
+
+        var pcount = header.GetLong("PCOUNT") ?? 0;
+        var gcount = header.GetLong("GCOUNT") ?? 1;
+        var bytes = naxis == 0 ? 0 : Math.Abs(bitpix) / 8 * gcount * (pcount + count);
+        return (xtension, (int)bitpix, axes, bytes);
+    }
+
+    private static FitsImage ReadData(FileStream stream, string path, FitsHduInfo info)
+    {
+        if (!info.IsImage)
+        {
+            throw new FitsException($"{path}: HDU {info.Index} is {(info.XTension is { } x ? $"a {x} extension" : "empty")}, not an image");
+        }
+
+        if (info.DataOffset + info.DataBytes > stream.Length)
+        {
+            throw new FitsException($"{path}: truncated: HDU {info.Index} needs {info.DataBytes} data bytes from byte {info.DataOffset} but the file ends at byte {stream.Length}");
+        }
+
+        var count = checked((int)(info.DataBytes / (Math.Abs(info.Bitpix) / 8)));
+        if (count > Array.MaxLength)
+        {
+            throw new FitsException($"{path}: HDU {info.Index} has {count} values, more than one array can hold");
+        }
+
+        stream.Position = info.DataOffset;
+        Array raw;
+        switch (info.Bitpix)
+        {
+            case 8:
+                var b = new byte[count];
+                stream.ReadExactly(b);
+                raw = b;
+                break;
+            case 16:
+                var s = new short[count];
+                stream.ReadExactly(MemoryMarshal.AsBytes(s.AsSpan()));
+                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(s, s);
+                raw = s;
+                break;
+            case 32:
+                var i = new int[count];
+                stream.ReadExactly(MemoryMarshal.AsBytes(i.AsSpan()));
+                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(i, i);
+                raw = i;
+                break;
+            case 64:
+                var l = new long[count];
+                stream.ReadExactly(MemoryMarshal.AsBytes(l.AsSpan()));
+                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(l, l);
+                raw = l;
+                break;
+            case -32:
+                var f = new float[count];
+                var fi = MemoryMarshal.Cast<float, int>(f.AsSpan());
+                stream.ReadExactly(MemoryMarshal.AsBytes(fi));
+                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(fi, fi);
+                raw = f;
+                break;
+            default:
+                var d = new double[count];
+                var dl = MemoryMarshal.Cast<double, long>(d.AsSpan());
+                stream.ReadExactly(MemoryMarshal.AsBytes(dl));
+                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(dl, dl);
+                raw = d;
+                break;
+        }
+
+        var h = info.Header;
+        var bscale = h.GetDouble("BSCALE") ?? 1.0;
+        var bzero = h.GetDouble("BZERO") ?? 0.0;
+        if (bscale == 0 || !double.IsFinite(bscale) || !double.IsFinite(bzero))
+        {
+            throw new FitsException($"{path}: HDU {info.Index} has BSCALE = {bscale}, BZERO = {bzero}: BSCALE must be finite and non-zero");
+        }
+
+        var blank = info.Bitpix > 0 ? h.GetLong("BLANK") : null;
+        return new FitsImage(raw, info.Axes, bscale, bzero, blank);
+    }
+}

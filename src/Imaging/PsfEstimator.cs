@@ -1,0 +1,413 @@
+namespace Apdb.Imaging;
+
+/// <summary>
+/// Estimates a spatially constant PSF from an image: peaks of the background-subtracted image above
+/// <see cref="MinPeakSigma"/> that are local maxima, away from edges, masks and brighter neighbours, not saturated;
+/// Gaussian-weighted adaptive second moments give each star's FWHM; outliers (cosmic rays, galaxies, blends) are
+/// clipped about the median; then either a Gaussian of the median FWHM or a pixelized model (the per-pixel median of
+/// the stars, each Lanczos-shifted onto the central pixel and normalized) is built.
+/// </summary>
+public sealed class PsfEstimator
+{
+    /// <summary>Minimum peak height, in units of the local background RMS.</summary>
+    public double MinPeakSigma { get; init; } = 20;
+
+    /// <summary>Radius of the pixelized model: (2R+1) pixels square.</summary>
+    public int ModelRadius { get; init; } = 15;
+
+    /// <summary>Maximum number of stars used.</summary>
+    public int MaxStars { get; init; } = 200;
+
+    /// <summary>Fewer kept stars than this give a Gaussian model instead of a pixelized one.</summary>
+    public int MinStarsForPixelized { get; init; } = 5;
+
+    /// <summary>
+    /// Scale the pixelized model so PSF fluxes of the PSF stars match 3-FWHM aperture fluxes (off by default: on a
+    /// crowded simulated Gaussian-PSF image it over-corrected by +0.4% while the plain model was within 0.01%; on an
+    /// isolated-star Moffat image it fixed a -0.3% bias).
+    /// </summary>
+    public bool ApertureCorrect { get; init; }
+
+    /// <summary>Build a pixelized model (true) or always a Gaussian of the median FWHM (false).</summary>
+    public bool Pixelized { get; init; } = true;
+
+    /// <summary>Finds stars and builds the model; throws <see cref="InvalidOperationException"/> when no usable star is found.</summary>
+    /// <param name="image">Background-subtracted image.</param>
+    /// <param name="width">Image width.</param>
+    /// <param name="height">Image height.</param>
+    /// <param name="rms">Per-pixel noise RMS (e.g. sqrt of the variance plane).</param>
+    /// <param name="mask">Mask plane (may be empty).</param>
+    /// <param name="badBits">Mask bits that disqualify a star (saturation, bad pixels...).</param>
+    public PsfEstimate Estimate(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> rms, ReadOnlySpan<int> mask, int badBits)
+    {
+        var border = ModelRadius + 8;
+        var candidates = new List<(int X, int Y, float Peak)>();
+        var isolation = new List<(int X, int Y, float Peak)>();
+        for (var y = border; y < height - border; y++)
+        {
+            var row = y * width;
+            for (var x = border; x < width - border; x++)
+            {
+                var k = row + x;
+                var v = image[k];
+                var noise = rms[k];
+                if (!(v > 5 * noise) || !(noise > 0))
+                {
+                    continue;
+                }
+
+                if (!(v > image[k - 1] && v >= image[k + 1] && v > image[k - width] && v >= image[k + width]
+                      && v > image[k - width - 1] && v > image[k - width + 1] && v >= image[k + width - 1] && v >= image[k + width + 1]))
+                {
+                    continue;
+                }
+
+                isolation.Add((x, y, v));
+                if (v > MinPeakSigma * noise)
+                {
+                    candidates.Add((x, y, v));
+                }
+            }
+        }
+
+        // Isolation: no other 5-sigma peak within the model radius (a grid hash keeps this linear).
+        var cell = ModelRadius;
+        var grid = new Dictionary<(int, int), List<int>>();
+        for (var i = 0; i < isolation.Count; i++)
+        {
+            var key = (isolation[i].X / cell, isolation[i].Y / cell);
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add(i);
+        }
+
+        var stars = new List<PsfStar>();
+        foreach (var (cx, cy, peak) in candidates.OrderByDescending(c => c.Peak))
+        {
+            if (stars.Count >= 4 * MaxStars)
+            {
+                break;
+            }
+
+            if (HasNeighbour(cx, cy, isolation, grid, cell) || HasBadPixel(mask, badBits, width, cx, cy, 3) || IsFlatTopped(image, width, cx, cy))
+            {
+                continue;
+            }
+
+            if (AdaptiveMoments(image, width, height, cx, cy) is { } star)
+            {
+                stars.Add(star with { Peak = peak });
+            }
+        }
+
+        if (stars.Count == 0)
+        {
+            throw new InvalidOperationException($"no isolated unsaturated star with a peak above {MinPeakSigma} sigma was found to estimate the PSF");
+        }
+
+        var fwhms = stars.Select(s => s.FwhmPixels).Order().ToArray();
+        var median = fwhms[fwhms.Length / 2];
+        var mad = 1.4826 * fwhms.Select(f => Math.Abs(f - median)).Order().ElementAt(fwhms.Length / 2);
+        var tolerance = Math.Max(3 * mad, 0.1 * median);
+        var kept = stars.Where(s => Math.Abs(s.FwhmPixels - median) <= tolerance && s.Ellipticity < 0.3).Take(MaxStars).ToList();
+        if (kept.Count == 0)
+        {
+            kept = stars;
+        }
+
+        var keptFwhm = kept.Select(s => s.FwhmPixels).Order().ToArray();
+        var medianFwhm = keptFwhm[keptFwhm.Length / 2];
+        Psf psf = Pixelized && kept.Count >= MinStarsForPixelized
+            ? BuildPixelized(image, width, kept, medianFwhm)
+            : new GaussianPsf(medianFwhm);
+        return new PsfEstimate(psf, kept, medianFwhm);
+    }
+
+    private static bool HasNeighbour(int x, int y, List<(int X, int Y, float Peak)> peaks, Dictionary<(int, int), List<int>> grid, int radius)
+    {
+        var r2 = radius * radius;
+        for (var gy = (y / radius) - 1; gy <= (y / radius) + 1; gy++)
+        {
+            for (var gx = (x / radius) - 1; gx <= (x / radius) + 1; gx++)
+            {
+                if (!grid.TryGetValue((gx, gy), out var list))
+                {
+                    continue;
+                }
+
+                foreach (var i in list)
+                {
+                    var (px, py, _) = peaks[i];
+                    var d2 = ((px - x) * (px - x)) + ((py - y) * (py - y));
+                    if (d2 > 0 && d2 <= r2)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool HasBadPixel(ReadOnlySpan<int> mask, int badBits, int width, int x, int y, int radius)
+    {
+        if (mask.Length == 0)
+        {
+            return false;
+        }
+
+        for (var dy = -radius; dy <= radius; dy++)
+        {
+            for (var dx = -radius; dx <= radius; dx++)
+            {
+                if ((mask[((y + dy) * width) + x + dx] & badBits) != 0)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsFlatTopped(ReadOnlySpan<float> image, int width, int x, int y)
+    {
+        // A saturated core shows equal values around the peak.
+        var k = (y * width) + x;
+        var v = image[k];
+        return image[k + 1] == v || image[k + width] == v || image[k + width + 1] == v || image[k + width - 1] == v;
+    }
+
+    /// <summary>Gaussian-weighted adaptive moments (weight matched to the star, as HSM): centroid, FWHM, ellipticity.</summary>
+    internal static PsfStar? AdaptiveMoments(ReadOnlySpan<float> image, int width, int height, double x0, double y0)
+    {
+        double cx = x0, cy = y0, sxx = 2.0, syy = 2.0, sxy = 0.0;
+        for (var iteration = 0; iteration < 30; iteration++)
+        {
+            var det = (sxx * syy) - (sxy * sxy);
+            if (!(det > 0))
+            {
+                return null;
+            }
+
+            var ixx = syy / det;
+            var iyy = sxx / det;
+            var ixy = -sxy / det;
+            var r = (int)Math.Ceiling(4 * Math.Sqrt(Math.Max(sxx, syy)));
+            var xa = (int)Math.Round(cx);
+            var ya = (int)Math.Round(cy);
+            if (xa - r < 0 || ya - r < 0 || xa + r >= width || ya + r >= height || r > 40)
+            {
+                return null;
+            }
+
+            double s0 = 0, s1x = 0, s1y = 0, s2xx = 0, s2yy = 0, s2xy = 0;
+            for (var y = ya - r; y <= ya + r; y++)
+            {
+                var dy = y - cy;
+                for (var x = xa - r; x <= xa + r; x++)
+                {
+                    var dx = x - cx;
+                    var w = Math.Exp(-0.5 * ((ixx * dx * dx) + (iyy * dy * dy) + (2 * ixy * dx * dy)));
+                    var v = w * image[(y * width) + x];
+                    s0 += v;
+                    s1x += v * dx;
+                    s1y += v * dy;
+                    s2xx += v * dx * dx;
+                    s2yy += v * dy * dy;
+                    s2xy += v * dx * dy;
+                }
+            }
+
+            if (!(s0 > 0))
+            {
+                return null;
+            }
+
+            var mx = s1x / s0;
+            var my = s1y / s0;
+            var mxx = (s2xx / s0) - (mx * mx);
+            var myy = (s2yy / s0) - (my * my);
+            var mxy = (s2xy / s0) - (mx * my);
+            cx += mx;
+            cy += my;
+
+            // For a Gaussian source with weight W and measured moments M: C = (M^-1 - W^-1)^-1; with the matched
+            // weight W = C at convergence, M = C / 2. Iterate W <- 2M.
+            var nxx = 2 * mxx;
+            var nyy = 2 * myy;
+            var nxy = 2 * mxy;
+            var change = Math.Abs(nxx - sxx) + Math.Abs(nyy - syy) + Math.Abs(nxy - sxy) + Math.Abs(mx) + Math.Abs(my);
+            sxx = nxx;
+            syy = nyy;
+            sxy = nxy;
+            if (!(sxx > 0.05 && syy > 0.05) || Math.Abs(cx - x0) > 3 || Math.Abs(cy - y0) > 3)
+            {
+                return null;
+            }
+
+            if (change < 1e-5)
+            {
+                // Remove the pixel response (a 1-pixel box adds 1/12 pixel^2) so the FWHM is that of the optical PSF.
+                var tr = Math.Max(((sxx + syy) / 2) - (1.0 / 12.0), 0.01);
+                var root = Math.Sqrt((((sxx - syy) / 2) * ((sxx - syy) / 2)) + (sxy * sxy));
+                var a = Math.Sqrt(Math.Max(tr + root, 1e-6));
+                var b = Math.Sqrt(Math.Max(tr - root, 1e-6));
+                return new PsfStar(cx, cy, 0, GaussianPsf.FwhmPerSigma * Math.Sqrt(tr), (a - b) / (a + b));
+            }
+        }
+
+        return null;
+    }
+
+    private PixelizedPsf BuildPixelized(ReadOnlySpan<float> image, int width, List<PsfStar> stars, double fwhm)
+    {
+        var r = ModelRadius;
+        var size = (2 * r) + 1;
+        var stamps = new float[stars.Count][];
+        var fluxRadius2 = Math.Pow(Math.Max(3 * fwhm, 5), 2);
+        Span<double> wx = stackalloc double[6];
+        Span<double> wy = stackalloc double[6];
+        for (var s = 0; s < stars.Count; s++)
+        {
+            // Shift the star so its centroid lands on the central pixel: model(i, j) = image(cx + i - R, cy + j - R).
+            var star = stars[s];
+            var fx = Math.Floor(star.X);
+            var fy = Math.Floor(star.Y);
+            SpecialFunctions.Lanczos3Weights(star.X - fx, wx);
+            SpecialFunctions.Lanczos3Weights(star.Y - fy, wy);
+            var stamp = new float[size * size];
+            double flux = 0;
+            for (var j = 0; j < size; j++)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    double v = 0;
+                    for (var l = 0; l < 6; l++)
+                    {
+                        var yy = (int)fy + j - r + l - 2;
+                        for (var k = 0; k < 6; k++)
+                        {
+                            var xx = (int)fx + i - r + k - 2;
+                            v += wx[k] * wy[l] * image[(yy * width) + xx];
+                        }
+                    }
+
+                    stamp[(j * size) + i] = (float)v;
+                    if (((i - r) * (i - r)) + ((j - r) * (j - r)) <= fluxRadius2)
+                    {
+                        flux += v;
+                    }
+                }
+            }
+
+            if (flux > 0)
+            {
+                for (var k = 0; k < stamp.Length; k++)
+                {
+                    stamp[k] = (float)(stamp[k] / flux);
+                }
+            }
+
+            stamps[s] = stamp;
+        }
+
+        var model = new float[size * size];
+        var column = new float[stars.Count];
+        for (var k = 0; k < model.Length; k++)
+        {
+            for (var s = 0; s < stars.Count; s++)
+            {
+                column[s] = stamps[s][k];
+            }
+
+            Array.Sort(column);
+            model[k] = column.Length % 2 == 1 ? column[column.Length / 2] : 0.5f * (column[(column.Length / 2) - 1] + column[column.Length / 2]);
+        }
+
+        var uncorrected = new PixelizedPsf(model, r, fwhm);
+        return ApertureCorrect ? new PixelizedPsf(model, r, fwhm, ApertureCorrection(image, width, stars, uncorrected)) : uncorrected;
+    }
+
+    /// <summary>
+    /// The median ratio of PSF flux to the flux in a circular aperture of radius 3 FWHM over the PSF stars: interpolation
+    /// and the median stack make the model's normalization slightly wrong (~0.3%); scaling the model by this ratio makes
+    /// PSF fluxes agree with large-aperture fluxes, as Rubin's aperture correction does.
+    /// </summary>
+    private double ApertureCorrection(ReadOnlySpan<float> image, int width, List<PsfStar> stars, PixelizedPsf psf)
+    {
+        var h = Math.Clamp((int)Math.Ceiling(2.5 * psf.FwhmPixels), 4, ModelRadius);
+        var size = (2 * h) + 1;
+        var stamp = new float[size * size];
+        var ratios = new List<double>();
+        // An aperture of 3 FWHM (at least 8 px): larger ones collect undetected neighbours in crowded fields.
+        var radius = (int)Math.Min(ModelRadius, Math.Max(8, Math.Ceiling(3 * psf.FwhmPixels)));
+        var r2 = radius * radius;
+        foreach (var star in stars)
+        {
+            psf.ComputeStamp(star.X, star.Y, h, stamp);
+            var cx = Psf.StampCentre(star.X);
+            var cy = Psf.StampCentre(star.Y);
+            double pd = 0, pp = 0, aperture = 0;
+            for (var j = 0; j < size; j++)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    var p = stamp[(j * size) + i];
+                    var d = image[((cy - h + j) * width) + cx - h + i];
+                    pd += p * d;
+                    pp += p * p;
+                }
+            }
+
+            for (var dy = -radius; dy <= radius; dy++)
+            {
+                for (var dx = -radius; dx <= radius; dx++)
+                {
+                    if ((dx * dx) + (dy * dy) <= r2)
+                    {
+                        aperture += image[((cy + dy) * width) + cx + dx];
+                    }
+                }
+            }
+
+            if (pp > 0 && aperture > 0)
+            {
+                ratios.Add(pd / pp / aperture);
+            }
+        }
+
+        if (ratios.Count == 0)
+        {
+            return 1.0;
+        }
+
+        // Undetected neighbours inside an aperture only ever lower the ratio, so take the half-sample mode (the densest
+        // half, halved again until three values are left), not the median, which they drag down in crowded fields.
+        ratios.Sort();
+        var lo = 0;
+        var n = ratios.Count;
+        while (n > 3)
+        {
+            var half = (n + 1) / 2;
+            var best = lo;
+            for (var i = lo; i + half - 1 < lo + n; i++)
+            {
+                if (ratios[i + half - 1] - ratios[i] < ratios[best + half - 1] - ratios[best])
+                {
+                    best = i;
+                }
+            }
+
+            lo = best;
+            n = half;
+        }
+
+        var mode = ratios.Skip(lo).Take(n).Average();
+        return Math.Clamp(mode, 0.9, 1.1);
+    }
+}
