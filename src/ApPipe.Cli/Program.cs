@@ -28,6 +28,7 @@ internal static class Program
         root.Options.Add(GlobalOptions.Json);
         DatabaseCommands.AddTo(root);
         HealpixCommands.AddTo(root);
+        LoadHistoryCommand.AddTo(root);
         ForcedPhotCommand.AddTo(root);
         return root;
     }

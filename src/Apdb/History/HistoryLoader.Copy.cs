@@ -1,0 +1,241 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Apdb.Simulation;
+using Npgsql;
+
+namespace Apdb.History;
+
+public static partial class HistoryLoader
+{
+    private static readonly string[] StreamedTables = ["DiaSource", "DiaObject", "DiaForcedSource"];
+
+    private static IReadOnlyList<string> ColumnsOf(string table) => table switch
+    {
+        "DiaSource" => HistoryCopyEncoders.DiaSourceColumns,
+        "DiaObject" => HistoryCopyEncoders.DiaObjectColumns,
+        "DiaForcedSource" => HistoryCopyEncoders.DiaForcedSourceColumns,
+        "DiaObjectLast" => HistoryCopyEncoders.DiaObjectLastColumns,
+        _ => HistoryCopyEncoders.VisitDetectorColumns,
+    };
+
+    /// <summary>Generation on one side, one COPY session per table on the other, bounded channels in between.</summary>
+    private static async Task<CopyResult> CopyAsync(
+        NpgsqlDataSource dataSource, HistoryGenerator generator, IProgress<HistoryLoadProgress>? progress, Task prepared, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var token = linked.Token;
+        var result = new CopyResult();
+        var visitsTotal = generator.Cadence.Visits.Count;
+        var channels = StreamedTables.ToDictionary(t => t, _ => Channel.CreateBounded<Chunk>(
+            new BoundedChannelOptions(ChannelCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait }));
+        var copied = new ConcurrentDictionary<string, int>(StreamedTables.ToDictionary(t => t, _ => 0));
+        long rowsSent = 0;
+        var generated = 0;
+
+        void Report()
+        {
+            progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Copying, Volatile.Read(ref generated), copied.Values.Min(), visitsTotal, Interlocked.Read(ref rowsSent), 0, 0));
+        }
+
+        var copyClock = Stopwatch.StartNew();
+        var consumers = StreamedTables.Select(table => Task.Run(async () =>
+        {
+            await prepared;
+            var (rows, seconds) = await ConsumeAsync(dataSource, table, channels[table].Reader, chunk =>
+            {
+                Interlocked.Add(ref rowsSent, chunk.Rows);
+                copied[table] = chunk.VisitsDone;
+                Report();
+            }, token);
+            result.Rows[table] = rows;
+            result.Seconds[table] = seconds;
+        }, token)).ToList();
+
+        HistoryBatch? final = null;
+        var registry = new List<VisitDetectorRow>();
+        var producer = Task.Run(async () =>
+        {
+            var clock = new Stopwatch();
+            try
+            {
+                clock.Start();
+                using var batches = generator.Generate(token).GetEnumerator();
+                while (batches.MoveNext())
+                {
+                    var batch = batches.Current;
+                    var source = Encode(batch.Sources, HistoryCopyEncoders.Encode, $"DiaSource_m{batch.Month}", batch.VisitsDone);
+                    var objects = Encode(batch.Objects, HistoryCopyEncoders.Encode, "DiaObject", batch.VisitsDone);
+                    var forced = Encode(batch.ForcedSources, HistoryCopyEncoders.Encode, $"DiaForcedSource_m{batch.Month}", batch.VisitsDone);
+                    registry.AddRange(batch.VisitDetectors);
+                    if (batch.IsFinal)
+                    {
+                        final = batch;
+                    }
+
+                    clock.Stop();
+                    Volatile.Write(ref generated, batch.VisitsDone);
+                    await channels["DiaSource"].Writer.WriteAsync(source, token);
+                    await channels["DiaObject"].Writer.WriteAsync(objects, token);
+                    await channels["DiaForcedSource"].Writer.WriteAsync(forced, token);
+                    clock.Start();
+                }
+            }
+            finally
+            {
+                clock.Stop();
+                result.GenerateSeconds = clock.Elapsed.TotalSeconds;
+                foreach (var channel in channels.Values)
+                {
+                    channel.Writer.TryComplete();
+                }
+            }
+        }, token);
+
+        await WhenAllOrFirstFailureAsync([prepared, producer, .. consumers], linked);
+
+        // DiaObjectLast and the registry once everything else is in (the last versions are known only at the end).
+        var lastRows = final!.LastObjects;
+        var tail = new[]
+        {
+            ("DiaObjectLast", Encode<DiaObjectRow>(lastRows, HistoryCopyEncoders.EncodeLast, "DiaObjectLast", visitsTotal)),
+            ("apdb_visit_detector", Encode<VisitDetectorRow>(registry.ToArray(), HistoryCopyEncoders.Encode, "apdb_visit_detector", visitsTotal)),
+        };
+        await WhenAllOrFirstFailureAsync(tail.Select(t => Task.Run(async () =>
+        {
+            var channel = Channel.CreateUnbounded<Chunk>();
+            channel.Writer.TryWrite(t.Item2);
+            channel.Writer.Complete();
+            var (rows, seconds) = await ConsumeAsync(dataSource, t.Item1, channel.Reader, chunk => Interlocked.Add(ref rowsSent, chunk.Rows), token);
+            result.Rows[t.Item1] = rows;
+            result.Seconds[t.Item1] = seconds;
+        }, token)).ToList(), linked);
+        result.CopySeconds = copyClock.Elapsed.TotalSeconds;
+        Report();
+        return result;
+    }
+
+    private static Chunk Encode<T>(T[] rows, EncodeRows<T> encode, string target, int visitsDone)
+    {
+        if (rows.Length == 0)
+        {
+            return new Chunk(null, [], 0, 0, visitsDone);
+        }
+
+        using var buffer = new CopyBuffer(Math.Max(4096, rows.Length * 256));
+        encode(rows, buffer);
+        var (bytes, length) = buffer.Detach();
+        return new Chunk(target, bytes, length, rows.Length, visitsDone);
+    }
+
+    private delegate void EncodeRows<T>(ReadOnlySpan<T> rows, CopyBuffer buffer);
+
+    /// <summary>Writes the chunks of one table, switching COPY target (partition) when the chunk's target changes.</summary>
+    private static async Task<(long Rows, double Seconds)> ConsumeAsync(
+        NpgsqlDataSource dataSource, string table, ChannelReader<Chunk> reader, Action<Chunk> onChunk, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var columns = string.Join(", ", ColumnsOf(table).Select(Quote));
+        NpgsqlRawCopyStream? copy = null;
+        string? current = null;
+        long rows = 0;
+        Stopwatch? clock = null;
+        try
+        {
+            await foreach (var chunk in reader.ReadAllAsync(cancellationToken))
+            {
+                if (chunk.Target is not null)
+                {
+                    clock ??= Stopwatch.StartNew();
+                    if (chunk.Target != current)
+                    {
+                        if (copy is not null)
+                        {
+                            await FinishAsync(copy, cancellationToken);
+                        }
+
+                        copy = await connection.BeginRawBinaryCopyAsync($"COPY {Quote(chunk.Target)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+                        await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
+                        current = chunk.Target;
+                    }
+
+                    await copy!.WriteAsync(chunk.Buffer.AsMemory(0, chunk.Length), cancellationToken);
+                    ArrayPool<byte>.Shared.Return(chunk.Buffer);
+                    rows += chunk.Rows;
+                }
+
+                onChunk(chunk);
+            }
+
+            if (copy is not null)
+            {
+                await FinishAsync(copy, cancellationToken);
+                copy = null;
+            }
+        }
+        catch when (copy is not null)
+        {
+            // Abort the COPY in progress: its transaction rolls back and the connection stays usable for disposal.
+            try
+            {
+                await copy.CancelAsync();
+            }
+            catch (Exception ex) when (ex is NpgsqlException or OperationCanceledException or InvalidOperationException or IOException)
+            {
+                // The server may be gone already; the original error is what matters.
+            }
+
+            throw;
+        }
+
+        return (rows, clock?.Elapsed.TotalSeconds ?? 0);
+    }
+
+    private static async Task FinishAsync(NpgsqlRawCopyStream copy, CancellationToken cancellationToken)
+    {
+        await copy.WriteAsync(CopyBuffer.Trailer.ToArray(), cancellationToken);
+        await copy.DisposeAsync();
+    }
+
+    /// <summary>Awaits every task; on the first failure cancels the rest and rethrows the root cause, not the cancellations it caused.</summary>
+    private static async Task WhenAllOrFirstFailureAsync(IReadOnlyList<Task> tasks, CancellationTokenSource linked)
+    {
+        var pending = tasks.ToList();
+        Exception? first = null;
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending);
+            pending.Remove(done);
+            if (done.IsFaulted && first is null)
+            {
+                first = done.Exception!.InnerException;
+                await linked.CancelAsync();
+            }
+            else if (done.IsCanceled && first is null)
+            {
+                await linked.CancelAsync();
+            }
+        }
+
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+        }
+
+        linked.Token.ThrowIfCancellationRequested();
+    }
+
+    private sealed record Chunk(string? Target, byte[] Buffer, int Length, int Rows, int VisitsDone);
+
+    private sealed class CopyResult
+    {
+        public ConcurrentDictionary<string, long> Rows { get; } = new();
+
+        public ConcurrentDictionary<string, double> Seconds { get; } = new();
+
+        public double GenerateSeconds { get; set; }
+
+        public double CopySeconds { get; set; }
+    }
+}

@@ -1,0 +1,101 @@
+namespace Apdb.Simulation;
+
+/// <summary>
+/// What the alert pipeline would have written to the APDB after N months over a preset's region, generated as a
+/// stream of batches in visit order: DiaSources with every column filled, DiaObject versions (a new version per new
+/// source, the previous one closed at that visit's time; new objects take the id of their first source),
+/// DiaForcedSources by Rubin's rule (objects with at least 2 sources, until 30 days after the last one), the
+/// detector-visit registry, and DiaObjectLast at the end. Deterministic for (preset, months, seed): the per-visit
+/// measurements are drawn from counter-based streams keyed by visit and object, so generating visits in parallel
+/// gives the same rows bit for bit.
+/// </summary>
+public sealed partial class HistoryGenerator
+{
+    /// <summary>Days after an object's last detection during which forced photometry continues (Rubin).</summary>
+    public const double ForcedPhotometryDays = 30.0;
+
+    private const int VisitsPerBatch = 4;
+
+    private readonly int _parallelism;
+
+    /// <summary>Prepares the cadence and the truth (cheap); rows are made by <see cref="Generate"/>.</summary>
+    /// <param name="preset">The region.</param>
+    /// <param name="months">Months (30 days) of history, 1-24.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="parallelism">Threads for the per-visit measurements (default: processor count).</param>
+    public HistoryGenerator(SkyPreset preset, int months, long seed, int? parallelism = null)
+    {
+        ArgumentNullException.ThrowIfNull(preset);
+        ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, 24);
+        Preset = preset;
+        Months = months;
+        Seed = seed;
+        _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
+        Cadence = Cadence.Create(preset, months, seed);
+        Truth = new SkyTruth(preset, seed, Cadence.StartMjd, Cadence.EndMjd);
+    }
+
+    /// <summary>The preset.</summary>
+    public SkyPreset Preset { get; }
+
+    /// <summary>Months of history.</summary>
+    public int Months { get; }
+
+    /// <summary>The seed.</summary>
+    public long Seed { get; }
+
+    /// <summary>The visits.</summary>
+    public Cadence Cadence { get; }
+
+    /// <summary>The sky truth.</summary>
+    public SkyTruth Truth { get; }
+
+    /// <summary>
+    /// The history, batch by batch in time order (a few visits of one month each, then the final batch). Memory stays
+    /// bounded by the open object versions and DiaObjectLast, not by the history.
+    /// </summary>
+    public IEnumerable<HistoryBatch> Generate(CancellationToken cancellationToken = default)
+    {
+        var state = new AssociationState(this);
+        var visits = Cadence.Visits;
+        var i = 0;
+        while (i < visits.Count)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var month = Month(visits[i].MidpointMjdTai);
+            var end = i;
+            while (end < visits.Count && end - i < VisitsPerBatch * _parallelism && Month(visits[end].MidpointMjdTai) == month)
+            {
+                end++;
+            }
+
+            var drafts = new VisitDraft[end - i];
+            var start = i;
+            Parallel.For(0, drafts.Length, new ParallelOptions { MaxDegreeOfParallelism = _parallelism, CancellationToken = cancellationToken },
+                k => drafts[k] = Measure(visits[start + k]));
+
+            // Association is sequential (object state), but cheap next to the measurements.
+            for (var k = 0; k < drafts.Length; k += VisitsPerBatch)
+            {
+                var batch = new BatchBuilder();
+                for (var j = k; j < Math.Min(drafts.Length, k + VisitsPerBatch); j++)
+                {
+                    state.Apply(drafts[j], batch);
+                    drafts[j] = null!;
+                }
+
+                yield return batch.Build(month, start + Math.Min(drafts.Length, k + VisitsPerBatch), null);
+            }
+
+            i = end;
+        }
+
+        var final = new BatchBuilder();
+        state.Finish(final, out var last);
+        yield return final.Build(-1, visits.Count, last);
+    }
+
+    /// <summary>The 30-day partition index of an MJD.</summary>
+    public static int Month(double mjd) => (int)Math.Floor(mjd / Cadence.DaysPerMonth);
+}
