@@ -86,58 +86,9 @@ static double Median(List<double> values)
     return values.Count % 2 == 1 ? values[m] : 0.5 * (values[m - 1] + values[m]);
 }
 
-// Objects uniform in a disc at a fixed density of 1e5 per deg^2 (10 deg^2 at N = 1e6, about a year of DiaObjects in a
-// crowded Rubin field); sources = every object perturbed by 0.1" (Gaussian per axis) plus 30% new positions, shuffled.
-static (Catalog Objects, Catalog Sources) Generate(int n, int seed)
-{
-    const double density = 1e5;
-    const double ra0 = 150.0;
-    const double dec0 = 2.0;
-    var rng = new Random(seed);
-    var radiusDeg = Math.Sqrt(n / density / Math.PI);
-    var objects = new CatalogEntry[n];
-    for (var i = 0; i < n; i++)
-    {
-        var (ra, dec) = InDisc(rng, ra0, dec0, radiusDeg);
-        objects[i] = new CatalogEntry(i + 1, ra, dec);
-    }
-
-    var extra = (int)(0.3 * n);
-    var sources = new CatalogEntry[n + extra];
-    for (var i = 0; i < n; i++)
-    {
-        var o = objects[i];
-        var dDec = Gaussian(rng) * 0.1 / 3600.0;
-        var dRa = Gaussian(rng) * 0.1 / 3600.0 / Math.Cos(o.DecDeg * Math.PI / 180.0);
-        sources[i] = new CatalogEntry(10_000_000_000L + i, Wrap(o.RaDeg + dRa), o.DecDeg + dDec);
-    }
-
-    for (var i = 0; i < extra; i++)
-    {
-        var (ra, dec) = InDisc(rng, ra0, dec0, radiusDeg);
-        sources[n + i] = new CatalogEntry(20_000_000_000L + i, ra, dec);
-    }
-
-    for (var i = sources.Length - 1; i > 0; i--)
-    {
-        var j = rng.Next(i + 1);
-        (sources[i], sources[j]) = (sources[j], sources[i]);
-    }
-
-    return (Catalog.Create(objects, "object"), Catalog.Create(sources, "source"));
-
-    static (double Ra, double Dec) InDisc(Random rng, double ra0, double dec0, double radiusDeg)
-    {
-        var r = radiusDeg * Math.Sqrt(rng.NextDouble());
-        var t = 2 * Math.PI * rng.NextDouble();
-        var dec = dec0 + (r * Math.Sin(t));
-        return (Wrap(ra0 + (r * Math.Cos(t) / Math.Cos(dec * Math.PI / 180.0))), dec);
-    }
-
-    static double Wrap(double ra) => ra < 0 ? ra + 360 : ra >= 360 ? ra - 360 : ra;
-
-    static double Gaussian(Random rng) => Math.Sqrt(-2.0 * Math.Log(1.0 - rng.NextDouble())) * Math.Cos(2.0 * Math.PI * rng.NextDouble());
-}
+// The shared generator (also used by `apdb bench association`): objects at 1e5 per deg^2, sources = perturbed
+// objects + 30% new ones, shuffled.
+static (Catalog Objects, Catalog Sources) Generate(int n, int seed) => SyntheticCatalogs.Generate(n, seed);
 
 static void WriteBinary(string path, Catalog c)
 {

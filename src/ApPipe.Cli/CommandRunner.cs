@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Apdb.Association;
 using Npgsql;
 
 namespace Apdb.Cli;
@@ -23,6 +24,10 @@ internal static class CommandRunner
                 return await body(parse, context, cancellationToken);
             }
             catch (ApdbUserException ex)
+            {
+                return Fail(ex.Message);
+            }
+            catch (AssociationInputException ex)
             {
                 return Fail(ex.Message);
             }

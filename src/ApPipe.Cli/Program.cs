@@ -29,6 +29,8 @@ internal static class Program
         DatabaseCommands.AddTo(root);
         HealpixCommands.AddTo(root);
         LoadHistoryCommand.AddTo(root);
+        AssociateCommand.AddTo(root);
+        BenchCommands.AddTo(root);
         ForcedPhotCommand.AddTo(root);
         return root;
     }

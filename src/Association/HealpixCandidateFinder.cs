@@ -14,19 +14,6 @@ namespace Apdb.Association;
 /// </remarks>
 public sealed class HealpixCandidateFinder : ICandidateFinder
 {
-    // Smallest edge-to-opposite-edge distance of any pixel at each depth, radians (cdshealpix src/lib.rs).
-    private static readonly double[] SmallestEdgeToOppositeEdgeRad =
-    [
-        8.410686705679302e-1, 3.7723631722170065e-1, 1.8203364957037313e-1, 8.91145416330163e-2,
-        4.3989734509169175e-2, 2.1817362566054977e-2, 1.0854009694242892e-2, 5.409888140793663e-3,
-        2.6995833266547898e-3, 1.3481074874673246e-3, 6.735240905806414e-4, 3.365953703015157e-4,
-        1.682452196838741e-4, 8.410609042173736e-5, 4.204784317861652e-5, 2.1022283297961136e-5,
-        1.0510625670060442e-5, 5.255150320257332e-6, 2.6275239729465538e-6, 1.3137458638808036e-6,
-        6.568678535571394e-7, 3.284323270983175e-7, 1.642156595517884e-7, 8.21076709163242e-8,
-        4.105378528139296e-8, 2.0526876713226626e-8, 1.0263433216329513e-8, 5.131714858175969e-9,
-        2.5658567623093986e-9, 1.2829280665188905e-9,
-    ];
-
     private const double DepthMargin = 0.9;
 
     /// <summary>The shared instance.</summary>
@@ -43,10 +30,10 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     /// <returns>The depth in [0, 29], or -1.</returns>
     public static int DepthForRadius(double radiusArcsec)
     {
-        var radiusRad = radiusArcsec * ChordMetric.RadiansPerArcsec;
+        var radiusDeg = radiusArcsec / 3600.0;
         for (var depth = HealpixNested.MaxDepth; depth >= 0; depth--)
         {
-            if (radiusRad <= DepthMargin * SmallestEdgeToOppositeEdgeRad[depth])
+            if (radiusDeg <= DepthMargin * HealpixNested.MinPixelWidthDeg(depth))
             {
                 return depth;
             }
@@ -92,7 +79,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         var sourcePixel = new long[ns];
         HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
         var result = new CandidateSet(ns + (ns / 4));
-        var probe = new long[9];
+        Span<long> probe = stackalloc long[9];
         var hits = new int[16];
         var ox = objects.X;
         var oy = objects.Y;
@@ -145,13 +132,15 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     }
 
     /// <summary>The pixel and its neighbours, deduplicated, with the -1 of a missing neighbour skipped.</summary>
-    private static int Probes(int depth, long pixel, long[] probe)
+    internal static int Probes(int depth, long pixel, Span<long> probe)
     {
+        Span<long> neighbours = stackalloc long[8];
+        HealpixNested.Neighbours(depth, pixel, neighbours);
         var count = 0;
         probe[count++] = pixel;
-        foreach (var neighbour in HealpixNested.Neighbours(depth, pixel))
+        foreach (var neighbour in neighbours)
         {
-            if (neighbour >= 0 && Array.IndexOf(probe, neighbour, 0, count) < 0)
+            if (neighbour >= 0 && probe[..count].IndexOf(neighbour) < 0)
             {
                 probe[count++] = neighbour;
             }

@@ -121,6 +121,53 @@ public static partial class HealpixNested
     }
 
     /// <summary>
+    /// Writes the eight neighbours of a pixel into <paramref name="destination"/> without allocating, in the order of
+    /// <see cref="Neighbours(int, long)"/> (healpy's SW, W, NW, N, NE, E, SE, S); a missing neighbour is -1.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The depth or the id is out of range.</exception>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> has fewer than 8 elements.</exception>
+    public static void Neighbours(int depth, long id, Span<long> destination)
+    {
+        Preconditions.Depth(depth);
+        Preconditions.PixelId(depth, id);
+        if (destination.Length < 8)
+        {
+            throw new ArgumentException($"destination has {destination.Length} elements; 8 are needed", nameof(destination));
+        }
+
+        NeighboursUnchecked(depth, id, destination);
+    }
+
+    /// <summary>
+    /// A lower bound, in degrees, of the distance between opposite edges of any pixel at the depth. A disc whose radius
+    /// is below it overlaps at most the pixel of its centre and that pixel's neighbours.
+    /// </summary>
+    /// <remarks>
+    /// The values are cdshealpix's <c>SMALLER_EDGE2OPEDGE_DIST</c> (src/lib.rs, F.-X. Pineau, CDS), which is the basis
+    /// of its neighbour-based cone search.
+    /// </remarks>
+    /// <exception cref="ArgumentOutOfRangeException">The depth is outside [0, 29].</exception>
+    [Pure]
+    public static double MinPixelWidthDeg(int depth)
+    {
+        Preconditions.Depth(depth);
+        return SmallestEdgeToOppositeEdgeRad[depth] * RadToDeg;
+    }
+
+    // Smallest edge-to-opposite-edge distance of any pixel at each depth, radians (cdshealpix src/lib.rs).
+    private static readonly double[] SmallestEdgeToOppositeEdgeRad =
+    [
+        8.410686705679302e-1, 3.7723631722170065e-1, 1.8203364957037313e-1, 8.91145416330163e-2,
+        4.3989734509169175e-2, 2.1817362566054977e-2, 1.0854009694242892e-2, 5.409888140793663e-3,
+        2.6995833266547898e-3, 1.3481074874673246e-3, 6.735240905806414e-4, 3.365953703015157e-4,
+        1.682452196838741e-4, 8.410609042173736e-5, 4.204784317861652e-5, 2.1022283297961136e-5,
+        1.0510625670060442e-5, 5.255150320257332e-6, 2.6275239729465538e-6, 1.3137458638808036e-6,
+        6.568678535571394e-7, 3.284323270983175e-7, 1.642156595517884e-7, 8.21076709163242e-8,
+        4.105378528139296e-8, 2.0526876713226626e-8, 1.0263433216329513e-8, 5.131714858175969e-9,
+        2.5658567623093986e-9, 1.2829280665188905e-9,
+    ];
+
+    /// <summary>
     /// An upper bound, in degrees, of the distance from a pixel's centre to any point of the pixel, valid for every
     /// pixel at the depth. It is healpix_cxx's max_pixrad (the centre-to-corner distance of the worst pixel) plus a
     /// 1% allowance, because pixel edges are not great circles and a point on an edge can lie slightly beyond the

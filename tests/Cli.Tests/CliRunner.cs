@@ -1,0 +1,39 @@
+using System.CommandLine;
+
+namespace Apdb.Cli.Tests;
+
+/// <summary>Console is process-wide: every test that runs the command in-process belongs to this collection.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ConsoleCollection
+{
+    public const string Name = "console";
+}
+
+/// <summary>Runs <c>apdb</c> in-process with stdout and stderr captured.</summary>
+internal static class CliRunner
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    {
+        await Gate.WaitAsync();
+        var originalOut = Console.Out;
+        var originalError = Console.Error;
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        try
+        {
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+            var parse = Program.BuildRoot().Parse(args);
+            var exitCode = await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+            return (exitCode, stdout.ToString(), stderr.ToString());
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+            Gate.Release();
+        }
+    }
+}
