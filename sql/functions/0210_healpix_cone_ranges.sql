@@ -201,14 +201,18 @@ BEGIN
 END;
 $$;
 
--- Exact angular distance in degrees between two positions (haversine, stable at small separations).
+-- Exact angular distance in degrees between two positions: atan2(|a x b|, a . b) (Vincenty's form), accurate at
+-- every separation from sub-milliarcsecond to antipodal without clamping. Built only from strict functions, so the
+-- planner inlines it into a query's filter (a clamp such as least() is not strict and would stop the inlining: the
+-- call then costs ~6 us a row, four times the arithmetic).
 CREATE OR REPLACE FUNCTION healpix_angdist_deg(ra1 double precision, dec1 double precision, ra2 double precision, dec2 double precision)
 RETURNS double precision
 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
 AS $$
-    SELECT degrees(2 * asin(least(1.0, sqrt(
-        power(sin(radians(dec2 - dec1) / 2), 2)
-        + cos(radians(dec1)) * cos(radians(dec2)) * power(sin(radians(ra2 - ra1) / 2), 2)))));
+    SELECT degrees(atan2(
+        sqrt(power(cos(radians(dec2)) * sin(radians(ra2 - ra1)), 2)
+             + power(cos(radians(dec1)) * sin(radians(dec2)) - sin(radians(dec1)) * cos(radians(dec2)) * cos(radians(ra2 - ra1)), 2)),
+        sin(radians(dec1)) * sin(radians(dec2)) + cos(radians(dec1)) * cos(radians(dec2)) * cos(radians(ra2 - ra1))));
 $$;
 
 CREATE OR REPLACE FUNCTION healpix_cone_ranges(ra_deg double precision, dec_deg double precision, radius_deg double precision, max_ranges integer DEFAULT 64)

@@ -1,5 +1,9 @@
 -- Cone searches and light curves for any PostgreSQL client (psql, Python, TOPCAT...): exact results (no false
 -- positives, no misses), through the pixelId B-tree indexes, no extension needed.
+--
+-- Each pixel range is probed by its own index scan: the range conditions sit in a LATERAL subquery that OFFSET 0 keeps
+-- from being flattened. A plain join lets the planner, which cannot see that the ranges are narrow, push the distance
+-- test into a sequential scan of the whole table (150 ms instead of 0.3 ms on 50k rows).
 
 -- The current DiaObjectLast rows within radius_deg of (ra_deg, dec_deg), degrees.
 CREATE OR REPLACE FUNCTION dia_objects_in_cone(ra_deg double precision, dec_deg double precision, radius_deg double precision)
@@ -8,7 +12,9 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 100
 AS $$
     SELECT o.*
     FROM healpix_cone_ranges(ra_deg, dec_deg, radius_deg) AS r
-    JOIN "DiaObjectLast" AS o ON o."pixelId" >= r.lo AND o."pixelId" < r.hi
+    CROSS JOIN LATERAL (
+        SELECT * FROM "DiaObjectLast" AS x WHERE x."pixelId" >= r.lo AND x."pixelId" < r.hi OFFSET 0
+    ) AS o
     WHERE healpix_angdist_deg(ra_deg, dec_deg, o."ra", o."dec") <= radius_deg;
 $$;
 
@@ -20,9 +26,12 @@ LANGUAGE sql STABLE STRICT PARALLEL SAFE ROWS 1000
 AS $$
     SELECT s.*
     FROM healpix_cone_ranges(ra_deg, dec_deg, radius_deg) AS r
-    JOIN "DiaSource" AS s ON s."pixelId" >= r.lo AND s."pixelId" < r.hi
-    WHERE s."midpointMjdTai" >= mjd_start AND s."midpointMjdTai" <= mjd_end
-      AND healpix_angdist_deg(ra_deg, dec_deg, s."ra", s."dec") <= radius_deg;
+    CROSS JOIN LATERAL (
+        SELECT * FROM "DiaSource" AS x
+        WHERE x."pixelId" >= r.lo AND x."pixelId" < r.hi AND x."midpointMjdTai" >= mjd_start AND x."midpointMjdTai" <= mjd_end
+        OFFSET 0
+    ) AS s
+    WHERE healpix_angdist_deg(ra_deg, dec_deg, s."ra", s."dec") <= radius_deg;
 $$;
 
 -- One DiaObject's light curve: its DiaSources (kind 'source') and DiaForcedSources (kind 'forced') in time order.
