@@ -16,6 +16,9 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
 {
     private const double DepthMargin = 0.9;
 
+    // Objects are grouped in cells this many depths above the probe depth (4^2 = 16 pixels a cell).
+    private const int CellLevels = 2;
+
     /// <summary>The shared instance.</summary>
     public static HealpixCandidateFinder Instance { get; } = new();
 
@@ -61,16 +64,39 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     {
         var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
 
-        // Objects bucketed by pixel: an open-addressing table from pixel to the first object, and a "next" chain.
-        // Inserting in reverse row order makes every chain ascend by row. No sort: O(N).
+        // Objects sorted by cell (the pixel two depths up: 16 pixels), their coordinates gathered in that order, and a
+        // table from cell to the first object of its run. Sources are visited in pixel order, so consecutive sources
+        // probe the same few cells and read contiguous objects: memory traffic stays sequential at any N, where
+        // per-pixel buckets visited in catalog order miss the cache on almost every probe once N passes ~1e5.
+        var cellShift = depth >= CellLevels ? 2 * CellLevels : 2 * depth;
         var no = objects.Count;
-        var objectPixel = new long[no];
-        HealpixNested.Hash(depth, objects.RaDeg, objects.DecDeg, objectPixel);
-        var table = new PixelTable(no);
-        var next = new int[no];
-        for (var o = no - 1; o >= 0; o--)
+        var objectCell = new long[no];
+        HealpixNested.Hash(depth, objects.RaDeg, objects.DecDeg, objectCell);
+        for (var o = 0; o < no; o++)
         {
-            next[o] = table.Prepend(objectPixel[o], o);
+            objectCell[o] >>= cellShift;
+        }
+
+        var objectOrder = PixelOrder.Sort(objectCell);
+        var ox = new double[no];
+        var oy = new double[no];
+        var oz = new double[no];
+        var cellKeys = new long[no];
+        var table = new PixelTable(no);
+        var cx = objects.X;
+        var cy = objects.Y;
+        var cz = objects.Z;
+        for (var i = 0; i < no; i++)
+        {
+            var o = objectOrder[i];
+            ox[i] = cx[o];
+            oy[i] = cy[o];
+            oz[i] = cz[o];
+            cellKeys[i] = objectCell[o];
+            if (i == 0 || cellKeys[i] != cellKeys[i - 1])
+            {
+                table.Add(cellKeys[i], i);
+            }
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -78,53 +104,77 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         var ns = sources.Count;
         var sourcePixel = new long[ns];
         HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
+        var sourceOrder = PixelOrder.Sort(sourcePixel);
+        // Gathered once in pixel order: a plain gather overlaps its cache misses, the probe loop below would not.
+        var sx = new double[ns];
+        var sy = new double[ns];
+        var sz = new double[ns];
+        var spix = new long[ns];
+        var catalogX = sources.X;
+        var catalogY = sources.Y;
+        var catalogZ = sources.Z;
+        for (var k = 0; k < ns; k++)
+        {
+            var s = sourceOrder[k];
+            sx[k] = catalogX[s];
+            sy[k] = catalogY[s];
+            sz[k] = catalogZ[s];
+            spix[k] = sourcePixel[s];
+        }
+
         var result = new CandidateSet(ns + (ns / 4));
         Span<long> probe = stackalloc long[9];
+        Span<long> cells = stackalloc long[9];
         var hits = new int[16];
-        var ox = objects.X;
-        var oy = objects.Y;
-        var oz = objects.Z;
-        var sx = sources.X;
-        var sy = sources.Y;
-        var sz = sources.Z;
-        for (var s = 0; s < ns; s++)
+        for (var k = 0; k < ns; k++)
         {
-            if ((s & 4095) == 0)
+            if ((k & 4095) == 0)
             {
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var probeCount = Probes(depth, sourcePixel[s], probe);
-            var px = sx[s];
-            var py = sy[s];
-            var pz = sz[s];
-            var hitCount = 0;
-            for (var k = 0; k < probeCount; k++)
+            var probeCount = Probes(depth, spix[k], probe);
+            var cellCount = 0;
+            for (var j = 0; j < probeCount; j++)
             {
-                for (var o = table.First(probe[k]); o >= 0; o = next[o])
+                var cell = probe[j] >> cellShift;
+                if (cells[..cellCount].IndexOf(cell) < 0)
                 {
-                    if (ChordMetric.ChordSquared(px, py, pz, ox[o], oy[o], oz[o]) <= limit)
+                    cells[cellCount++] = cell;
+                }
+            }
+
+            var px = sx[k];
+            var py = sy[k];
+            var pz = sz[k];
+            var hitCount = 0;
+            for (var j = 0; j < cellCount; j++)
+            {
+                var cell = cells[j];
+                for (var i = table.First(cell); i >= 0 && i < no && cellKeys[i] == cell; i++)
+                {
+                    if (ChordMetric.ChordSquared(px, py, pz, ox[i], oy[i], oz[i]) <= limit)
                     {
                         if (hitCount == hits.Length)
                         {
                             Array.Resize(ref hits, hits.Length * 2);
                         }
 
-                        hits[hitCount++] = o;
+                        hits[hitCount++] = objectOrder[i];
                     }
                 }
             }
 
             if (hitCount > 0)
             {
-                // Pixels are distinct, so rows are distinct; ascending rows let the exact filter skip its sort.
+                // Cells are distinct, so rows are distinct; ascending rows let the exact filter skip its sort.
                 var span = hits.AsSpan(0, hitCount);
                 if (hitCount > 1)
                 {
                     span.Sort();
                 }
 
-                result.AddRange(s, span);
+                result.AddRange(sourceOrder[k], span);
             }
         }
 
@@ -149,7 +199,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         return count;
     }
 
-    /// <summary>Open-addressing map from pixel id to the first object row of its chain (linear probing, load &lt;= 1/2).</summary>
+    /// <summary>Open-addressing map from a cell id to the first row of its run (linear probing, load &lt;= 1/2).</summary>
     private sealed class PixelTable
     {
         private readonly long[] _keys;
@@ -167,29 +217,17 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
             _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
         }
 
-        /// <summary>Makes <paramref name="row"/> the head of the pixel's chain; returns the previous head (-1 if none).</summary>
-        public int Prepend(long pixel, int row)
+        /// <summary>Records the first row of a cell's run; each cell is added once.</summary>
+        public void Add(long cell, int row)
         {
-            var i = Slot(pixel);
-            while (true)
+            var i = Slot(cell);
+            while (_keys[i] >= 0)
             {
-                var key = _keys[i];
-                if (key == pixel)
-                {
-                    var previous = _heads[i];
-                    _heads[i] = row;
-                    return previous;
-                }
-
-                if (key < 0)
-                {
-                    _keys[i] = pixel;
-                    _heads[i] = row;
-                    return -1;
-                }
-
                 i = (i + 1) & _mask;
             }
+
+            _keys[i] = cell;
+            _heads[i] = row;
         }
 
         public int First(long pixel)
