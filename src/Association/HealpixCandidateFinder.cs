@@ -3,8 +3,9 @@ using Apdb.Sky;
 namespace Apdb.Association;
 
 /// <summary>
-/// The in-memory O(N+M) strategy ("memory"): objects are bucketed by HEALPix NESTED pixel at the deepest depth whose
-/// every pixel is wider than the radius; each source probes its own pixel and its (7 or 8) neighbours.
+/// The in-memory O(N+M) strategy ("memory"): the probe depth is the deepest whose every pixel is wider than the radius;
+/// each source's candidates are the objects in the cells (16-pixel groups) holding its pixel and that pixel's (7 or 8)
+/// neighbours. Objects and sources are put in pixel order by a radix sort, so memory is read in sequence.
 /// </summary>
 /// <remarks>
 /// Why no candidate is missed: a cone whose radius is below the smallest edge-to-opposite-edge distance of the pixels
