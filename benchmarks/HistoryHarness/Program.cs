@@ -1,7 +1,7 @@
 // The history-load floor, measured in the same run on the same rows (issue 4):
 //   1. load:  HistoryLoader.LoadAsync (generation + binary COPY into partitions + indexes + ANALYZE), timed;
 //   2. dump:  the server writes the loaded rows to binary COPY files (COPY (SELECT ...) TO '/dir/t.bin' (FORMAT BINARY));
-//   3. floor: one session runs COPY plain_t FROM '/dir/t.bin' (FORMAT BINARY) into plain (unpartitioned, unindexed)
+//   3. floor: one session runs (BEGIN; TRUNCATE; COPY ... FREEZE; COMMIT, as the loader) COPY plain_t FROM '/dir/t.bin' (FORMAT BINARY) into plain (unpartitioned, unindexed)
 //             tables, then builds the same primary keys and indexes; both timed.
 // Usage: Apdb.HistoryHarness --db <connection string> --presets demo,fov [--months 12] [--seed 1] [--dir /tmp/apdb-floor] --out DIR
 using System.Diagnostics;
@@ -76,7 +76,8 @@ foreach (var preset in presets)
     foreach (var t in tables)
     {
         var one = Stopwatch.StartNew();
-        await Exec($"COPY floor.\"{t}\" FROM '{Path.Combine(dir, $"{t}.bin")}' (FORMAT BINARY)");
+        // Truncated in the COPY's own transaction, as the loader does: with wal_level = minimal neither writes WAL.
+        await Exec($"BEGIN; TRUNCATE floor.\"{t}\"; COPY floor.\"{t}\" FROM '{Path.Combine(dir, $"{t}.bin")}' (FORMAT BINARY, FREEZE); COMMIT");
         copyTimes[t] = one.Elapsed.TotalSeconds;
     }
 

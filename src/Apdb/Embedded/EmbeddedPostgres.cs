@@ -204,6 +204,10 @@ public sealed class EmbeddedPostgres
             "checkpoint_timeout = '15min'",
             "checkpoint_completion_target = 0.9",
             "wal_compression = on",
+            // No replication or archiving from a local APDB: tables filled in the transaction that created or
+            // truncated them (history loads, index builds) then skip the WAL. Crash safety is unchanged.
+            "wal_level = minimal",
+            "max_wal_senders = 0",
             "wal_buffers = '64MB'",
             "random_page_cost = 1.1",
             "effective_io_concurrency = 200",
