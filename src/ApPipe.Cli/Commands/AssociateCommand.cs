@@ -12,7 +12,7 @@ internal static class AssociateCommand
     {
         var objects = new Option<string>("--objects") { Description = "Object catalog: CSV (or .parquet) with columns id,ra,dec [,raErr,decErr] in degrees", Required = true };
         var sources = new Option<string>("--sources") { Description = "Source catalog, same format", Required = true };
-        var radius = new Option<double>("--radius-arcsec") { Description = "Match radius in arcseconds (> 0)", Required = true };
+        var radius = new Option<double>("--radius-arcsec") { Description = "Match radius in arcseconds (> 0); 1.0 is Rubin's", DefaultValueFactory = _ => 1.0 };
         var strategy = new Option<string>("--strategy") { Description = "brute | memory | sql | q3c (sql and q3c run in PostgreSQL)", DefaultValueFactory = _ => "memory" };
         var mode = new Option<string>("--mode") { Description = "greedy | nearest | optimal", DefaultValueFactory = _ => "greedy" };
         var output = new Option<string>("--out") { Description = "Output CSV sourceId,objectId,distArcsec (one line per source)", Required = true };
