@@ -2,13 +2,14 @@
 # Forced photometry: whole-process `apdb forced-phot` against SEP's sum_circle (python3-sep, image read with astropy)
 # on the same 4k x 4k image and positions, in one run; then per-visit fit time against the number of targets.
 # Usage: benchmarks/forcedphot/run.sh [OUTPUT_DIR, default artifacts/benchmarks/forcedphot]
-# env: SIZE=4096 STARS=15000 BLANK=5000 RUNS=5 FWHM=3.5 TARGETS=1000,2000,5000,10000,20000,50000 APDB_PYTHON=/usr/bin/python3
+# env: SIZE=4096 STARS=15000 BLANK=5000 RUNS=5 FWHM=3.5 TARGETS=100,1000,10000,100000 APDB_PYTHON=/usr/bin/python3
+#      APDB_DLL=path/to/apdb.dll (a CLI already built, instead of building artifacts/cli through ./apdb)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 OUT="$(mkdir -p "${1:-$ROOT/artifacts/benchmarks/forcedphot}" && cd "${1:-$ROOT/artifacts/benchmarks/forcedphot}" && pwd)"
 SIZE="${SIZE:-4096}"; STARS="${STARS:-15000}"; BLANK="${BLANK:-5000}"; RUNS="${RUNS:-5}"; FWHM="${FWHM:-3.5}"
-TARGETS="${TARGETS:-1000,2000,5000,10000,20000,50000}"
+TARGETS="${TARGETS:-100,1000,10000,100000}"
 PY="${APDB_PYTHON:-}"
 if [[ -z "$PY" ]]; then
   for candidate in /usr/bin/python3 python3; do
@@ -20,17 +21,24 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_TieredPGO=1 OMP_NUM_
 
 echo "== image: ${SIZE}^2, $STARS stars + $BLANK blank positions (astropy) -> $OUT"
 [[ -f "$OUT/image.fits" ]] || "$PY" "$HERE/make_image.py" --size "$SIZE" --stars "$STARS" --blank "$BLANK" --fwhm "$FWHM" --out "$OUT"
-echo "== building the CLI (Release)"
-"$ROOT/apdb" --help >/dev/null
-APDB=(dotnet "$ROOT/artifacts/cli/apdb.dll")
+if [[ -n "${APDB_DLL:-}" ]]; then
+  APDB=(dotnet "$APDB_DLL")
+else
+  echo "== building the CLI (Release)"
+  "$ROOT/apdb" --help >/dev/null
+  APDB=(dotnet "$ROOT/artifacts/cli/apdb.dll")
+fi
 RADIUS="$("$PY" -c "print(1.5 * $FWHM)")"
 
 now() { date +%s%N; }
 secs() { printf '%d.%03d' $(( ($2 - $1) / 1000000000 )) $(( ($2 - $1) / 1000000 % 1000 )); }
 csv="$OUT/forcedphot_vs_sep.csv"
+phases="$OUT/forcedphot_phases.jsonl"
 echo "run,tool,seconds" > "$csv"
+: > "$phases"
 for run in $(seq 1 "$RUNS"); do
-  t=$(now); "${APDB[@]}" forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --out "$OUT/ours.csv"; e=$(now)
+  # The four tools alternate within a run, so load from other processes on the machine falls on all of them alike.
+  t=$(now); "${APDB[@]}" --json forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --out "$OUT/ours.csv" >> "$phases"; e=$(now)
   echo "$run,apdb-forced-phot,$(secs "$t" "$e")" >> "$csv"
   t=$(now); "${APDB[@]}" forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --psf-fwhm "$FWHM" --out "$OUT/ours_gauss.csv"; e=$(now)
   echo "$run,apdb-forced-phot --psf-fwhm,$(secs "$t" "$e")" >> "$csv"
@@ -61,7 +69,7 @@ PY
   done
 done
 
-"$PY" - "$csv" "$scsv" "$OUT/forcedphot.json" "$OUT" <<'PY'
+"$PY" - "$csv" "$scsv" "$OUT/forcedphot.json" "$OUT" "$phases" <<'PY'
 import sys, json, numpy as np
 from collections import defaultdict
 runs = defaultdict(list)
@@ -71,8 +79,15 @@ med = {k: float(np.median(v)) for k, v in runs.items()}
 pts = defaultdict(list)
 for line in open(sys.argv[2]).read().splitlines()[1:]:
     n, fit, total = line.split(","); pts[int(n)].append(float(fit))
-ns = sorted(pts); fit = [float(np.median(pts[n])) for n in ns]
+tot = defaultdict(list)
+for line in open(sys.argv[2]).read().splitlines()[1:]:
+    n, f, total = line.split(","); tot[int(n)].append(float(total))
+ns = sorted(pts); fit = [float(np.median(pts[n])) for n in ns]; total = [float(np.median(tot[n])) for n in ns]
 slope = float(np.polyfit(np.log(ns), np.log(fit), 1)[0])
+slopeTotal = float(np.polyfit(np.log(ns), np.log(total), 1)[0])
+# Where the whole-process time goes (estimated PSF): medians over the runs of the CLI's own phase timings.
+ph = [json.loads(l)["seconds"] for l in open(sys.argv[5]) if l.strip()]
+breakdown = {k: float(np.median([p[k] for p in ph])) for k in ph[0]} if ph else {}
 # Accuracy on the same run: pulls of isolated stars and blank positions, bright-star bias.
 t = np.genfromtxt(sys.argv[4] + "/truth.csv", delimiter=",", names=True)
 acc = {}
@@ -85,7 +100,9 @@ for name in ["ours", "ours_gauss"]:
                  "blankPullSigma": rs(pull[bl]), "brightFluxRatio": float(np.median(o["psfFlux"][br] / t["flux"][br])), "isolatedStars": int(st.sum())}
 result = {"medianSeconds": med, "ratioOursToSep": med["apdb-forced-phot"] / med["sep-sum_circle"],
           "ratioOursToSepWithBackground": med["apdb-forced-phot"] / med["sep-Background+sum_circle"],
-          "scaling": {"targets": ns, "medianFitSeconds": fit, "logLogSlope": slope}, "accuracy": acc}
+          "phaseMedianSeconds": breakdown,
+          "scaling": {"targets": ns, "medianFitSeconds": fit, "logLogSlope": slope, "medianTotalSeconds": total, "logLogSlopeTotal": slopeTotal},
+          "accuracy": acc}
 json.dump(result, open(sys.argv[3], "w"), indent=2)
 print(json.dumps(result, indent=2))
 PY

@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
 namespace Apdb.ForcedPhot;
 
 /// <summary>Groups positions closer than a radius (transitively: friends of friends) with a grid hash and union-find.</summary>
 internal static class BlendGroups
 {
     /// <summary>Returns the groups with more than one member, as lists of position indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<int[]> Find(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double radius)
     {
         var n = x.Length;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Apdb.Imaging;
 using Apdb.Sky;
 
@@ -15,6 +16,9 @@ public sealed class PsfAmplitudeFitter
 {
     private const int OffImageBit = 1 << 30;
     private const int ChunkSize = 256;
+
+    /// <summary>How many fits ahead the stamp rows are prefetched (1 measured ~10% less CPU a fit on a 4096^2 image).</summary>
+    private const int PrefetchDistance = 1;
 
     /// <summary>Creates a fitter.</summary>
     public PsfAmplitudeFitter(ForcedPhotOptions? options = null)
@@ -51,6 +55,7 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Measures at pixel positions (0-based, pixel centres on integers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ForcedMeasurement[] Measure(Exposure exposure, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         ArgumentNullException.ThrowIfNull(exposure);
@@ -96,6 +101,7 @@ public sealed class PsfAmplitudeFitter
         }
 
         Array.Sort(keys, order);
+        var size = (2 * h) + 1;
         var chunks = (xs.Length + ChunkSize - 1) / ChunkSize;
         Parallel.For(0, chunks, parallel, () => new Workspace(h), (chunk, _, ws) =>
         {
@@ -103,6 +109,18 @@ public sealed class PsfAmplitudeFitter
             for (var k = chunk * ChunkSize; k < end; k++)
             {
                 var i = order[k];
+                if (k + PrefetchDistance < end && keys[k + PrefetchDistance] != long.MaxValue)
+                {
+                    // A later stamp's rows are DRAM misses on a large image: ask for them while this one computes.
+                    var next = order[k + PrefetchDistance];
+                    var nx = Psf.StampCentre(xs[next]) - h;
+                    var ny = Psf.StampCentre(ys[next]) - h;
+                    if (nx >= 0 && ny >= 0 && nx + size <= exposure.Width && ny + size <= exposure.Height)
+                    {
+                        StampKernels.Prefetch(exposure.Image, exposure.Variance, exposure.Mask, exposure.Width, nx, ny, size);
+                    }
+                }
+
                 if (!grouped[i])
                 {
                     results[i] = FitOne(exposure, psf, cache, h, xs[i], ys[i], ws, calib);
@@ -116,6 +134,7 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Fits one isolated position; exposed for benchmarks and tests.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ForcedMeasurement FitOne(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double x, double y, Workspace ws, PhotoCalib calib)
     {
         if (!exposure.Contains(x, y))
@@ -125,9 +144,26 @@ public sealed class PsfAmplitudeFitter
 
         var cx = Psf.StampCentre(x);
         var cy = Psf.StampCentre(y);
-        var flags = Gather(exposure, cx, cy, h, ws);
-        var stamp = Stamp(psf, cache, h, x, y, ws);
-        var s = PsfFitKernels.Sums(stamp, ws.Data, ws.Variance, ws.InverseVariance, ws.Good);
+        var size = (2 * h) + 1;
+        var badBits = (int)Options.BadMask;
+        var inside = cx - h >= 0 && cy - h >= 0 && cx + h < exposure.Width && cy + h < exposure.Height && StampKernels.Vectorized(size);
+        var flags = ForcedPhotFlags.None;
+        PsfFitSums s;
+        ReadOnlySpan<float> stamp;
+        if (inside)
+        {
+            // Fast path: the fused kernel reads the planes in place.
+            stamp = Stamp(psf, cache, h, x, y, ws);
+            s = StampKernels.Sums(stamp, size, exposure.Image, exposure.Variance, exposure.Mask, exposure.Width, cx - h, cy - h, badBits);
+            ws.OnImage = size * size;
+        }
+        else
+        {
+            flags = Gather(exposure, cx, cy, h, ws);
+            stamp = Stamp(psf, cache, h, x, y, ws);
+            s = PsfFitKernels.Sums(stamp, ws.Data, ws.Variance, ws.InverseVariance, ws.Good);
+        }
+
         if (s.Good < ws.OnImage)
         {
             flags |= ForcedPhotFlags.MaskedPixels;
@@ -155,7 +191,9 @@ public sealed class PsfAmplitudeFitter
             err = Math.Sqrt(s.PsfPsfVariance) / s.PsfPsf;
         }
 
-        var chi2 = PsfFitKernels.Chi2(stamp, ws.Data, ws.InverseVariance, (float)flux);
+        var chi2 = inside
+            ? StampKernels.Chi2(stamp, size, exposure.Image, exposure.Variance, exposure.Mask, exposure.Width, cx - h, cy - h, badBits, (float)flux)
+            : PsfFitKernels.Chi2(stamp, ws.Data, ws.InverseVariance, (float)flux);
         return Result(x, y, flux, err, chi2, (int)s.Good, flags, calib);
     }
 
@@ -180,6 +218,7 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Copies the stamp's pixels into the workspace and cleans them; returns the edge flag.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ForcedPhotFlags Gather(Exposure exposure, int cx, int cy, int h, Workspace ws)
     {
         var size = (2 * h) + 1;
@@ -223,6 +262,7 @@ public sealed class PsfAmplitudeFitter
         return flags;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FitGroup(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double[] xs, double[] ys, int[] group, ForcedMeasurement[] results, PhotoCalib calib)
     {
         // Members off the image are reported as such and left out of the joint fit.
@@ -247,7 +287,11 @@ public sealed class PsfAmplitudeFitter
 
         var size = (2 * h) + 1;
         var len = size * size;
-        var workspaces = new Workspace[n];
+
+        // Per-thread workspaces reused across groups: dense fields have tens of thousands of blended members, and a
+        // fresh set of stamp buffers for each (12 kB) made the time per call grow faster than the number of targets.
+        var pool = t_groupWorkspaces is { } cached && cached.HalfWidth == h ? cached : (t_groupWorkspaces = new WorkspacePool(h));
+        var workspaces = pool.Get(n);
         var psfs = new float[n][];
         var cxs = new int[n];
         var cys = new int[n];
@@ -255,12 +299,12 @@ public sealed class PsfAmplitudeFitter
         for (var a = 0; a < n; a++)
         {
             var i = members[a];
-            var ws = new Workspace(h);
+            var ws = workspaces[a];
             cxs[a] = Psf.StampCentre(xs[i]);
             cys[a] = Psf.StampCentre(ys[i]);
             flags[a] = Gather(exposure, cxs[a], cys[a], h, ws) | ForcedPhotFlags.BlendedFit;
-            psfs[a] = Stamp(psf, cache, h, xs[i], ys[i], ws).ToArray();
-            workspaces[a] = ws;
+            Stamp(psf, cache, h, xs[i], ys[i], ws).CopyTo(ws.Model);
+            psfs[a] = ws.Model;
         }
 
         // Normal equations over the union of stamps: A[a,b] = sum over the overlap of P_a P_b w, rhs[a] = sum P_a D w,
@@ -448,6 +492,27 @@ public sealed class PsfAmplitudeFitter
         return inverse;
     }
 
+    [ThreadStatic]
+    private static WorkspacePool? t_groupWorkspaces;
+
+    /// <summary>A growing set of workspaces of one stamp size, owned by one thread.</summary>
+    private sealed class WorkspacePool(int halfWidth)
+    {
+        private readonly List<Workspace> _items = [];
+
+        public int HalfWidth { get; } = halfWidth;
+
+        public Workspace[] Get(int count)
+        {
+            while (_items.Count < count)
+            {
+                _items.Add(new Workspace(HalfWidth));
+            }
+
+            return [.. _items.Take(count)];
+        }
+    }
+
     /// <summary>Per-thread buffers for one stamp.</summary>
     internal sealed class Workspace
     {
@@ -462,7 +527,11 @@ public sealed class PsfAmplitudeFitter
             InverseVariance = new float[n];
             Good = new float[n];
             Psf = new float[n];
+            Model = new float[n];
         }
+
+        /// <summary>A copy of the stamp's PSF that outlives the next stamp computation (joint fits).</summary>
+        public float[] Model { get; }
 
         public float[] RawData { get; }
 

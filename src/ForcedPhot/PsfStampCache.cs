@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 
@@ -8,7 +9,7 @@ namespace Apdb.ForcedPhot;
 /// computed once per batch; a position takes its nearest phase, a position error of at most 1/(2N) pixel (flux error
 /// ~ (1/2N)^2 / (4 sigma^2): 3e-5 for N = 64, 1.2e-4 for N = 32 at sigma = 1.3 px). Separable PSFs keep one 1-D
 /// profile per phase (N = 64, a few kB) and compose each stamp as an outer product when asked; others keep full
-/// stamps, at most 32 phases per pixel (1089 stamps).
+/// stamps, at most 32 phases per pixel (1089 stamps), a pixelized PSF's computed on first use.
 /// </summary>
 internal sealed class PsfStampCache
 {
@@ -17,6 +18,11 @@ internal sealed class PsfStampCache
     private readonly int _phases;
     private readonly int _size;
     private readonly bool _separable;
+    private readonly PixelizedPsf? _pixelized;
+    private readonly int _halfWidth;
+    private readonly int[]? _ready;
+    private readonly double[]?[]? _weights;
+    private readonly double[]?[]? _rows;
 
     public PsfStampCache(Psf psf, int halfWidth, int phasesPerPixel)
     {
@@ -37,15 +43,30 @@ internal sealed class PsfStampCache
 
         var length = _size * _size;
         _data = new float[perAxis * perAxis * length];
+        if (psf is PixelizedPsf pixelized)
+        {
+            // Computed on first use: a call with K targets pays for at most min(K, (N+1)^2) stamps (all 1089 took
+            // ~10 ms, the whole cost of a 100-target call), each one y-pass over rows shifted once per x phase.
+            _pixelized = pixelized;
+            _halfWidth = halfWidth;
+            _ready = new int[perAxis * perAxis];
+            _weights = new double[perAxis][];
+            _rows = new double[perAxis][];
+            return;
+        }
+
         Parallel.For(0, perAxis * perAxis, k =>
         {
-            var dy = ((double)(k / perAxis) / _phases) - 0.5;
-            var dx = ((double)(k % perAxis) / _phases) - 0.5;
+            // Offset +0.5 (the last phase) must stay +0.5: ComputeStamp rounds a position of exactly 0.5 up to the next
+            // pixel and would return the -0.5 stamp, one pixel off, for the 1/(2N) of positions that land there.
+            var dy = Math.Min(((double)(k / perAxis) / _phases) - 0.5, 0.5 - 1e-9);
+            var dx = Math.Min(((double)(k % perAxis) / _phases) - 0.5, 0.5 - 1e-9);
             psf.ComputeStamp(dx, dy, halfWidth, _data.AsSpan(k * length, length));
         });
     }
 
     /// <summary>The stamp for offset (dx, dy); composed into <paramref name="buffer"/> for separable PSFs.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Get(double dx, double dy, Span<float> buffer)
     {
         var ix = Math.Clamp((int)Math.Round((dx + 0.5) * _phases), 0, _phases);
@@ -53,7 +74,13 @@ internal sealed class PsfStampCache
         var length = _size * _size;
         if (!_separable)
         {
-            return _data.AsSpan(((iy * (_phases + 1)) + ix) * length, length);
+            var index = (iy * (_phases + 1)) + ix;
+            if (_ready is not null && Volatile.Read(ref _ready[index]) == 0)
+            {
+                Compute(ix, iy, index);
+            }
+
+            return _data.AsSpan(index * length, length);
         }
 
         ReadOnlySpan<float> gx = _data.AsSpan(ix * _size, _size);
@@ -67,6 +94,23 @@ internal sealed class PsfStampCache
         return stamp;
     }
 
+    /// <summary>
+    /// Computes a lazily built stamp. Threads racing on one stamp write identical values, and a reader uses it only
+    /// after seeing its ready flag, published after the values.
+    /// </summary>
+    private void Compute(int ix, int iy, int index)
+    {
+        var rows = Volatile.Read(ref _rows![ix]) ?? Publish(ref _rows[ix], _pixelized!.PhaseRows(Weights(ix), _halfWidth));
+        var length = _size * _size;
+        _pixelized!.PhaseStamp(rows, Weights(iy), _halfWidth, _data.AsSpan(index * length, length));
+        Volatile.Write(ref _ready![index], 1);
+    }
+
+    private double[] Weights(int k) => Volatile.Read(ref _weights![k]) ?? Publish(ref _weights[k], _pixelized!.PhaseWeights(_phases, _halfWidth, k));
+
+    private static double[] Publish(ref double[]? slot, double[] value) => Interlocked.CompareExchange(ref slot, value, null) ?? value;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(ReadOnlySpan<float> source, float factor, Span<float> destination)
     {
         var i = 0;

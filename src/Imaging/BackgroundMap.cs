@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Apdb.Imaging;
 
 /// <summary>
@@ -6,6 +10,11 @@ namespace Apdb.Imaging;
 /// </summary>
 public sealed class BackgroundMap
 {
+    private readonly float[] _level;
+    private readonly float[] _rms;
+    private readonly double _step;
+    private readonly int[] _segmentStart;
+
     internal BackgroundMap(int width, int height, int meshSize, int nx, int ny, float[] level, float[] rms)
     {
         Width = width;
@@ -15,6 +24,17 @@ public sealed class BackgroundMap
         MeshesY = ny;
         MeshLevel = level;
         MeshRms = rms;
+        _level = level;
+        _rms = rms;
+
+        // Pixel x lies between mesh centres i and i+1 when i <= u(x) < i+1, u(x) = (x + 0.5) / step - 0.5; segment i
+        // starts at the first such x (segment "nx - 1" is the constant run beyond the last centre).
+        _step = (double)width / nx;
+        _segmentStart = new int[nx];
+        for (var i = 0; i < nx; i++)
+        {
+            _segmentStart[i] = Math.Clamp((int)Math.Ceiling(((i + 0.5) * _step) - 0.5), 0, width);
+        }
         var sorted = rms.Where(float.IsFinite).Order().ToArray();
         GlobalRms = sorted.Length == 0 ? float.NaN : sorted[sorted.Length / 2];
     }
@@ -44,15 +64,28 @@ public sealed class BackgroundMap
     public float GlobalRms { get; }
 
     /// <summary>Fills one image row of the interpolated level and RMS.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void FillRow(int y, Span<float> level, Span<float> rms)
     {
-        var (j0, j1, ty) = Bracket(y, MeshesY, Height);
-        for (var x = 0; x < Width; x++)
+        if ((uint)y >= (uint)Height || level.Length < Width || rms.Length < Width)
         {
-            var (i0, i1, tx) = Bracket(x, MeshesX, Width);
-            level[x] = Bilinear(MeshLevel, i0, i1, j0, j1, tx, ty);
-            rms[x] = Bilinear(MeshRms, i0, i1, j0, j1, tx, ty);
+            throw new ArgumentException($"row {y} of a {Width} x {Height} background needs {Width}-pixel outputs (level {level.Length}, rms {rms.Length})");
         }
+
+        // Interpolate the two bracketing mesh rows along y once per row (nx values), then along x segment by segment:
+        // between two mesh centres the value is linear in x, A + B x, evaluated 8 pixels at a time.
+        var nx = MeshesX;
+        Span<float> rowLevel = nx <= 512 ? stackalloc float[nx] : new float[nx];
+        Span<float> rowRms = nx <= 512 ? stackalloc float[nx] : new float[nx];
+        var (j0, j1, ty) = Bracket(y, MeshesY, Height);
+        for (var i = 0; i < nx; i++)
+        {
+            rowLevel[i] = ((1 - ty) * _level[(j0 * nx) + i]) + (ty * _level[(j1 * nx) + i]);
+            rowRms[i] = ((1 - ty) * _rms[(j0 * nx) + i]) + (ty * _rms[(j1 * nx) + i]);
+        }
+
+        Interpolate(rowLevel, level[..Width]);
+        Interpolate(rowRms, rms[..Width]);
     }
 
     /// <summary>The interpolated level and RMS images.</summary>
@@ -64,13 +97,46 @@ public sealed class BackgroundMap
         return (level, rms);
     }
 
-    private float Bilinear(IReadOnlyList<float> grid, int i0, int i1, int j0, int j1, float tx, float ty)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Interpolate(ReadOnlySpan<float> meshRow, Span<float> output)
     {
-        var a = grid[(j0 * MeshesX) + i0];
-        var b = grid[(j0 * MeshesX) + i1];
-        var c = grid[(j1 * MeshesX) + i0];
-        var d = grid[(j1 * MeshesX) + i1];
-        return ((1 - ty) * (((1 - tx) * a) + (tx * b))) + (ty * (((1 - tx) * c) + (tx * d)));
+        var nx = MeshesX;
+        var first = _segmentStart[0];
+        output[..first].Fill(meshRow[0]);
+        for (var i = 0; i + 1 < nx; i++)
+        {
+            // u(x) = (x + 0.5) / step - 0.5; value = a_i + (u - i) (a_{i+1} - a_i) = A + B x.
+            var d = meshRow[i + 1] - meshRow[i];
+            var b = (float)(d / _step);
+            var a = (float)(meshRow[i] + (d * ((0.5 / _step) - 0.5 - i)));
+            Linear(output, _segmentStart[i], _segmentStart[i + 1], a, b);
+        }
+
+        output[_segmentStart[nx - 1]..].Fill(meshRow[nx - 1]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Linear(Span<float> output, int from, int to, float a, float b)
+    {
+        var x = from;
+        if (Vector256.IsHardwareAccelerated && to - from >= Vector256<float>.Count)
+        {
+            var va = Vector256.Create(a);
+            var vb = Vector256.Create(b);
+            var vx = Vector256.Create((float)from) + Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f);
+            var eight = Vector256.Create(8f);
+            ref var o = ref MemoryMarshal.GetReference(output);
+            for (; x <= to - Vector256<float>.Count; x += Vector256<float>.Count)
+            {
+                (va + (vb * vx)).StoreUnsafe(ref o, (nuint)x);
+                vx += eight;
+            }
+        }
+
+        for (; x < to; x++)
+        {
+            output[x] = a + (b * x);
+        }
     }
 
     private (int I0, int I1, float T) Bracket(int p, int meshes, int extent)

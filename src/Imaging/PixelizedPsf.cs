@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Apdb.Imaging;
 
 /// <summary>
 /// An empirical PSF: a (2R+1) x (2R+1) image at native pixel sampling, centred on its central pixel and normalized to
-/// sum 1 (or an aperture-corrected enclosed fraction), shifted to any sub-pixel position by Lanczos-3 interpolation. Spatially constant.
+/// sum 1 (or an aperture-corrected enclosed fraction), shifted to any sub-pixel position by band-limited (periodic sinc)
+/// interpolation, exact for a well-sampled PSF. Spatially constant.
 /// </summary>
 public sealed class PixelizedPsf : Psf
 {
@@ -66,60 +69,150 @@ public sealed class PixelizedPsf : Psf
     /// <inheritdoc />
     protected override void ComputeStampCore(double x, double y, double dx, double dy, int halfWidth, Span<float> destination)
     {
-        // value(i, j) = model(i - h - dx + R, j - h - dy + R), interpolated. The fractional part is the same for every
-        // pixel, so the six weights per axis are computed once.
+        // value(i, j) = model(i - h - dx + R, j - h - dy + R), the band-limited interpolant of the model.
+        BandLimitedShift(_model, (2 * Radius) + 1, -dx, -dy, halfWidth, destination);
+    }
+
+    /// <summary>
+    /// The interpolation weights for phase k of a grid of <paramref name="phases"/> per pixel (offset k/N - 0.5): a
+    /// (2h+1) x (2R+1) matrix taking model samples along one axis to stamp samples.
+    /// </summary>
+    internal double[] PhaseWeights(int phases, int halfWidth, int k)
+    {
+        var n = (2 * Radius) + 1;
         var size = (2 * halfWidth) + 1;
-        var modelSize = (2 * Radius) + 1;
-        var fx = Math.Floor(-dx);
-        var fy = Math.Floor(-dy);
-        Span<double> wx = stackalloc double[6];
-        Span<double> wy = stackalloc double[6];
-        SpecialFunctions.Lanczos3Weights(-dx - fx, wx);
-        SpecialFunctions.Lanczos3Weights(-dy - fy, wy);
-        var ox = (int)fx + Radius - halfWidth;
-        var oy = (int)fy + Radius - halfWidth;
+        var weights = new double[size * n];
+        DirichletWeights(n, Radius - halfWidth - (((double)k / phases) - 0.5), size, weights);
+        return weights;
+    }
 
-        // Separable Lanczos: shift the needed model rows along x, then combine rows along y (12 terms a pixel, not 36).
-        var rows = size + 5;
-        Span<double> shifted = rows * size <= 4096 ? stackalloc double[rows * size] : new double[rows * size];
-        for (var r = 0; r < rows; r++)
+    /// <summary>The model's rows interpolated along x with <paramref name="weightsX"/>: (2R+1) rows of 2h+1 values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal double[] PhaseRows(double[] weightsX, int halfWidth)
+    {
+        ArgumentNullException.ThrowIfNull(weightsX);
+        var n = (2 * Radius) + 1;
+        var size = (2 * halfWidth) + 1;
+        var rows = new double[n * size];
+        for (var m = 0; m < n; m++)
         {
-            var my = oy + r - 2;
-            var line = shifted.Slice(r * size, size);
-            if ((uint)my >= (uint)modelSize)
+            var row = _model.AsSpan(m * n, n);
+            for (var i = 0; i < size; i++)
             {
-                line.Clear();
-                continue;
-            }
+                var w = weightsX.AsSpan(i * n, n);
+                var acc = 0.0;
+                for (var k = 0; k < n; k++)
+                {
+                    acc += w[k] * row[k];
+                }
 
-            var row = my * modelSize;
+                rows[(m * size) + i] = acc;
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>A stamp from x-interpolated rows (<see cref="PhaseRows"/>) and the y weights of its phase.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void PhaseStamp(double[] rows, double[] weightsY, int halfWidth, Span<float> destination)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(weightsY);
+        var n = (2 * Radius) + 1;
+        var size = (2 * halfWidth) + 1;
+        for (var j = 0; j < size; j++)
+        {
+            var w = weightsY.AsSpan(j * n, n);
             for (var i = 0; i < size; i++)
             {
                 var acc = 0.0;
-                for (var k = 0; k < 6; k++)
+                for (var m = 0; m < n; m++)
                 {
-                    var mx = ox + i + k - 2;
-                    if ((uint)mx < (uint)modelSize)
-                    {
-                        acc += wx[k] * _model[row + mx];
-                    }
+                    acc += w[m] * rows[(m * size) + i];
                 }
 
-                line[i] = acc;
+                destination[(j * size) + i] = (float)acc;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Samples the band-limited (trigonometric) interpolant of an n x n image (n odd, row-major) on a (2h+1)^2 grid:
+    /// output(i, j) = f(c - h + i + shiftX, c - h + j + shiftY) with c = (n - 1) / 2, by separable convolution with the
+    /// periodic sinc (Dirichlet kernel) D(t) = sin(pi t) / (n sin(pi t / n)). For a well-sampled PSF that fades to zero
+    /// inside the image this is exact up to its spectrum beyond Nyquist (~1e-5 for FWHM 2.5 px), where Lanczos-3 lost
+    /// 0.3-0.8% of the PSF-fit flux at half-pixel phases (its passband is not flat) and even Lanczos-8 0.04%.
+    /// Points more than half a pixel outside the image are zero.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BandLimitedShift(ReadOnlySpan<float> image, int n, double shiftX, double shiftY, int halfWidth, Span<float> output)
+    {
+        if (n % 2 == 0 || image.Length < n * n)
+        {
+            throw new ArgumentException($"the band-limited shift needs an odd square image, not {n} x {n} with {image.Length} values");
+        }
+
+        var size = (2 * halfWidth) + 1;
+        var c = (n - 1) / 2;
+        var wx = new double[size * n];
+        var wy = new double[size * n];
+        DirichletWeights(n, c - halfWidth + shiftX, size, wx);
+        DirichletWeights(n, c - halfWidth + shiftY, size, wy);
+
+        // Along x: every image row to the output columns; then along y.
+        var rows = new double[n * size];
+        for (var m = 0; m < n; m++)
+        {
+            var row = image.Slice(m * n, n);
+            for (var i = 0; i < size; i++)
+            {
+                var w = wx.AsSpan(i * n, n);
+                var acc = 0.0;
+                for (var k = 0; k < n; k++)
+                {
+                    acc += w[k] * row[k];
+                }
+
+                rows[(m * size) + i] = acc;
             }
         }
 
         for (var j = 0; j < size; j++)
         {
+            var w = wy.AsSpan(j * n, n);
             for (var i = 0; i < size; i++)
             {
-                var v = 0.0;
-                for (var l = 0; l < 6; l++)
+                var acc = 0.0;
+                for (var m = 0; m < n; m++)
                 {
-                    v += wy[l] * shifted[((j + l) * size) + i];
+                    acc += w[m] * rows[(m * size) + i];
                 }
 
-                destination[(j * size) + i] = (float)v;
+                output[(j * size) + i] = (float)acc;
+            }
+        }
+    }
+
+    /// <summary>Weights D(p_i - k), k = 0..n-1, at p_i = start + i for i = 0..count-1; zero rows for p_i outside [-0.5, n - 0.5].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DirichletWeights(int n, double start, int count, Span<double> weights)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var p = start + i;
+            var w = weights.Slice(i * n, n);
+            if (p < -0.5 || p > n - 0.5)
+            {
+                w.Clear();
+                continue;
+            }
+
+            for (var k = 0; k < n; k++)
+            {
+                var t = p - k;
+                var denominator = n * Math.Sin(Math.PI * t / n);
+                w[k] = Math.Abs(denominator) < 1e-12 ? 1.0 : Math.Sin(Math.PI * t) / denominator;
             }
         }
     }

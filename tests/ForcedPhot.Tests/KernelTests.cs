@@ -79,4 +79,53 @@ public sealed class KernelTests
         var tolerance = 1e-5 * (Math.Abs(expected) + 1) * Math.Max(1, Math.Sqrt(n));
         Assert.True(Math.Abs(expected - actual) <= tolerance, $"n={n}: expected {expected}, got {actual}");
     }
+
+    [Fact]
+    public void In_place_stamp_kernels_match_the_scalar_reference_at_every_stamp_size_1_to_31()
+    {
+        const int W = 67;
+        const int H = 45;
+        var (_, image, variance, mask) = Inputs(W * H, 99);
+        var random = new Random(7);
+        for (var size = 1; size <= 31; size++)
+        {
+            var (psf, _, _, _) = Inputs(size * size, size);
+            for (var trial = 0; trial < 4; trial++)
+            {
+                var x0 = random.Next(W - size + 1);
+                var y0 = random.Next(H - size + 1);
+                var fast = StampKernels.Sums(psf, size, image, variance, mask, W, x0, y0, 0b1011);
+                var reference = StampKernels.SumsScalar(psf, size, image, variance, mask, W, x0, y0, 0b1011);
+                Close(reference.PsfData, fast.PsfData);
+                Close(reference.PsfPsf, fast.PsfPsf);
+                Close(reference.PsfPsfVariance, fast.PsfPsfVariance);
+                Close(reference.PsfDataWeighted, fast.PsfDataWeighted);
+                Close(reference.PsfPsfWeighted, fast.PsfPsfWeighted);
+                Assert.Equal(reference.Good, fast.Good);
+                Close(StampKernels.Chi2Scalar(psf, size, image, variance, mask, W, x0, y0, 0b1011, 3.5f),
+                    StampKernels.Chi2(psf, size, image, variance, mask, W, x0, y0, 0b1011, 3.5f));
+
+                // And the gather + clean path gives the same sums.
+                var n = size * size;
+                float[] d = new float[n], v = new float[n], cd = new float[n], cv = new float[n], w = new float[n], g = new float[n];
+                var m = new int[n];
+                for (var j = 0; j < size; j++)
+                {
+                    Array.Copy(image, ((y0 + j) * W) + x0, d, j * size, size);
+                    Array.Copy(variance, ((y0 + j) * W) + x0, v, j * size, size);
+                    Array.Copy(mask, ((y0 + j) * W) + x0, m, j * size, size);
+                }
+
+                PsfFitKernels.Clean(d, v, m, 0b1011, cd, cv, w, g);
+                var gathered = PsfFitKernels.Sums(psf, cd, cv, w, g);
+                Close(gathered.PsfDataWeighted, fast.PsfDataWeighted);
+                Assert.Equal(gathered.Good, fast.Good);
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => StampKernels.Sums(new float[9], 3, image, variance, mask, W, W - 2, 0, 0));
+    }
+
+    private static void Close(double expected, double actual) =>
+        Assert.True(Math.Abs(expected - actual) <= 1e-4 * (Math.Abs(expected) + 1), $"expected {expected}, got {actual}");
 }

@@ -118,4 +118,153 @@ public sealed class PsfTests
         Assert.InRange(levels[levels.Length / 2], 1000 - 0.2, 1000 + 0.2);
         Assert.InRange(map.GlobalRms, 19.6, 20.4);
     }
+
+    [Theory]
+    [InlineData(2.5)]
+    [InlineData(3.5)]
+    public void A_pixelized_model_of_a_well_sampled_PSF_reproduces_its_stamps_at_any_sub_pixel_phase(double fwhm)
+    {
+        // The model is the pixel-integrated Gaussian itself, centred: shifted to a sub-pixel phase it must be that
+        // Gaussian at the phase. Lanczos-3 interpolation lost 0.2-0.8% of the PSF-fit flux here (0.4% at (0.5, 0.5) for
+        // FWHM 3.5), which biased estimated-PSF forced photometry by a median pull of -0.13 on bright stars.
+        const int R = 15;
+        const int H = 9;
+        var truth = new GaussianPsf(fwhm);
+        var centred = new float[((2 * R) + 1) * ((2 * R) + 1)];
+        truth.ComputeStamp(0, 0, R, centred);
+        var model = new PixelizedPsf(centred, R, fwhm);
+        var expected = new float[((2 * H) + 1) * ((2 * H) + 1)];
+        var actual = new float[expected.Length];
+        foreach (var (dx, dy) in new[] { (0.25, 0.0), (0.37, -0.21), (-0.5, 0.49), (0.49, 0.49), (-0.13, 0.44) })
+        {
+            truth.ComputeStamp(100 + dx, 200 + dy, H, expected);
+            model.ComputeStamp(100 + dx, 200 + dy, H, actual);
+            double pe = 0, pp = 0, worst = 0;
+            for (var k = 0; k < expected.Length; k++)
+            {
+                pe += actual[k] * expected[k];
+                pp += actual[k] * actual[k];
+                worst = Math.Max(worst, Math.Abs(actual[k] - expected[k]));
+            }
+
+            Assert.InRange(pe / pp, 1 - 1e-4, 1 + 1e-4);
+            Assert.True(worst < 2e-4, $"phase ({dx}, {dy}): largest pixel difference {worst}");
+        }
+    }
+
+    [Fact]
+    public void The_interpolated_background_rows_match_bilinear_interpolation_between_mesh_centres()
+    {
+        // Reference: SExtractor's bilinear interpolation between mesh centres, constant beyond the outermost ones.
+        const int W = 203;
+        const int H = 141;
+        var random = new Random(9);
+        var image = new float[W * H];
+        for (var k = 0; k < image.Length; k++)
+        {
+            var x = k % W;
+            var y = k / W;
+            image[k] = (float)(100 + (0.3 * x) - (0.2 * y) + (5 * ((random.NextDouble() * 2) - 1)));
+        }
+
+        var map = BackgroundEstimator.Estimate(image, W, H, [], 0, meshSize: 32);
+        var level = new float[W];
+        var rms = new float[W];
+        float Reference(IReadOnlyList<float> grid, int x, int y)
+        {
+            static (int, int, double) Bracket(double u, int n) => u <= 0 ? (0, 0, 0) : u >= n - 1 ? (n - 1, n - 1, 0) : ((int)u, (int)u + 1, u - (int)u);
+            var (i0, i1, tx) = Bracket(((x + 0.5) * map.MeshesX / W) - 0.5, map.MeshesX);
+            var (j0, j1, ty) = Bracket(((y + 0.5) * map.MeshesY / H) - 0.5, map.MeshesY);
+            double a = grid[(j0 * map.MeshesX) + i0], b = grid[(j0 * map.MeshesX) + i1], c = grid[(j1 * map.MeshesX) + i0], d = grid[(j1 * map.MeshesX) + i1];
+            return (float)(((1 - ty) * (((1 - tx) * a) + (tx * b))) + (ty * (((1 - tx) * c) + (tx * d))));
+        }
+
+        for (var y = 0; y < H; y++)
+        {
+            map.FillRow(y, level, rms);
+            for (var x = 0; x < W; x++)
+            {
+                Assert.Equal(Reference(map.MeshLevel, x, y), level[x], 0.002f);
+                Assert.Equal(Reference(map.MeshRms, x, y), rms[x], 0.002f);
+            }
+        }
+    }
+
+    [Fact]
+    public void Selection_returns_the_kth_smallest_value_at_every_length_and_rank()
+    {
+        var random = new Random(3);
+        for (var n = 1; n <= 64; n++)
+        {
+            var values = Enumerable.Range(0, n).Select(_ => (float)Math.Round(random.NextDouble() * 10)).ToArray();
+            var sorted = values.Order().ToArray();
+            for (var k = 0; k < n; k++)
+            {
+                Assert.Equal(sorted[k], BackgroundEstimator.Select((float[])values.Clone(), k));
+            }
+        }
+    }
+
+    [Fact]
+    public void The_clipped_mode_of_pure_Gaussian_noise_is_its_mean_and_its_rms_the_sigma()
+    {
+        var random = new Random(5);
+        var values = Enumerable.Range(0, 4096).Select(_ => (float)(300 + (12 * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble())))).ToArray();
+        var (level, rms) = BackgroundEstimator.ClippedMode(values, new BackgroundEstimator.MeshScratch(64, 64, 1, 1));
+        // Standard errors: the mode ~2.5 x 12 / 64 = 0.5, the rms 12 / sqrt(2 x 4096) = 0.13.
+        Assert.InRange(level, 300 - 1.5, 300 + 1.5);
+        Assert.InRange(rms, 12 - 0.5, 12 + 0.5);
+    }
+
+    [Fact]
+    public void Running_box_sums_match_clamped_direct_sums_at_every_width_and_half_width()
+    {
+        var random = new Random(8);
+        for (var width = 1; width <= 40; width++)
+        {
+            var row = Enumerable.Range(0, width).Select(_ => (float)Math.Round(random.NextDouble() * 100)).ToArray();
+            for (var half = 0; half <= 3; half++)
+            {
+                var sums = new float[width];
+                BackgroundEstimator.HorizontalBoxSum(row, sums, half);
+                for (var x = 0; x < width; x++)
+                {
+                    var expected = 0f;
+                    for (var d = -half; d <= half; d++)
+                    {
+                        expected += row[Math.Clamp(x + d, 0, width - 1)];
+                    }
+
+                    Assert.Equal(expected, sums[x]);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Clipped_sums_match_the_scalar_reference_at_every_length_0_to_256()
+    {
+        var random = new Random(12);
+        for (var n = 0; n <= 256; n++)
+        {
+            var values = Enumerable.Range(0, n).Select(_ => (float)(50 + (random.NextDouble() * 40))).ToArray();
+            var (count, sum, squares) = BackgroundEstimator.ClippedSums(values, 70f, 12f);
+            int expectedCount = 0;
+            double expectedSum = 0, expectedSquares = 0;
+            foreach (var v in values)
+            {
+                var d = v - 70f;
+                if (Math.Abs(d) <= 12f)
+                {
+                    expectedCount++;
+                    expectedSum += d;
+                    expectedSquares += (double)d * d;
+                }
+            }
+
+            Assert.Equal(expectedCount, count);
+            Assert.Equal(expectedSum, sum, 1e-3);
+            Assert.Equal(expectedSquares, squares, 1e-2);
+        }
+    }
 }
