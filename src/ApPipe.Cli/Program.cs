@@ -32,6 +32,10 @@ internal static class Program
         AssociateCommand.AddTo(root);
         BenchCommands.AddTo(root);
         ForcedPhotCommand.AddTo(root);
+        SimulateCommand.AddTo(root);
+        DetectCommand.AddTo(root);
+        RunCommand.AddTo(root);
+        DemoCommand.AddTo(root);
         return root;
     }
 }

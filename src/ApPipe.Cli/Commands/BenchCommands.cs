@@ -11,6 +11,7 @@ internal static class BenchCommands
     {
         var bench = new Command("bench", "Benchmarks that measure every side in one run and write CSV, JSON and a PNG plot");
         bench.Subcommands.Add(Association());
+        bench.Subcommands.Add(HistoryDepthBench.CreateCommand());
         root.Subcommands.Add(bench);
     }
 

@@ -1,0 +1,131 @@
+// The front-end harness (issue 6): runs ImageFrontEnd on full 4096 x 4096 detector-visits of one preset, records the
+// time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
+// first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
+// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] --out DIR
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Apdb.Frontend;
+using Apdb.Frontend.Isr;
+using Apdb.Imaging;
+using Apdb.Simulation;
+using Apdb.Simulation.Rendering;
+using Apdb.Sky;
+
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+string Arg(string name, string fallback)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+var preset = SkyPreset.Find(Arg("--preset", "demo")) ?? throw new ArgumentException("unknown preset");
+var visits = int.Parse(Arg("--visits", "3"), CultureInfo.InvariantCulture);
+var seed = long.Parse(Arg("--seed", "1"), CultureInfo.InvariantCulture);
+var outDir = Arg("--out", "benchmarks/frontend/results");
+Directory.CreateDirectory(outDir);
+var cadence = Cadence.Create(preset, 12, seed);
+var truth = new SkyTruth(preset, seed, cadence.StartMjd, cadence.EndMjd);
+var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions { Render = new RenderOptions { CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture) } });
+
+// The detector nearest the region's centre in each visit (most sources), unless one is given.
+int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Parse(d, CultureInfo.InvariantCulture)
+    : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
+
+var rows = new List<Dictionary<string, object>>();
+var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered\n");
+for (var n = 0; n < visits; n++)
+{
+    var visit = cadence.Visits[n * 7 % cadence.Visits.Count];
+    var detector = DetectorFor(visit);
+    var report = frontEnd.ProcessDetailed(visit, detector);
+    var r = report.Rendered;
+    var stages = report.Result.Stages.ToDictionary(s => s.Stage, s => s.Seconds);
+    var total = stages.Where(s => s.Key != "simulate").Sum(s => s.Value);
+
+    // Astrometry against the true WCS on a 128-pixel grid.
+    var wcs = report.Result.Science.Wcs!;
+    var errors = new List<double>();
+    for (var y = 0; y < 4096; y += 128)
+    {
+        for (var x = 0; x < 4096; x += 128)
+        {
+            errors.Add(AngularDistance.Degrees(wcs.PixelToSky(x, y), r.TrueWcs.PixelToSky(x, y)) * 3.6e6);
+        }
+    }
+
+    var astromRms = Math.Sqrt(errors.Average(e => e * e));
+    var zpRatio = report.Diagnostics.NanojanskyPerElectron / r.NanojanskyPerElectron;
+
+    // DIA completeness: truth changes (science - template) at S/N >= 10 (sky-limited point-source noise of the visit).
+    var pointNoise = visit.SkyNoiseNjy;
+    // The noise of a PSF flux: sky, plus the source's own Poisson noise (4/3 F per nJy-per-electron for a Gaussian PSF
+    // and an unweighted fit), plus the template's.
+    double Noise(TruthSource t) => Math.Sqrt((pointNoise * pointNoise * (1 + (1.0 / 16))) + (4.0 / 3.0 * Math.Max(t.ScienceFluxNjy, 0) * r.NanojanskyPerElectron));
+    var changes = r.Truth.Where(t => t.Kind != RenderedKind.Star && t.Kind != RenderedKind.Host && Math.Abs(t.DifferenceFluxNjy) / Noise(t) >= 10
+        && t.X > 20 && t.Y > 20 && t.X < 4076 && t.Y < 4076).ToList();
+    var dia = report.Result.DiaSources;
+    var found = changes.Count(c => dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)));
+    var anyChange = r.Truth.Where(t => t.Kind != RenderedKind.Star && t.Kind != RenderedKind.Host && Math.Abs(t.DifferenceFluxNjy) > 0).ToList();
+    var falses = dia.Count(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3));
+    var completeness = changes.Count == 0 ? double.NaN : (double)found / changes.Count;
+    csv.Append(string.Create(CultureInfo.InvariantCulture,
+        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered}\n"));
+    rows.Add(new Dictionary<string, object>
+    {
+        ["visit"] = visit.VisitId, ["detector"] = detector, ["band"] = visit.BandLetter.ToString(), ["seeing"] = visit.SeeingArcsec,
+        ["stages"] = stages, ["totalWithoutSimulate"] = total, ["astrometryRmsMasVsTruth"] = astromRms, ["zeroPointRatio"] = zpRatio,
+        ["diagnostics"] = report.Diagnostics, ["diaSources"] = dia.Count, ["diaChangesSnr10"] = changes.Count, ["diaFound"] = found,
+        ["diaFalse"] = falses, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
+            .Select(c => new { Kind = c.Kind.ToString(), c.X, c.Y, c.DifferenceFluxNjy, c.ScienceFluxNjy, Snr = c.DifferenceFluxNjy / Noise(c), Near = dia.Where(d => Math.Abs(d.X - c.X) < 6 && Math.Abs(d.Y - c.Y) < 6).Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr }).ToList() }).ToList(), ["steps"] = report.Diagnostics.Steps.ToDictionary(s => s.Stage, s => s.Seconds), ["stamps"] = new[] { report.Diagnostics.Stamps.Used, report.Diagnostics.Stamps.Offered }, ["cpuSeconds"] = report.Diagnostics.StageCpuSeconds.ToDictionary(s => s.Stage, s => s.Seconds), ["diaFalseExamples"] = dia.Where(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3)).Take(10)
+            .Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr, d.ScienceFlux, d.IsNegative, d.IsDipole }).ToList(),
+    });
+    Console.Error.WriteLine(csv.ToString().Split('\n')[^2]);
+    if (Arg("--debug", "") == "1")
+    {
+        // Re-detect on the difference and show what happened near each missed change.
+        var diff = report.Result.Difference;
+        var (peaks, snrImage) = new Apdb.Frontend.Detection.SourceDetector { Threshold = 5, BothSigns = true }.Detect(diff, report.Result.Science.Psf!.FwhmPixels);
+        var measured = new Apdb.Frontend.Measurement.SourceMeasurer().Measure(diff, peaks, snrImage);
+        foreach (var f in dia.Where(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3)))
+        {
+            var star = r.Truth.Where(t => Math.Abs(t.X - f.X) < 8 && Math.Abs(t.Y - f.Y) < 8).Select(t => $"{t.Kind}:{t.ScienceFluxNjy:F0}@{t.X - f.X:F1},{t.Y - f.Y:F1}");
+            var k = ((int)Math.Round(f.Y) * diff.Width) + (int)Math.Round(f.X);
+            var crNear = 0;
+            for (var dy = -3; dy <= 3; dy++) for (var dx = -3; dx <= 3; dx++) { var kk = k + (dy * diff.Width) + dx; if (kk >= 0 && kk < diff.Mask.Length && (report.Result.Science.Mask[kk] & 8) != 0) crNear++; }
+            Console.Error.WriteLine($"false ({f.X:F1},{f.Y:F1}) flux {f.PsfFlux:F0} snr {f.Snr:F1} neg {f.IsNegative} sci {f.ScienceFlux:F0} crPixelsNear {crNear} truthNear [{string.Join(' ', star)}]");
+        }
+
+        foreach (var c in changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2)))
+        {
+            var k = ((int)Math.Round(c.Y) * diff.Width) + (int)Math.Round(c.X);
+            Console.Error.WriteLine($"miss {c.Kind} ({c.X:F1},{c.Y:F1}) diff {c.DifferenceFluxNjy:F0} snrImage {snrImage[k]:F1} mask {diff.Mask[k]} sciMask {report.Result.Science.Mask[k]} img {diff.Image[k]:F1} var {diff.Variance[k]:F1}");
+            foreach (var m in measured.Where(m => Math.Abs(m.X - c.X) < 8 && Math.Abs(m.Y - c.Y) < 8))
+            {
+                Console.Error.WriteLine($"   peak ({m.X:F1},{m.Y:F1}) flux {m.PsfFlux:F0} snr {m.Snr:F1} flags {m.Flags} stampMask {m.StampMask} centerMask {m.CenterMask}");
+            }
+        }
+    }
+
+    if (n == 0)
+    {
+        // The same science pixels for the peers: after ISR (electrons, background still in), with the initial WCS.
+        var science = new IsrTask().Run(r.Raw, r.Calibration);
+        var header = science.Metadata.Clone();
+        header.Set("GAIN", 1.0, "[e-/ADU] electrons after ISR");
+        r.InitialWcs.WriteTo(header);
+        FitsFile.Write(Path.Combine(outDir, "science.fits"), [new FitsHdu(header, new FitsImage(science.Image, [science.Width, science.Height]))]);
+        // Its truth in electrons, with the expected S/N of each source (sky + own Poisson noise), for the peer comparison.
+        var truthCsv = new StringBuilder("x,y,electrons,snr\n");
+        foreach (var t in r.Truth.Where(t => t.ScienceFluxNjy > 0))
+        {
+            truthCsv.Append(string.Create(CultureInfo.InvariantCulture, $"{t.X:F3},{t.Y:F3},{t.ScienceFluxNjy / r.NanojanskyPerElectron:G8},{t.ScienceFluxNjy / Noise(t):F2}\n"));
+        }
+
+        File.WriteAllText(Path.Combine(outDir, "science-truth.csv"), truthCsv.ToString());
+    }
+}
+
+File.WriteAllText(Path.Combine(outDir, "frontend.csv"), csv.ToString());
+File.WriteAllText(Path.Combine(outDir, "frontend.json"), JsonSerializer.Serialize(new { preset = preset.Name, seed, points = rows }, new JsonSerializerOptions { WriteIndented = true }));
+Console.Out.Write(csv);

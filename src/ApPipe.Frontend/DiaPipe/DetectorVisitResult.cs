@@ -1,0 +1,45 @@
+using Apdb.Records;
+
+namespace Apdb.Frontend.DiaPipe;
+
+/// <summary>The outcome of one detector-visit through the front end and DiaPipe.</summary>
+public sealed class DetectorVisitResult
+{
+    /// <summary>Creates the result.</summary>
+    public DetectorVisitResult(
+        DetectorVisit detectorVisit, double visitMjdTai, IReadOnlyList<StageSpan> spans, DiaPipeCounts counts,
+        IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaObjectLast> preloadedObjects, StoreResult store)
+    {
+        DetectorVisit = detectorVisit;
+        VisitMjdTai = visitMjdTai;
+        Spans = spans;
+        Counts = counts;
+        Sources = sources;
+        PreloadedObjects = preloadedObjects;
+        Store = store;
+    }
+
+    /// <summary>The detector-visit.</summary>
+    public DetectorVisit DetectorVisit { get; }
+
+    /// <summary>The visit's midpoint, MJD TAI.</summary>
+    public double VisitMjdTai { get; }
+
+    /// <summary>Every stage, in the order it started.</summary>
+    public IReadOnlyList<StageSpan> Spans { get; }
+
+    /// <summary>Row counts.</summary>
+    public DiaPipeCounts Counts { get; }
+
+    /// <summary>The front end's DiaSources after association (<c>diaObjectId</c> null for dropped ones).</summary>
+    public IReadOnlyList<DiaSource> Sources { get; }
+
+    /// <summary>The DiaObjects the association saw.</summary>
+    public IReadOnlyList<DiaObjectLast> PreloadedObjects { get; }
+
+    /// <summary>What the store wrote.</summary>
+    public StoreResult Store { get; }
+
+    /// <summary>Seconds of a stage (0 when it did not run).</summary>
+    public double Seconds(string stage) => Spans.Where(s => s.Stage == stage).Sum(s => s.Seconds);
+}
