@@ -56,7 +56,7 @@ public sealed class ImageDetector
             throw new FitsException($"{path}: only {finite} finite pixels in the image (HDU {loaded.Hdu}); at least 64 are needed");
         }
 
-        var sigma = Array.ConvertAll(exposure.Variance, v => MathF.Sqrt(Math.Max(v, 0f)));
+        var sigma = PixelMath.SquareRoots(exposure.Variance);
         string psfNote;
         try
         {

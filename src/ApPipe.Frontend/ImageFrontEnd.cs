@@ -149,7 +149,7 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             }
         });
 
-        var sigma = Array.ConvertAll(science.Variance, v => MathF.Sqrt(Math.Max(v, 0f)));
+        var sigma = PixelMath.SquareRoots(science.Variance);
         PsfEstimate psf;
         try
         {
