@@ -94,4 +94,31 @@ public sealed class DiaForcedSource
         if (row.TimeWithdrawnMjdTai is { } v13) await writer.WriteAsync(v13, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
         await writer.WriteAsync(row.PixelId, NpgsqlDbType.Bigint, cancellationToken);
     }
+
+    /// <summary>
+    /// The current row of <paramref name="reader"/>, whose columns are <see cref="ColumnNames"/> in that order (typed reads
+    /// by ordinal: no boxing, no name lookup).
+    /// </summary>
+    public static DiaForcedSource ReadRow(NpgsqlDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new DiaForcedSource
+        {
+            DiaForcedSourceId = reader.GetInt64(0),
+            DiaObjectId = reader.GetInt64(1),
+            Ra = reader.GetDouble(2),
+            Dec = reader.GetDouble(3),
+            Visit = reader.GetInt64(4),
+            Detector = reader.GetInt16(5),
+            PsfFlux = reader.IsDBNull(6) ? null : reader.GetFloat(6),
+            PsfFluxErr = reader.IsDBNull(7) ? null : reader.GetFloat(7),
+            MidpointMjdTai = reader.GetDouble(8),
+            ScienceFlux = reader.IsDBNull(9) ? null : reader.GetFloat(9),
+            ScienceFluxErr = reader.IsDBNull(10) ? null : reader.GetFloat(10),
+            Band = reader.IsDBNull(11) ? null : reader.GetString(11),
+            TimeProcessedMjdTai = reader.GetDouble(12),
+            TimeWithdrawnMjdTai = reader.IsDBNull(13) ? null : reader.GetDouble(13),
+            PixelId = reader.GetInt64(14),
+        };
+    }
 }

@@ -74,4 +74,27 @@ public sealed class DiaObjectLast
         await writer.WriteAsync(row.NDiaSources, NpgsqlDbType.Integer, cancellationToken);
         await writer.WriteAsync(row.PixelId, NpgsqlDbType.Bigint, cancellationToken);
     }
+
+    /// <summary>
+    /// The current row of <paramref name="reader"/>, whose columns are <see cref="ColumnNames"/> in that order (typed reads
+    /// by ordinal: no boxing, no name lookup).
+    /// </summary>
+    public static DiaObjectLast ReadRow(NpgsqlDataReader reader)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        return new DiaObjectLast
+        {
+            DiaObjectId = reader.GetInt64(0),
+            ValidityStartMjdTai = reader.GetDouble(1),
+            LastDiaSourceMjdTai = reader.IsDBNull(2) ? null : reader.GetDouble(2),
+            Ra = reader.GetDouble(3),
+            RaErr = reader.IsDBNull(4) ? null : reader.GetFloat(4),
+            Dec = reader.GetDouble(5),
+            DecErr = reader.IsDBNull(6) ? null : reader.GetFloat(6),
+            RaDecCov = reader.IsDBNull(7) ? null : reader.GetFloat(7),
+            FirstDiaSourceMjdTai = reader.IsDBNull(8) ? null : reader.GetDouble(8),
+            NDiaSources = reader.GetInt32(9),
+            PixelId = reader.GetInt64(10),
+        };
+    }
 }
