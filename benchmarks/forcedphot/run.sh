@@ -37,11 +37,13 @@ phases="$OUT/forcedphot_phases.jsonl"
 echo "run,tool,seconds" > "$csv"
 : > "$phases"
 for run in $(seq 1 "$RUNS"); do
-  # The four tools alternate within a run, so load from other processes on the machine falls on all of them alike.
+  # The five runs alternate within a run, so load from other processes on the machine falls on all of them alike.
   t=$(now); "${APDB[@]}" --json forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --out "$OUT/ours.csv" >> "$phases"; e=$(now)
   echo "$run,apdb-forced-phot,$(secs "$t" "$e")" >> "$csv"
   t=$(now); "${APDB[@]}" forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --psf-fwhm "$FWHM" --out "$OUT/ours_gauss.csv"; e=$(now)
   echo "$run,apdb-forced-phot --psf-fwhm,$(secs "$t" "$e")" >> "$csv"
+  t=$(now); "${APDB[@]}" forced-phot --image "$OUT/image.fits" --positions "$OUT/positions.csv" --psf-fwhm "$FWHM" --no-background --out "$OUT/ours_gauss_nobkg.csv"; e=$(now)
+  echo "$run,apdb-forced-phot --psf-fwhm --no-background,$(secs "$t" "$e")" >> "$csv"
   t=$(now); "$PY" "$HERE/sep_bench.py" "$OUT/image.fits" "$OUT/positions.csv" "$RADIUS" "$OUT/sep.csv" >/dev/null; e=$(now)
   echo "$run,sep-sum_circle,$(secs "$t" "$e")" >> "$csv"
   t=$(now); "$PY" "$HERE/sep_bench.py" "$OUT/image.fits" "$OUT/positions.csv" "$RADIUS" "$OUT/sep_bkg.csv" --background >/dev/null; e=$(now)
@@ -100,6 +102,9 @@ for name in ["ours", "ours_gauss"]:
                  "blankPullSigma": rs(pull[bl]), "brightFluxRatio": float(np.median(o["psfFlux"][br] / t["flux"][br])), "isolatedStars": int(st.sum())}
 result = {"medianSeconds": med, "ratioOursToSep": med["apdb-forced-phot"] / med["sep-sum_circle"],
           "ratioOursToSepWithBackground": med["apdb-forced-phot"] / med["sep-Background+sum_circle"],
+          # Like for like: a given Gaussian PSF against SEP's fixed aperture, each with and each without a background step.
+          "ratioGaussToSepWithBackground": med["apdb-forced-phot --psf-fwhm"] / med["sep-Background+sum_circle"],
+          "ratioGaussNoBackgroundToSep": med["apdb-forced-phot --psf-fwhm --no-background"] / med["sep-sum_circle"],
           "phaseMedianSeconds": breakdown,
           "scaling": {"targets": ns, "medianFitSeconds": fit, "logLogSlope": slope, "medianTotalSeconds": total, "logLogSlopeTotal": slopeTotal},
           "accuracy": acc}
