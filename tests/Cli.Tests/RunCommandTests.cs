@@ -34,6 +34,16 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
         Assert.Equal(string.Empty, stdout);
     }
 
+    [Theory]
+    [InlineData(64, 24_000_000_000L, 12)]
+    [InlineData(2, 24_000_000_000L, null)]
+    [InlineData(12, 24_000_000_000L, null)]
+    [InlineData(4, 1_000_000_000L, 1)]
+    public void Image_workers_are_capped_by_the_memory_they_need(int requested, long available, int? expected)
+    {
+        Assert.Equal(expected, Commands.RunCommand.WorkerCap(requested, available));
+    }
+
     [Fact]
     public async Task Run_on_an_apdb_without_history_says_what_to_do()
     {

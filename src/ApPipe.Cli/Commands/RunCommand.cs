@@ -169,6 +169,13 @@ internal static partial class RunCommand
         CliContext context, NpgsqlDataSource dataSource, LoadedSurvey survey, Settings settings, List<PlannedVisit> plan, string command, bool printJson, CancellationToken ct)
     {
         var frontEnd = CreateFrontEnd(settings.FrontEnd, survey);
+        if (settings.FrontEnd == "image" && WorkerCap(settings.Workers, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } cap)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"apdb: {command}: --workers {settings.Workers} lowered to {cap}: the image front end holds about {ImageWorkerBytes / 1e9:F1} GB per detector-visit in flight and this machine has {GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9:F1} GB"));
+            settings = settings with { Workers = cap };
+        }
+
         var store = new ApdbStore(dataSource);
         var runner = new PipelineRunner(store, survey, frontEnd, new DiaPipeOptions { ReplaceExisting = settings.Replace });
         PipelineRunReport report;
@@ -221,6 +228,22 @@ internal static partial class RunCommand
         return report.Failure is null && report.Failed.Count == 0
             ? (CommandRunner.Success, report, json)
             : (report.InternalFailure ? CommandRunner.InternalError : CommandRunner.UserError, report, json);
+    }
+
+    /// <summary>
+    /// Peak memory of one image detector-visit in flight: the raw, calibrated, template and warped 4k x 4k planes with
+    /// their variance and mask, the AL convolution's passes and the rendering (measured peak RSS per worker: 1-1.5 GB).
+    /// </summary>
+    internal const long ImageWorkerBytes = 1_500_000_000;
+
+    /// <summary>
+    /// The worker count that fits in three quarters of <paramref name="availableBytes"/> at <see cref="ImageWorkerBytes"/>
+    /// each (at least one), or null when <paramref name="requested"/> already fits.
+    /// </summary>
+    internal static int? WorkerCap(int requested, long availableBytes)
+    {
+        var fits = (int)Math.Clamp(availableBytes * 3 / 4 / ImageWorkerBytes, 1, 64);
+        return requested > fits ? fits : null;
     }
 
     /// <summary>The front end when none is chosen: the image front end.</summary>
