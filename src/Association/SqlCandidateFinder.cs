@@ -11,53 +11,22 @@ namespace Apdb.Association;
 /// The time counts staging, index and query: that is the honest cost of matching in the database. The candidate pairs
 /// go through the shared exact filter and resolver, so the output is identical to the other strategies'.
 /// </remarks>
-public sealed class SqlCandidateFinder : ICandidateFinder
+public sealed class SqlCandidateFinder : InDatabaseCandidateFinder
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeProvider _timeProvider;
-
     /// <summary>Creates the strategy over a server.</summary>
     /// <param name="dataSource">The PostgreSQL server (any database: only temporary tables are used).</param>
-    /// <param name="timeProvider">The clock for <see cref="LastTimings"/>; the system clock when null.</param>
+    /// <param name="timeProvider">The clock for <see cref="InDatabaseCandidateFinder.LastTimings"/>; the system clock when null.</param>
     public SqlCandidateFinder(NpgsqlDataSource dataSource, TimeProvider? timeProvider = null)
+        : base(dataSource, timeProvider)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
-        _dataSource = dataSource;
-        _timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
-    public string Name => "sql";
+    public override string Name => "sql";
 
-    /// <summary>The time split of the latest search by this instance.</summary>
-    public InDatabaseTimings LastTimings { get; private set; }
+    private protected override Task CreateIndexAsync(StagedCatalogs staged, CancellationToken cancellationToken) =>
+        staged.CreatePixelIndexAsync(cancellationToken);
 
-    /// <inheritdoc />
-    public async ValueTask<CandidateSet> FindAsync(Catalog objects, Catalog sources, double radiusArcsec, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(objects);
-        ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
-        if (objects.Count == 0 || sources.Count == 0)
-        {
-            LastTimings = default;
-            return new CandidateSet(0);
-        }
-
-        var t0 = _timeProvider.GetTimestamp();
-        var staged = await StagedCatalogs.StageAsync(_dataSource, objects, sources, radiusArcsec, cancellationToken).ConfigureAwait(false);
-        await using (staged.ConfigureAwait(false))
-        {
-            var t1 = _timeProvider.GetTimestamp();
-            await staged.CreatePixelIndexAsync(cancellationToken).ConfigureAwait(false);
-            var t2 = _timeProvider.GetTimestamp();
-            var result = await staged.QueryPixelRangesAsync(cancellationToken).ConfigureAwait(false);
-            var t3 = _timeProvider.GetTimestamp();
-            LastTimings = new InDatabaseTimings(
-                _timeProvider.GetElapsedTime(t0, t1).TotalSeconds,
-                _timeProvider.GetElapsedTime(t1, t2).TotalSeconds,
-                _timeProvider.GetElapsedTime(t2, t3).TotalSeconds);
-            return result;
-        }
-    }
+    private protected override Task<CandidateSet> QueryAsync(StagedCatalogs staged, CancellationToken cancellationToken) =>
+        staged.QueryPixelRangesAsync(cancellationToken);
 }
