@@ -1,10 +1,11 @@
 using System.Diagnostics;
 
-namespace Apdb.Imaging.Tests;
+namespace Apdb.TestSupport;
 
 /// <summary>
-/// Peers for oracle tests: Debian's python3 with astropy and numpy, and fitsverify. Missing peers skip the oracle
-/// tests locally; with APDB_REQUIRE_ORACLES=1 (CI) they fail instead.
+/// Peers for the imaging oracle tests (this file is linked into Imaging.Tests and ForcedPhot.Tests): Debian's python3
+/// with astropy and numpy, and fitsverify. Missing peers skip the oracle tests locally; with APDB_REQUIRE_ORACLES=1
+/// (CI) they fail instead.
 /// </summary>
 internal static class Oracle
 {

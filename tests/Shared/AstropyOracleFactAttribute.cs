@@ -1,4 +1,4 @@
-namespace Apdb.Imaging.Tests;
+namespace Apdb.TestSupport;
 
 /// <summary>A fact that needs python3 with astropy: skipped when missing, unless APDB_REQUIRE_ORACLES=1.</summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = false)]
