@@ -134,14 +134,22 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
                 cancellationToken.ThrowIfCancellationRequested();
             }
 
-            var probeCount = Probes(depth, spix[k], probe);
             var cellCount = 0;
-            for (var j = 0; j < probeCount; j++)
+            if (cellShift == 2 * CellLevels && IsInsideItsCell(spix[k]))
             {
-                var cell = probe[j] >> cellShift;
-                if (cells[..cellCount].IndexOf(cell) < 0)
+                // All eight neighbours lie in the pixel's own cell: no neighbour computation needed.
+                cells[cellCount++] = spix[k] >> cellShift;
+            }
+            else
+            {
+                var probeCount = Probes(depth, spix[k], probe);
+                for (var j = 0; j < probeCount; j++)
                 {
-                    cells[cellCount++] = cell;
+                    var cell = probe[j] >> cellShift;
+                    if (cells[..cellCount].IndexOf(cell) < 0)
+                    {
+                        cells[cellCount++] = cell;
+                    }
                 }
             }
 
@@ -180,6 +188,18 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Whether a pixel is one of the four central pixels of its cell (the 4 x 4 block of its ancestor two depths up):
+    /// its neighbours then all lie in the same cell, since a cell never straddles base pixels. In the NESTED id the
+    /// low bits interleave the pixel's x (even bits) and y (odd bits) within the cell.
+    /// </summary>
+    internal static bool IsInsideItsCell(long pixel)
+    {
+        var x = (int)((pixel & 1) | ((pixel >> 1) & 2));
+        var y = (int)(((pixel >> 1) & 1) | ((pixel >> 2) & 2));
+        return x is 1 or 2 && y is 1 or 2;
     }
 
     /// <summary>The pixel and its neighbours, deduplicated, with the -1 of a missing neighbour skipped.</summary>
