@@ -42,6 +42,12 @@ public sealed record FrontEndDiagnostics
     /// <summary>Kernel sum at the centre (template to science photometric ratio).</summary>
     public required double KernelSum { get; init; }
 
+    /// <summary>True when the science was convolved to match the template (its PSF was the narrower).</summary>
+    public bool ConvolvedScience { get; init; }
+
+    /// <summary>FWHM of the difference image's PSF (the science's, or the template's when the science was convolved), pixels.</summary>
+    public double DifferencePsfFwhmPixels { get; init; }
+
     /// <summary>Robust sigma of difference / sqrt(propagated variance) before rescaling (1 = perfect propagation).</summary>
     public required double DifferenceNoiseRatio { get; init; }
 

@@ -14,6 +14,9 @@ public sealed record FrontEndOptions
     /// <summary>DIA detection threshold on the difference image, sigma (both signs).</summary>
     public double DiaThreshold { get; init; } = 5.0;
 
+    /// <summary>Which image the Alard-Lupton kernel convolves; <see cref="SubtractionMode.Auto"/> (Rubin's default) convolves the science when its PSF is the narrower.</summary>
+    public SubtractionMode SubtractionMode { get; init; } = SubtractionMode.Auto;
+
     /// <summary>The clock for <c>timeProcessedMjdTai</c>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

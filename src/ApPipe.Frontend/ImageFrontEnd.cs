@@ -14,7 +14,8 @@ namespace Apdb.Frontend;
 /// The image front end on simulated detector-visits: renders the raw exposure, calibration frames, template and
 /// reference catalog from the sky truth (<c>simulate</c>), then ISR (<c>isr</c>); background, PSF, cosmic rays,
 /// detection and measurement, astrometric (TAN-SIP) and photometric calibration (<c>calibrate</c>); template warp,
-/// Alard-Lupton matching, subtraction and noise rescale (<c>subtract</c>); DIA detection at +/- threshold, measurement,
+/// Alard-Lupton matching (of the template to the science, or of the science to the template when it is the sharper;
+/// <see cref="FrontEndOptions.SubtractionMode"/>), subtraction and noise rescale (<c>subtract</c>); DIA detection at +/- threshold, measurement,
 /// filters and DiaSource rows (<c>detect</c>). Thread-safe: detector-visits may run in parallel.
 /// </summary>
 public sealed class ImageFrontEnd : IDetectorFrontEnd
@@ -80,7 +81,13 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
                 .Where(s => (s.Flags & (MeasurementFlags.Saturated | MeasurementFlags.Edge | MeasurementFlags.CenterMasked | MeasurementFlags.Deblended | MeasurementFlags.CosmicRay | MeasurementFlags.Negative)) == 0
                     && s.PsfFluxErr > 0)
                 .Select(s => (s.X, s.Y, s.PsfFlux / s.PsfFluxErr)).ToList();
-            var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars), cancellationToken);
+            var convolveScience = _options.SubtractionMode switch
+            {
+                SubtractionMode.ConvolveScience => true,
+                SubtractionMode.ConvolveTemplate => false,
+                _ => matcher.ShouldConvolveScience(science.Psf!, warped.Psf),
+            };
+            var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars, convolveScience), cancellationToken);
             var diff = steps.Run("alConvolve", () => matcher.Subtract(science, warped, fit), cancellationToken);
             // The differential background is fitted on star stamps only; a residual offset of a few hundredths of the
             // pixel noise shifts the S/N distribution enough to double the 5-sigma false detections: take it out on meshes.
@@ -93,7 +100,8 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
         var (rows, detections, filtered) = clock.Run("detect", () =>
         {
             var detector = new SourceDetector { Threshold = _options.DiaThreshold, BothSigns = true, NormalizeSnr = true };
-            var (peaks, snr) = steps.Run("diaDetect", () => detector.Detect(difference, science.Psf!.FwhmPixels), cancellationToken);
+            // The difference's PSF: the science's, or the template's when the science was convolved to match it.
+            var (peaks, snr) = steps.Run("diaDetect", () => detector.Detect(difference, difference.Psf!.FwhmPixels), cancellationToken);
             var measured = steps.Run("diaMeasure", () => new SourceMeasurer().Measure(difference, peaks, snr), cancellationToken);
             var processed = ToMjd(_options.Clock.GetUtcNow());
             var (built, dropped) = new DiaSourceBuilder().Build(measured, difference, science, visit.VisitId, rendered.Detector,
@@ -118,6 +126,8 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             Stamps = (solution.StampsUsed, solution.StampsOffered),
             KernelSpatialOrder = solution.SpatialOrder,
             KernelSum = solution.KernelSumAtCentre,
+            ConvolvedScience = solution.ConvolvesScience,
+            DifferencePsfFwhmPixels = difference.Psf!.FwhmPixels,
             DifferenceNoiseRatio = noiseRatio,
             DiaDetections = detections,
             DiaFiltered = filtered,

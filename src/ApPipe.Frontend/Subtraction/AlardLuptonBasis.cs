@@ -1,14 +1,17 @@
 namespace Apdb.Frontend.Subtraction;
 
 /// <summary>
-/// The Alard-Lupton basis: Gaussians of sigma 0.7, 1.5 and 3.0 pixels times polynomials x^i y^j of total degree up to
-/// 4, 2 and 2 (15 + 6 + 6 = 27 kernels). Each kernel is separable, f_i(x) f_j(y) with f_i(t) = exp(-t^2 / 2 s^2) t^i,
+/// The Alard-Lupton basis: the delta function, and Gaussians of sigma 0.7, 1.5 and 3.0 pixels times polynomials x^i y^j
+/// of total degree up to 4, 2 and 2 (1 + 15 + 6 + 6 = 28 kernels). The delta function lets the kernel be the identity
+/// plus a small correction, which is what near-equal PSFs need: without it the narrowest kernel is the 0.7-pixel
+/// Gaussian, and a matching kernel of sigma 0.4 px (demo z band: 0.62" science, 0.65" template) was fitted as a
+/// ringing combination that left +/-1% rings around bright stars. Each kernel is separable, f_i(x) f_j(y) with f_i(t) = exp(-t^2 / 2 s^2) t^i,
 /// each 1-D factor normalized to unit L2 norm so the normal equations are well scaled.
 /// </summary>
 public sealed class AlardLuptonBasis
 {
     /// <summary>The default basis.</summary>
-    public static AlardLuptonBasis Default { get; } = new([0.7, 1.5, 3.0], [4, 2, 2]);
+    public static AlardLuptonBasis Default { get; } = new([0, 0.7, 1.5, 3.0], [0, 4, 2, 2]);
 
     /// <summary>Creates a basis.</summary>
     public AlardLuptonBasis(IReadOnlyList<double> sigmas, IReadOnlyList<int> degrees)
@@ -26,7 +29,8 @@ public sealed class AlardLuptonBasis
         {
             var sigma = sigmas[g];
             var degree = degrees[g];
-            var hw = (int)Math.Ceiling((4 * sigma) + (0.5 * degree));
+            // Sigma 0 is the delta function (the identity kernel, one tap).
+            var hw = sigma > 0 ? (int)Math.Ceiling((4 * sigma) + (0.5 * degree)) : 0;
             var profiles = new float[degree + 1][];
             for (var i = 0; i <= degree; i++)
             {
@@ -34,7 +38,7 @@ public sealed class AlardLuptonBasis
                 double norm = 0;
                 for (var t = -hw; t <= hw; t++)
                 {
-                    f[t + hw] = Math.Exp(-0.5 * t * t / (sigma * sigma)) * Math.Pow(t, i);
+                    f[t + hw] = sigma > 0 ? Math.Exp(-0.5 * t * t / (sigma * sigma)) * Math.Pow(t, i) : 1.0;
                     norm += f[t + hw] * f[t + hw];
                 }
 
@@ -56,7 +60,10 @@ public sealed class AlardLuptonBasis
         HalfWidth = groups.Max(g => g.HalfWidth);
     }
 
-    /// <summary>The Gaussian groups.</summary>
+    /// <summary>The sigma of the narrowest Gaussian (the delta function left out), pixels.</summary>
+    public double NarrowestSigma => Groups.Where(g => g.Sigma > 0).Min(g => g.Sigma);
+
+    /// <summary>The Gaussian groups (sigma 0: the delta function).</summary>
     public IReadOnlyList<Group> Groups { get; }
 
     /// <summary>The kernels, as (group, x power, y power).</summary>

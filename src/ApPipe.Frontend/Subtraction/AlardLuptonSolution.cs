@@ -30,7 +30,13 @@ public sealed class AlardLuptonSolution
     /// <summary>Height of the image.</summary>
     public required int Height { get; init; }
 
-    /// <summary>Sum of the kernel at the image centre (photometric scale template to science).</summary>
+    /// <summary>
+    /// True when the kernel convolves the science image to match the template (K * science + background ~ template);
+    /// false when it convolves the template (K * template + background ~ science).
+    /// </summary>
+    public bool ConvolvesScience { get; init; }
+
+    /// <summary>Sum of the kernel at the image centre (photometric scale from the convolved image to the other).</summary>
     public double KernelSumAtCentre => KernelSum(Width / 2.0, Height / 2.0);
 
     /// <summary>Coefficient of basis kernel k at (x, y).</summary>

@@ -59,11 +59,11 @@ public sealed class AlardLuptonTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Basis_has_27_separable_kernels()
+    public void Basis_has_the_delta_function_and_27_separable_gaussian_kernels()
     {
         var basis = AlardLuptonBasis.Default;
-        Assert.Equal(27, basis.Kernels.Count);
-        Assert.Equal([15, 6, 6], basis.Kernels.GroupBy(k => k.Group).Select(g => g.Count()));
+        Assert.Equal(28, basis.Kernels.Count);
+        Assert.Equal([1, 15, 6, 6], basis.Kernels.GroupBy(k => k.Group).Select(g => g.Count()));
         Assert.InRange(2 * basis.HalfWidth + 1, 21, 35);
     }
 }
