@@ -1,7 +1,7 @@
 // The front-end harness (issue 6): runs ImageFrontEnd on full 4096 x 4096 detector-visits of one preset, records the
 // time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
-// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] --out DIR
+// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--first N] [--debug 1 [--kernel 1]] --out DIR
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -26,15 +26,20 @@ var outDir = Arg("--out", "benchmarks/frontend/results");
 Directory.CreateDirectory(outDir);
 var cadence = Cadence.Create(preset, 12, seed);
 var truth = new SkyTruth(preset, seed, cadence.StartMjd, cadence.EndMjd);
-var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions { Render = new RenderOptions { CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture) } });
+var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions
+{
+    Render = new RenderOptions { CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture) },
+    SubtractionMode = Enum.Parse<SubtractionMode>(Arg("--subtraction", "Auto"), ignoreCase: true),
+});
 
 // The detector nearest the region's centre in each visit (most sources), unless one is given.
 int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Parse(d, CultureInfo.InvariantCulture)
     : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
 
 var rows = new List<Dictionary<string, object>>();
-var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered\n");
-for (var n = 0; n < visits; n++)
+var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience\n");
+// --first N skips the first N of the chosen detector-visits (to rerun one of them).
+for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < visits; n++)
 {
     var visit = cadence.Visits[n * 7 % cadence.Visits.Count];
     var detector = DetectorFor(visit);
@@ -70,7 +75,7 @@ for (var n = 0; n < visits; n++)
     var falses = dia.Count(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3));
     var completeness = changes.Count == 0 ? double.NaN : (double)found / changes.Count;
     csv.Append(string.Create(CultureInfo.InvariantCulture,
-        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered}\n"));
+        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience}\n"));
     rows.Add(new Dictionary<string, object>
     {
         ["visit"] = visit.VisitId, ["detector"] = detector, ["band"] = visit.BandLetter.ToString(), ["seeing"] = visit.SeeingArcsec,
@@ -83,6 +88,27 @@ for (var n = 0; n < visits; n++)
     Console.Error.WriteLine(csv.ToString().Split('\n')[^2]);
     if (Arg("--debug", "") == "1")
     {
+        if (Arg("--kernel", "") == "1")
+        {
+            // The matching kernel in both directions at the detector centre: sum and radial profile.
+            var sci = report.Result.Science;
+            var warped = new Apdb.Frontend.Subtraction.TemplateWarper().Warp(r.Template, sci.Wcs!, sci.Width, sci.Height);
+            var (starPeaks, starSnr) = new Apdb.Frontend.Detection.SourceDetector { Threshold = 5 }.Detect(sci, sci.Psf!.FwhmPixels);
+            var meas = new Apdb.Frontend.Measurement.SourceMeasurer().Measure(sci, starPeaks, starSnr)
+                .Where(s => s.Flags == Apdb.Frontend.Measurement.MeasurementFlags.None && s.PsfFluxErr > 0).Select(s => (s.X, s.Y, s.PsfFlux / s.PsfFluxErr)).ToList();
+            foreach (var cs in new[] { false, true })
+            {
+                var m = new Apdb.Frontend.Subtraction.AlardLuptonMatcher();
+                var fit = m.Fit(sci, warped, meas, cs);
+                var img = fit.KernelImage(2048, 2048);
+                var size = (int)Math.Sqrt(img.Length);
+                var half = size / 2;
+                var radial = new double[half + 1];
+                for (var b = 0; b < size; b++) for (var a = 0; a < size; a++) { var rr = (int)Math.Round(Math.Sqrt(((a - half) * (a - half)) + ((b - half) * (b - half)))); if (rr <= half) radial[rr] += img[(b * size) + a]; }
+                Console.Error.WriteLine($"kernel convolveScience={cs} stamps {fit.StampsUsed}/{fit.StampsOffered} sum {img.Sum():F4} sumsq {img.Sum(v => v * v):F4} centre {img[(half * size) + half]:F4} radial {string.Join(' ', radial.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}");
+            }
+        }
+
         // Re-detect on the difference and show what happened near each missed change.
         var diff = report.Result.Difference;
         var (peaks, snrImage) = new Apdb.Frontend.Detection.SourceDetector { Threshold = 5, BothSigns = true }.Detect(diff, report.Result.Science.Psf!.FwhmPixels);
