@@ -37,7 +37,7 @@ int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Par
     : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
 
 var rows = new List<Dictionary<string, object>>();
-var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience\n");
+var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio\n");
 // --first N skips the first N of the chosen detector-visits (to rerun one of them).
 for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < visits; n++)
 {
@@ -71,17 +71,21 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
         && t.X > 20 && t.Y > 20 && t.X < 4076 && t.Y < 4076).ToList();
     var dia = report.Result.DiaSources;
     var found = changes.Count(c => dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)));
+    // DIA flux against truth: median psfFlux / true difference flux over the found changes (unbiased in science nJy).
+    var fluxRatios = changes.Select(c => dia.Where(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)).Select(d => (double)(d.PsfFlux ?? float.NaN) / c.DifferenceFluxNjy).FirstOrDefault(double.NaN))
+        .Where(double.IsFinite).Order().ToList();
+    var diaFluxRatio = fluxRatios.Count == 0 ? double.NaN : fluxRatios[fluxRatios.Count / 2];
     var anyChange = r.Truth.Where(t => t.Kind != RenderedKind.Star && t.Kind != RenderedKind.Host && Math.Abs(t.DifferenceFluxNjy) > 0).ToList();
     var falses = dia.Count(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3));
     var completeness = changes.Count == 0 ? double.NaN : (double)found / changes.Count;
     csv.Append(string.Create(CultureInfo.InvariantCulture,
-        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience}\n"));
+        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience},{diaFluxRatio:F4}\n"));
     rows.Add(new Dictionary<string, object>
     {
         ["visit"] = visit.VisitId, ["detector"] = detector, ["band"] = visit.BandLetter.ToString(), ["seeing"] = visit.SeeingArcsec,
         ["stages"] = stages, ["totalWithoutSimulate"] = total, ["astrometryRmsMasVsTruth"] = astromRms, ["zeroPointRatio"] = zpRatio,
         ["diagnostics"] = report.Diagnostics, ["diaSources"] = dia.Count, ["diaChangesSnr10"] = changes.Count, ["diaFound"] = found,
-        ["diaFalse"] = falses, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
+        ["diaFalse"] = falses, ["diaFluxRatio"] = diaFluxRatio, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
             .Select(c => new { Kind = c.Kind.ToString(), c.X, c.Y, c.DifferenceFluxNjy, c.ScienceFluxNjy, Snr = c.DifferenceFluxNjy / Noise(c), Near = dia.Where(d => Math.Abs(d.X - c.X) < 6 && Math.Abs(d.Y - c.Y) < 6).Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr }).ToList() }).ToList(), ["steps"] = report.Diagnostics.Steps.ToDictionary(s => s.Stage, s => s.Seconds), ["stamps"] = new[] { report.Diagnostics.Stamps.Used, report.Diagnostics.Stamps.Offered }, ["cpuSeconds"] = report.Diagnostics.StageCpuSeconds.ToDictionary(s => s.Stage, s => s.Seconds), ["diaFalseExamples"] = dia.Where(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3)).Take(10)
             .Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr, d.ScienceFlux, d.IsNegative, d.IsDipole }).ToList(),
     });

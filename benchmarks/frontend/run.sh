@@ -56,7 +56,9 @@ print("quality: astrometric RMS vs truth (mas) " + ", ".join(f"{p['astrometryRms
       + "; difference noise / propagated " + ", ".join(f"{p['diagnostics']['DifferenceNoiseRatio']:.3f}" for p in fe["points"]))
 print("DIA: changes at S/N>=10 found " + ", ".join(f"{p['diaFound']}/{p['diaChangesSnr10']}" for p in fe["points"])
       + "; DiaSources " + ", ".join(str(p["diaSources"]) for p in fe["points"])
-      + "; unmatched to any truth change " + ", ".join(str(p["diaFalse"]) for p in fe["points"]))
+      + "; unmatched to any truth change " + ", ".join(str(p["diaFalse"]) for p in fe["points"])
+      + "; median psfFlux / true change " + ", ".join(f"{p['diaFluxRatio']:.3f}" for p in fe["points"])
+      + "; science convolved " + ", ".join(str(p["diagnostics"]["ConvolvedScience"]) for p in fe["points"]))
 for tool in ("sextractor", "apdb-detect"):
     rows = [r for r in peers if r["tool"] == tool]
     if rows:
