@@ -14,7 +14,7 @@ public sealed record FrontEndOptions
     /// <summary>DIA detection threshold on the difference image, sigma (both signs).</summary>
     public double DiaThreshold { get; init; } = 5.0;
 
-    /// <summary>Which image the Alard-Lupton kernel convolves; <see cref="SubtractionMode.Auto"/> (Rubin's default) convolves the science when its PSF is the narrower.</summary>
+    /// <summary>Which image the Alard-Lupton kernel convolves; <see cref="SubtractionMode.Auto"/> (as Rubin's default) convolves the science when its PSF is clearly the narrower.</summary>
     public SubtractionMode SubtractionMode { get; init; } = SubtractionMode.Auto;
 
     /// <summary>The clock for <c>timeProcessedMjdTai</c>.</summary>
