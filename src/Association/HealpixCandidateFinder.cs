@@ -4,8 +4,8 @@ namespace Apdb.Association;
 
 /// <summary>
 /// The in-memory O(N+M) strategy ("memory"): the probe depth is the deepest whose every pixel is wider than the radius;
-/// each source's candidates are the objects in the cells (16-pixel groups) holding its pixel and that pixel's (7 or 8)
-/// neighbours. Objects and sources are put in pixel order by a radix sort, so memory is read in sequence.
+/// each source's candidates are the objects in the cells (64-pixel groups) holding its pixel and that pixel's (7 or 8)
+/// neighbours; a source off its cell's border needs only its own cell. Objects and sources are put in pixel order by a radix sort, so memory is read in sequence.
 /// </summary>
 /// <remarks>
 /// Why no candidate is missed: a cone whose radius is below the smallest edge-to-opposite-edge distance of the pixels
@@ -17,8 +17,8 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
 {
     private const double DepthMargin = 0.9;
 
-    // Objects are grouped in cells this many depths above the probe depth (4^2 = 16 pixels a cell).
-    private const int CellLevels = 2;
+    // Objects are grouped in cells this many depths above the probe depth (8^2 = 64 pixels a cell).
+    internal const int CellLevels = 3;
 
     /// <summary>The shared instance.</summary>
     public static HealpixCandidateFinder Instance { get; } = new();
@@ -65,7 +65,9 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     {
         var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
 
-        // Objects sorted by cell (the pixel two depths up: 16 pixels), their coordinates gathered in that order, and a
+        // Objects sorted by cell (the pixel three depths up: 64 pixels, about 5 objects at 1e5 per deg^2 and a 1" radius;
+        // measured 20-27% faster than 16-pixel cells from 1e4 to 1e6 objects, and still cheap to scan at ten times that
+        // density), their coordinates gathered in that order, and a
         // table from cell to the first object of its run. Sources are visited in pixel order, so consecutive sources
         // probe the same few cells and read contiguous objects: memory traffic stays sequential at any N, where
         // per-pixel buckets visited in catalog order miss the cache on almost every probe once N passes ~1e5.
@@ -135,7 +137,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
             }
 
             var cellCount = 0;
-            if (cellShift == 2 * CellLevels && IsInsideItsCell(spix[k]))
+            if (cellShift == 2 * CellLevels && IsInsideItsCell(spix[k], CellLevels))
             {
                 // All eight neighbours lie in the pixel's own cell: no neighbour computation needed.
                 cells[cellCount++] = spix[k] >> cellShift;
@@ -191,15 +193,23 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     }
 
     /// <summary>
-    /// Whether a pixel is one of the four central pixels of its cell (the 4 x 4 block of its ancestor two depths up):
-    /// its neighbours then all lie in the same cell, since a cell never straddles base pixels. In the NESTED id the
-    /// low bits interleave the pixel's x (even bits) and y (odd bits) within the cell.
+    /// Whether a pixel lies off the border of its cell (the 2^levels x 2^levels block of its ancestor
+    /// <paramref name="levels"/> depths up): its neighbours then all lie in the same cell, since a cell never straddles
+    /// base pixels. In the NESTED id the low 2 x levels bits interleave the pixel's x (even bits) and y (odd bits)
+    /// within the cell.
     /// </summary>
-    internal static bool IsInsideItsCell(long pixel)
+    internal static bool IsInsideItsCell(long pixel, int levels)
     {
-        var x = (int)((pixel & 1) | ((pixel >> 1) & 2));
-        var y = (int)(((pixel >> 1) & 1) | ((pixel >> 2) & 2));
-        return x is 1 or 2 && y is 1 or 2;
+        var x = 0;
+        var y = 0;
+        for (var b = 0; b < levels; b++)
+        {
+            x |= (int)((pixel >> (2 * b)) & 1) << b;
+            y |= (int)((pixel >> ((2 * b) + 1)) & 1) << b;
+        }
+
+        var last = (1 << levels) - 1;
+        return x > 0 && x < last && y > 0 && y < last;
     }
 
     /// <summary>The pixel and its neighbours, deduplicated, with the -1 of a missing neighbour skipped.</summary>
