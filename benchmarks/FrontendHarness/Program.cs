@@ -1,7 +1,7 @@
 // The front-end harness (issue 6): runs ImageFrontEnd on full 4096 x 4096 detector-visits of one preset, records the
 // time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
-// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--first N] [--debug 1 [--kernel 1]] --out DIR
+// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -28,7 +28,12 @@ var cadence = Cadence.Create(preset, 12, seed);
 var truth = new SkyTruth(preset, seed, cadence.StartMjd, cadence.EndMjd);
 var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions
 {
-    Render = new RenderOptions { CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture) },
+    Render = new RenderOptions
+    {
+        CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture),
+        TemplateDepthFactor = double.Parse(Arg("--template-depth", "4"), CultureInfo.InvariantCulture),
+        Distortion = Arg("--distortion", "1") == "1",
+    },
     SubtractionMode = Enum.Parse<SubtractionMode>(Arg("--subtraction", "Auto"), ignoreCase: true),
 });
 
@@ -37,7 +42,7 @@ int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Par
     : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
 
 var rows = new List<Dictionary<string, object>>();
-var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio\n");
+var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio,diaFluxRatioVsKernel,starResidual,stampChange,stampVariables\n");
 // --first N skips the first N of the chosen detector-visits (to rerun one of them).
 for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < visits; n++)
 {
@@ -75,17 +80,35 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
     var fluxRatios = changes.Select(c => dia.Where(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)).Select(d => (double)(d.PsfFlux ?? float.NaN) / c.DifferenceFluxNjy).FirstOrDefault(double.NaN))
         .Where(double.IsFinite).Order().ToList();
     var diaFluxRatio = fluxRatios.Count == 0 ? double.NaN : fluxRatios[fluxRatios.Count / 2];
+    // The same against the change the fitted kernel sum implies, (zpRatio * science - kernelSum * template): what the
+    // measurement gives once the subtraction's flux scale is taken as it was fitted.
+    var kernelRatios = changes.Select(c => dia.Where(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0))
+            .Select(d => (double)(d.PsfFlux ?? float.NaN) / ((zpRatio * c.ScienceFluxNjy) - (report.Diagnostics.KernelSum * c.TemplateFluxNjy))).FirstOrDefault(double.NaN))
+        .Where(double.IsFinite).Order().ToList();
+    var diaFluxRatioVsKernel = kernelRatios.Count == 0 ? double.NaN : kernelRatios[kernelRatios.Count / 2];
     var anyChange = r.Truth.Where(t => t.Kind != RenderedKind.Star && t.Kind != RenderedKind.Host && Math.Abs(t.DifferenceFluxNjy) > 0).ToList();
     var falses = dia.Count(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3));
     var completeness = changes.Count == 0 ? double.NaN : (double)found / changes.Count;
+    // What the subtraction leaves of bright isolated static stars (difference PSF flux / star flux: a kernel-sum error
+    // leaves 1 - sum of each), and what the kernel sum follows: the truth flux change of the point sources the stamps
+    // are drawn from (S/N 10-500), sum(science - template) / sum(template), variables included.
+    var sciPsf = report.Result.Science.Psf!;
+    var staticStars = r.Truth.Where(t => t.Kind == RenderedKind.Star && t.ScienceFluxNjy > 1e5 && t.X > 30 && t.Y > 30 && t.X < 4066 && t.Y < 4066
+        && !r.Truth.Any(o => o.Index != t.Index && Math.Abs(o.X - t.X) < 10 && Math.Abs(o.Y - t.Y) < 10 && o.ScienceFluxNjy > 0.01 * t.ScienceFluxNjy)).ToList();
+    var diffMeasurer = new Apdb.Frontend.Measurement.SourceMeasurer();
+    var residuals = staticStars.Select(t => diffMeasurer.PsfFlux(report.Result.Difference, sciPsf, t.X, t.Y).Flux / t.TemplateFluxNjy).Where(double.IsFinite).Order().ToList();
+    var starResidual = residuals.Count > 0 ? residuals[residuals.Count / 2] : double.NaN;
+    var stampStars = r.Truth.Where(t => (t.Kind == RenderedKind.Star || t.Kind == RenderedKind.Variable) && t.ScienceFluxNjy / Noise(t) is >= 10 and <= 500).ToList();
+    var stampChange = stampStars.Sum(t => t.DifferenceFluxNjy) / stampStars.Sum(t => t.TemplateFluxNjy);
+    var stampVariables = stampStars.Count(t => t.Kind == RenderedKind.Variable);
     csv.Append(string.Create(CultureInfo.InvariantCulture,
-        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience},{diaFluxRatio:F4}\n"));
+        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience},{diaFluxRatio:F4},{diaFluxRatioVsKernel:F4},{starResidual:F4},{stampChange:F4},{stampVariables}/{stampStars.Count}\n"));
     rows.Add(new Dictionary<string, object>
     {
         ["visit"] = visit.VisitId, ["detector"] = detector, ["band"] = visit.BandLetter.ToString(), ["seeing"] = visit.SeeingArcsec,
         ["stages"] = stages, ["totalWithoutSimulate"] = total, ["astrometryRmsMasVsTruth"] = astromRms, ["zeroPointRatio"] = zpRatio,
         ["diagnostics"] = report.Diagnostics, ["diaSources"] = dia.Count, ["diaChangesSnr10"] = changes.Count, ["diaFound"] = found,
-        ["diaFalse"] = falses, ["diaFluxRatio"] = diaFluxRatio, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
+        ["diaFalse"] = falses, ["diaFluxRatio"] = diaFluxRatio, ["diaFluxRatioVsKernel"] = diaFluxRatioVsKernel, ["brightStarResidual"] = starResidual, ["stampPopulationChange"] = stampChange, ["stampVariables"] = new[] { stampVariables, stampStars.Count }, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
             .Select(c => new { Kind = c.Kind.ToString(), c.X, c.Y, c.DifferenceFluxNjy, c.ScienceFluxNjy, Snr = c.DifferenceFluxNjy / Noise(c), Near = dia.Where(d => Math.Abs(d.X - c.X) < 6 && Math.Abs(d.Y - c.Y) < 6).Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr }).ToList() }).ToList(), ["steps"] = report.Diagnostics.Steps.ToDictionary(s => s.Stage, s => s.Seconds), ["stamps"] = new[] { report.Diagnostics.Stamps.Used, report.Diagnostics.Stamps.Offered }, ["cpuSeconds"] = report.Diagnostics.StageCpuSeconds.ToDictionary(s => s.Stage, s => s.Seconds), ["diaFalseExamples"] = dia.Where(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3)).Take(10)
             .Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr, d.ScienceFlux, d.IsNegative, d.IsDipole }).ToList(),
     });
@@ -100,6 +123,12 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
             var (starPeaks, starSnr) = new Apdb.Frontend.Detection.SourceDetector { Threshold = 5 }.Detect(sci, sci.Psf!.FwhmPixels);
             var meas = new Apdb.Frontend.Measurement.SourceMeasurer().Measure(sci, starPeaks, starSnr)
                 .Where(s => s.Flags == Apdb.Frontend.Measurement.MeasurementFlags.None && s.PsfFluxErr > 0).Select(s => (s.X, s.Y, s.PsfFlux / s.PsfFluxErr)).ToList();
+            // The same fit with the truth's variable stars left out of the stamp candidates (what a variable-free
+            // stamp population would give).
+            var variablesAt = r.Truth.Where(t => t.Kind == RenderedKind.Variable).ToList();
+            var noVariables = meas.Where(s => !variablesAt.Any(t => Math.Abs(t.X - s.X) < 2 && Math.Abs(t.Y - s.Y) < 2)).ToList();
+            var withoutVariables = new Apdb.Frontend.Subtraction.AlardLuptonMatcher().Fit(sci, warped, noVariables, false);
+            Console.Error.WriteLine($"kernel without the truth's variables among the stamps: stamps {withoutVariables.StampsUsed}/{withoutVariables.StampsOffered} sum {withoutVariables.KernelImage(2048, 2048).Sum():F4} (zero point fitted/true {zpRatio:F5})");
             foreach (var cs in new[] { false, true })
             {
                 var m = new Apdb.Frontend.Subtraction.AlardLuptonMatcher();
@@ -110,6 +139,29 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
                 var radial = new double[half + 1];
                 for (var b = 0; b < size; b++) for (var a = 0; a < size; a++) { var rr = (int)Math.Round(Math.Sqrt(((a - half) * (a - half)) + ((b - half) * (b - half)))); if (rr <= half) radial[rr] += img[(b * size) + a]; }
                 Console.Error.WriteLine($"kernel convolveScience={cs} stamps {fit.StampsUsed}/{fit.StampsOffered} sum {img.Sum():F4} sumsq {img.Sum(v => v * v):F4} centre {img[(half * size) + half]:F4} radial {string.Join(' ', radial.Select(v => v.ToString("F4", CultureInfo.InvariantCulture)))}");
+            }
+        }
+
+        if (Arg("--flux", "") == "1")
+        {
+            // Per found change: DIA psfFlux and apFlux against the truth, the science PSF flux at the same place against
+            // the true science flux, the true PSF width there against the model's, the centroid offset, and the ratio the
+            // fitted kernel sum implies: (zpRatio * science - kernelSum * template) / (science - template).
+            var modelSigma = sciPsf.FwhmPixels / GaussianPsf.FwhmPerSigma;
+            var sciPsfOverTrue = staticStars.Select(t => diffMeasurer.PsfFlux(report.Result.Science, sciPsf, t.X, t.Y).Flux / t.ScienceFluxNjy).Order().ToList();
+            var sciApOverTrue = staticStars.Select(t => Aperture(report.Result.Science, t.X, t.Y, 12) / t.ScienceFluxNjy).Order().ToList();
+            var warpedT = new Apdb.Frontend.Subtraction.TemplateWarper().Warp(r.Template, report.Result.Science.Wcs!, report.Result.Science.Width, report.Result.Science.Height);
+            var tmplApOverTrue = staticStars.Select(t => Aperture(warpedT, t.X, t.Y, 12) / t.TemplateFluxNjy).Order().ToList();
+            Console.Error.WriteLine($"static stars > 1e5 nJy: science psfFlux / true {sciPsfOverTrue[sciPsfOverTrue.Count / 2]:F4}, 12-px aperture / true: science {sciApOverTrue[sciApOverTrue.Count / 2]:F4}, warped template {tmplApOverTrue[tmplApOverTrue.Count / 2]:F4}");
+            Console.Error.WriteLine($"static stars > 1e5 nJy: {residuals.Count}, difference psfFlux / star flux median {(residuals.Count > 0 ? residuals[residuals.Count / 2] : double.NaN):F4} quartiles {(residuals.Count > 3 ? residuals[residuals.Count / 4] : double.NaN):F4} {(residuals.Count > 3 ? residuals[3 * residuals.Count / 4] : double.NaN):F4}");
+            foreach (var c in changes)
+            {
+                foreach (var d in dia.Where(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)).Take(1))
+                {
+                    var trueSigma = r.ScienceFwhmPixels / GaussianPsf.FwhmPerSigma * (1.0 + (0.03 * (c.X - 2047.5) / 2047.5) + (0.02 * (c.Y - 2047.5) / 2047.5));
+                    var predicted = 2 * modelSigma * modelSigma / ((modelSigma * modelSigma) + (trueSigma * trueSigma));
+                    Console.Error.WriteLine($"flux {c.Kind} ({c.X:F0},{c.Y:F0}) true {c.DifferenceFluxNjy:F0} sci {c.ScienceFluxNjy:F0} tmpl {c.TemplateFluxNjy:F0} psf/true {d.PsfFlux / c.DifferenceFluxNjy:F3} ap/true {d.ApFlux / c.DifferenceFluxNjy:F3} sciPsf/trueSci {d.ScienceFlux / c.ScienceFluxNjy:F3} sigmaTrue/model {trueSigma / modelSigma:F3} gaussPred {predicted:F3} kernelImplied {((zpRatio * c.ScienceFluxNjy) - (report.Diagnostics.KernelSum * c.TemplateFluxNjy)) / c.DifferenceFluxNjy:F3} dxy ({d.X - c.X:F2},{d.Y - c.Y:F2}) snr {d.Snr:F1}");
+                }
             }
         }
 
@@ -154,6 +206,23 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
 
         File.WriteAllText(Path.Combine(outDir, "science-truth.csv"), truthCsv.ToString());
     }
+}
+
+static double Aperture(Exposure e, double x, double y, double radius)
+{
+    double sum = 0;
+    for (var j = (int)(y - radius); j <= (int)(y + radius) + 1; j++)
+    {
+        for (var i = (int)(x - radius); i <= (int)(x + radius) + 1; i++)
+        {
+            if (i >= 0 && j >= 0 && i < e.Width && j < e.Height && ((i - x) * (i - x)) + ((j - y) * (j - y)) <= radius * radius)
+            {
+                sum += e.Image[(j * e.Width) + i];
+            }
+        }
+    }
+
+    return sum;
 }
 
 File.WriteAllText(Path.Combine(outDir, "frontend.csv"), csv.ToString());

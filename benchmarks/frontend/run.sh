@@ -59,6 +59,11 @@ print("DIA: changes at S/N>=10 found " + ", ".join(f"{p['diaFound']}/{p['diaChan
       + "; unmatched to any truth change " + ", ".join(str(p["diaFalse"]) for p in fe["points"])
       + "; median psfFlux / true change " + ", ".join(f"{p['diaFluxRatio']:.3f}" for p in fe["points"])
       + "; science convolved " + ", ".join(str(p["diagnostics"]["ConvolvedScience"]) for p in fe["points"]))
+print("DIA flux scale: median psfFlux / change implied by the fitted kernel sum " + ", ".join(f"{p['diaFluxRatioVsKernel']:.3f}" for p in fe["points"])
+      + "; kernel sum " + ", ".join(f"{p['diagnostics']['KernelSum']:.4f}" for p in fe["points"])
+      + "; bright static stars left in the difference (psfFlux / flux) " + ", ".join(f"{p['brightStarResidual']:+.4f}" for p in fe["points"])
+      + "; truth flux change of the S/N 10-500 point sources (stamp population) " + ", ".join(f"{p['stampPopulationChange']:+.4f}" for p in fe["points"])
+      + "; variables among them " + ", ".join(f"{p['stampVariables'][0]}/{p['stampVariables'][1]}" for p in fe["points"]))
 for tool in ("sextractor", "apdb-detect"):
     rows = [r for r in peers if r["tool"] == tool]
     if rows:
