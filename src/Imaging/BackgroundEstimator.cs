@@ -131,8 +131,8 @@ public static class BackgroundEstimator
         }
 
         var start = sample.AsSpan(0, m);
-        var median = Select(start, m / 2);
-        var quartile = Select(start[..(m / 2)], m / 4);
+        var median = PixelMath.Select(start, m / 2);
+        var quartile = PixelMath.Select(start[..(m / 2)], m / 4);
         var sigma0 = (median - quartile) / 0.6745;
         if (!(sigma0 > 0))
         {
@@ -229,56 +229,6 @@ public static class BackgroundEstimator
         return b1;
     }
 
-    /// <summary>The k-th smallest value (0-based), partially reordering <paramref name="values"/> (Hoare selection).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static float Select(Span<float> values, int k)
-    {
-        int left = 0, right = values.Length - 1;
-        while (right > left)
-        {
-            // Median of three as the pivot.
-            var mid = left + ((right - left) >> 1);
-            var a = values[left];
-            var b = values[mid];
-            var c = values[right];
-            var pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
-            int i = left, j = right;
-            while (i <= j)
-            {
-                while (values[i] < pivot)
-                {
-                    i++;
-                }
-
-                while (values[j] > pivot)
-                {
-                    j--;
-                }
-
-                if (i <= j)
-                {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
-                }
-            }
-
-            if (k <= j)
-            {
-                right = j;
-            }
-            else if (k >= i)
-            {
-                left = i;
-            }
-            else
-            {
-                return values[k];
-            }
-        }
-
-        return values[k];
-    }
 
     private static (float Level, float Rms) ClippedMean(Span<float> values, float centre, float scale)
     {
@@ -400,13 +350,13 @@ public static class BackgroundEstimator
         }
 
         var values = CollectionsMarshal.AsSpan(sample);
-        var median = Select(values, values.Length / 2);
+        var median = PixelMath.Select(values, values.Length / 2);
         for (var k = 0; k < values.Length; k++)
         {
             values[k] = Math.Abs(values[k] - median);
         }
 
-        return (float)(1.4826 * Select(values, values.Length / 2));
+        return (float)(1.4826 * PixelMath.Select(values, values.Length / 2));
     }
 
     /// <summary>

@@ -49,4 +49,58 @@ public static class PixelMath
             destination[i] = MathF.Sqrt(Math.Max(source[i], 0f));
         }
     }
+
+    /// <summary>
+    /// The k-th smallest value (0-based), partially reordering <paramref name="values"/> (Hoare selection with a median of
+    /// three: linear time on average, where a sort is N log N). The values must not contain NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static float Select(Span<float> values, int k)
+    {
+        int left = 0, right = values.Length - 1;
+        while (right > left)
+        {
+            // Median of three as the pivot.
+            var mid = left + ((right - left) >> 1);
+            var a = values[left];
+            var b = values[mid];
+            var c = values[right];
+            var pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b));
+            int i = left, j = right;
+            while (i <= j)
+            {
+                while (values[i] < pivot)
+                {
+                    i++;
+                }
+
+                while (values[j] > pivot)
+                {
+                    j--;
+                }
+
+                if (i <= j)
+                {
+                    (values[i], values[j]) = (values[j], values[i]);
+                    i++;
+                    j--;
+                }
+            }
+
+            if (k <= j)
+            {
+                right = j;
+            }
+            else if (k >= i)
+            {
+                left = i;
+            }
+            else
+            {
+                return values[k];
+            }
+        }
+
+        return values[k];
+    }
 }

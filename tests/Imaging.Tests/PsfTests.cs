@@ -200,7 +200,7 @@ public sealed class PsfTests
             var sorted = values.Order().ToArray();
             for (var k = 0; k < n; k++)
             {
-                Assert.Equal(sorted[k], BackgroundEstimator.Select((float[])values.Clone(), k));
+                Assert.Equal(sorted[k], PixelMath.Select((float[])values.Clone(), k));
             }
         }
     }

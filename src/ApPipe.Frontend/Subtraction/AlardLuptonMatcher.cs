@@ -473,25 +473,27 @@ public sealed class AlardLuptonMatcher
     {
         ArgumentNullException.ThrowIfNull(difference);
         ArgumentNullException.ThrowIfNull(scienceMask);
-        var sample = new List<float>();
+        var sample = new float[(difference.Image.Length + 6) / 7];
+        var count = 0;
         var avoid = (int)MaskPlanes.Unusable | (int)MaskPlane.Detected;
         for (var k = 0; k < difference.Image.Length; k += 7)
         {
             var v = difference.Variance[k];
             if ((difference.Mask[k] & (int)MaskPlanes.Unusable) == 0 && (scienceMask[k] & avoid) == 0 && v > 0 && float.IsFinite(difference.Image[k]))
             {
-                sample.Add(difference.Image[k] / MathF.Sqrt(v));
+                sample[count++] = difference.Image[k] / MathF.Sqrt(v);
             }
         }
 
-        if (sample.Count < 100)
+        if (count < 100)
         {
             return 1.0;
         }
 
-        sample.Sort();
-        var q1 = sample[sample.Count / 4];
-        var q3 = sample[(3 * sample.Count) / 4];
+        // The quartiles by selection (linear time; the same order statistics a full sort of 2.4 M samples gave).
+        var values = sample.AsSpan(0, count);
+        var q1 = PixelMath.Select(values, count / 4);
+        var q3 = PixelMath.Select(values, (3 * count) / 4);
         var ratio = (q3 - q1) / 1.349;
         if (!(ratio > 0))
         {
@@ -499,10 +501,15 @@ public sealed class AlardLuptonMatcher
         }
 
         var r2 = (float)(ratio * ratio);
-        for (var k = 0; k < difference.Variance.Length; k++)
+        var variance = difference.Variance;
+        var width = difference.Width;
+        Parallel.For(0, difference.Height, y =>
         {
-            difference.Variance[k] *= r2;
-        }
+            foreach (ref var v in variance.AsSpan(y * width, width))
+            {
+                v *= r2;
+            }
+        });
 
         return ratio;
     }
