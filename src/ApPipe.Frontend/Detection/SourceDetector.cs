@@ -72,19 +72,24 @@ public sealed class SourceDetector
         {
             // Correlated noise (a convolved template, a warp) makes the per-pixel variance understate the noise of the
             // smoothed image: scale the S/N image by its robust sigma over a pixel sample (sources barely move the IQR).
-            var sample = new List<float>();
+            var sample = new float[(snr.Length + 12) / 13];
+            var count = 0;
             for (var k = 0; k < snr.Length; k += 13)
             {
-                if (variance[k] > 0)
+                if (variance[k] > 0 && float.IsFinite(snr[k]))
                 {
-                    sample.Add(snr[k]);
+                    sample[count++] = snr[k];
                 }
             }
 
-            if (sample.Count > 1000)
+            if (count > 1000)
             {
-                sample.Sort();
-                var sigma = (sample[(3 * sample.Count) / 4] - sample[sample.Count / 4]) / 1.349f;
+                // Quartiles by selection (linear time, where sorting 1.3 M samples took ~0.1 s); non-finite values, which a
+                // sort put first and which shifted the quartiles, are left out.
+                var values = sample.AsSpan(0, count);
+                var q1 = PixelMath.Select(values, count / 4);
+                var q3 = PixelMath.Select(values, (3 * count) / 4);
+                var sigma = (q3 - q1) / 1.349f;
                 if (sigma > 0)
                 {
                     SnrScale = sigma;
