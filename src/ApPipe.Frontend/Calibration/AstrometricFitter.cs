@@ -148,30 +148,8 @@ public sealed class AstrometricFitter
         var keep = pairs.ToList();
         for (var iteration = 0; iteration < 4; iteration++)
         {
-            // Gnomonic coordinates (degrees) of the references about the current CRVAL.
-            var projector = new TanWcs(1, 1, crval, [1, 0, 0, 1]);
+            var (projector, a, bx, by) = Fit(crval, keep, out cx, out cy);
             var n = keep.Count;
-            var a = new double[n, terms.Length];
-            var bx = new double[n];
-            var by = new double[n];
-            for (var p = 0; p < n; p++)
-            {
-                var (s, r) = keep[p];
-                var u = (sources[s].X + 1 - crpix1) / Scale;
-                var v = (sources[s].Y + 1 - crpix2) / Scale;
-                for (var t = 0; t < terms.Length; t++)
-                {
-                    a[p, t] = Math.Pow(u, terms[t].P) * Math.Pow(v, terms[t].Q);
-                }
-
-                projector.TrySkyToPixel(SkyPosition.FromDegrees(reference[r].RaDeg, reference[r].DecDeg), out var xi, out var eta);
-                bx[p] = xi;
-                by[p] = eta;
-            }
-
-            var weights = keep.Select(pair => 1.0 / ((sources[pair.S].XErr * sources[pair.S].XErr) + 0.0025)).ToArray();
-            cx = LeastSquares.Solve(a, bx, weights);
-            cy = LeastSquares.Solve(a, by, weights);
 
             // Move CRVAL to the fitted origin (the constant terms) and refit next time.
             crval = projector.PixelToSky(cx[0], cy[0]);
@@ -206,15 +184,20 @@ public sealed class AstrometricFitter
         }
 
         // Refit about the final CRVAL so the constant term is ~0, then split the linear (CD) and SIP parts.
+        Fit(crval, keep, out cx, out cy);
+
+        // Gnomonic coordinates (degrees) of the references about CRVAL against polynomial terms of the scaled pixel
+        // offsets, solved by weighted least squares (centroid error plus a 0.05 px floor).
+        (TanWcs Projector, double[,] A, double[] Bx, double[] By) Fit(SkyPosition origin, List<(int S, int R)> used, out double[] fx, out double[] fy)
         {
-            var projector = new TanWcs(1, 1, crval, [1, 0, 0, 1]);
-            var n = keep.Count;
+            var projector = new TanWcs(1, 1, origin, [1, 0, 0, 1]);
+            var n = used.Count;
             var a = new double[n, terms.Length];
             var bx = new double[n];
             var by = new double[n];
             for (var p = 0; p < n; p++)
             {
-                var (s, r) = keep[p];
+                var (s, r) = used[p];
                 var u = (sources[s].X + 1 - crpix1) / Scale;
                 var v = (sources[s].Y + 1 - crpix2) / Scale;
                 for (var t = 0; t < terms.Length; t++)
@@ -225,9 +208,10 @@ public sealed class AstrometricFitter
                 projector.TrySkyToPixel(SkyPosition.FromDegrees(reference[r].RaDeg, reference[r].DecDeg), out bx[p], out by[p]);
             }
 
-            var weights = keep.Select(pair => 1.0 / ((sources[pair.S].XErr * sources[pair.S].XErr) + 0.0025)).ToArray();
-            cx = LeastSquares.Solve(a, bx, weights);
-            cy = LeastSquares.Solve(a, by, weights);
+            var weights = used.Select(pair => 1.0 / ((sources[pair.S].XErr * sources[pair.S].XErr) + 0.0025)).ToArray();
+            fx = LeastSquares.Solve(a, bx, weights);
+            fy = LeastSquares.Solve(a, by, weights);
+            return (projector, a, bx, by);
         }
 
         var cd = new double[4];
