@@ -4,71 +4,59 @@ namespace Apdb.ForcedPhot;
 /// <summary>Groups positions closer than a radius (transitively: friends of friends) with a grid hash and union-find.</summary>
 internal static class BlendGroups
 {
-    /// <summary>Returns the groups with more than one member, as lists of position indices.</summary>
+    /// <summary>
+    /// Returns the groups with more than one member, as lists of position indices (ascending), in the order of their
+    /// first member. Positions with a non-finite coordinate are in no group.
+    /// </summary>
+    /// <remarks>
+    /// A sweep in y: positions sorted by y, each compared with those following it less than a radius further on, so the
+    /// work is n log n for the sort plus the pairs within a strip; it replaced a dictionary grid whose allocations took
+    /// 8-11 ms for 20,000 positions, serial, in every forced-photometry call.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<int[]> Find(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double radius)
     {
         var n = x.Length;
         var groups = new List<int[]>();
-        if (radius <= 0 || n < 2)
+        if (!(radius > 0) || n < 2)
         {
             return groups;
         }
 
+        var finite = 0;
+        var ys = new double[n];
+        var index = new int[n];
+        for (var i = 0; i < n; i++)
+        {
+            if (double.IsFinite(x[i]) && double.IsFinite(y[i]))
+            {
+                ys[finite] = y[i];
+                index[finite++] = i;
+            }
+        }
+
+        Array.Sort(ys, index, 0, finite);
         var parent = new int[n];
         for (var i = 0; i < n; i++)
         {
             parent[i] = i;
         }
 
-        var cells = new Dictionary<(long, long), List<int>>();
-        for (var i = 0; i < n; i++)
-        {
-            if (!double.IsFinite(x[i]) || !double.IsFinite(y[i]))
-            {
-                continue;
-            }
-
-            var key = ((long)Math.Floor(x[i] / radius), (long)Math.Floor(y[i] / radius));
-            if (!cells.TryGetValue(key, out var list))
-            {
-                cells[key] = list = [];
-            }
-
-            list.Add(i);
-        }
-
         var r2 = radius * radius;
         var linked = false;
-        foreach (var ((cx, cy), members) in cells)
+        for (var a = 0; a < finite; a++)
         {
-            for (var gy = cy - 1; gy <= cy + 1; gy++)
+            var i = index[a];
+            var xi = x[i];
+            var yi = ys[a];
+            for (var b = a + 1; b < finite && ys[b] - yi < radius; b++)
             {
-                for (var gx = cx - 1; gx <= cx + 1; gx++)
+                var dx = x[index[b]] - xi;
+                var dy = ys[b] - yi;
+                if ((dx * dx) + (dy * dy) < r2)
                 {
-                    if (!cells.TryGetValue((gx, gy), out var others))
-                    {
-                        continue;
-                    }
-
-                    foreach (var i in members)
-                    {
-                        foreach (var j in others)
-                        {
-                            if (j <= i)
-                            {
-                                continue;
-                            }
-
-                            var dx = x[i] - x[j];
-                            var dy = y[i] - y[j];
-                            if ((dx * dx) + (dy * dy) < r2)
-                            {
-                                Union(parent, i, j);
-                                linked = true;
-                            }
-                        }
-                    }
+                    Union(parent, i, index[b]);
+                    linked = true;
                 }
             }
         }
@@ -78,29 +66,32 @@ internal static class BlendGroups
             return groups;
         }
 
-        var byRoot = new Dictionary<int, List<int>>();
+        // Members per root, then each group filled in ascending index order; a group is listed at its first member.
+        var count = new int[n];
+        var root = new int[n];
         for (var i = 0; i < n; i++)
         {
-            var root = Find(parent, i);
-            if (root == i && parent[i] == i && !byRoot.ContainsKey(i))
-            {
-                // Created lazily below.
-            }
-
-            if (!byRoot.TryGetValue(root, out var list))
-            {
-                byRoot[root] = list = [];
-            }
-
-            list.Add(i);
+            root[i] = Find(parent, i);
+            count[root[i]]++;
         }
 
-        foreach (var list in byRoot.Values)
+        var slot = new int[n];
+        var members = new int[n][];
+        for (var i = 0; i < n; i++)
         {
-            if (list.Count > 1)
+            var r = root[i];
+            if (count[r] < 2)
             {
-                groups.Add([.. list]);
+                continue;
             }
+
+            if (members[r] is null)
+            {
+                members[r] = new int[count[r]];
+                groups.Add(members[r]);
+            }
+
+            members[r][slot[r]++] = i;
         }
 
         return groups;

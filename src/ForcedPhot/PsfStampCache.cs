@@ -65,12 +65,45 @@ internal sealed class PsfStampCache
         });
     }
 
+    /// <summary>Whether stamps are outer products of cached 1-D profiles (<see cref="Separable"/>) rather than full stamps (<see cref="Full"/>).</summary>
+    public bool IsSeparable => _separable;
+
+    /// <summary>The stamp for offset (dx, dy) of a separable PSF, as its two profiles (nothing composed).</summary>
+    public SeparablePsf Separable(double dx, double dy)
+    {
+        if (!_separable)
+        {
+            throw new InvalidOperationException("the cached PSF is not separable");
+        }
+
+        return new SeparablePsf(_data, Phase(dx) * _size, Phase(dy) * _size, _size);
+    }
+
+    /// <summary>The stamp for offset (dx, dy) of a non-separable PSF, in place in the cache.</summary>
+    public StampPsf Full(double dx, double dy)
+    {
+        if (_separable)
+        {
+            throw new InvalidOperationException("the cached PSF is separable: use Separable");
+        }
+
+        var (ix, iy) = (Phase(dx), Phase(dy));
+        var index = (iy * (_phases + 1)) + ix;
+        if (_ready is not null && Volatile.Read(ref _ready[index]) == 0)
+        {
+            Compute(ix, iy, index);
+        }
+
+        return new StampPsf(_data, index * _size * _size, _size);
+    }
+
+    private int Phase(double offset) => Math.Clamp((int)Math.Round((offset + 0.5) * _phases), 0, _phases);
+
     /// <summary>The stamp for offset (dx, dy); composed into <paramref name="buffer"/> for separable PSFs.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Get(double dx, double dy, Span<float> buffer)
     {
-        var ix = Math.Clamp((int)Math.Round((dx + 0.5) * _phases), 0, _phases);
-        var iy = Math.Clamp((int)Math.Round((dy + 0.5) * _phases), 0, _phases);
+        var (ix, iy) = (Phase(dx), Phase(dy));
         var length = _size * _size;
         if (!_separable)
         {

@@ -19,130 +19,137 @@ internal static class StampKernels
     public static bool Vectorized(int size) => Vector256.IsHardwareAccelerated && size >= Vector256<float>.Count;
 
     /// <summary>
-    /// Sums over the stamp whose top-left pixel is (x0, y0): <paramref name="psf"/> is size x size row-major; the planes
-    /// are row-major with <paramref name="width"/> columns; the stamp must lie inside them.
+    /// One pass over the stamp whose top-left pixel is (x0, y0): the sums of one estimator (the weighted one's
+    /// <see cref="PsfFitSums.PsfDataWeighted"/>, <see cref="PsfFitSums.PsfPsfWeighted"/>, or the unweighted one's
+    /// <see cref="PsfFitSums.PsfData"/>, <see cref="PsfFitSums.PsfPsf"/>, <see cref="PsfFitSums.PsfPsfVariance"/>; the
+    /// others are 0) and the good-pixel count. The stamp's PSF values, its data (0 where bad) and its weights 1/V (0 where
+    /// bad) are left in <paramref name="scratch"/> for <see cref="Chi2(StampScratch, int, float)"/>. The planes are
+    /// row-major with <paramref name="width"/> columns; the stamp must lie inside them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static PsfFitSums Sums(ReadOnlySpan<float> psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
-        int width, int x0, int y0, int badBits)
+    public static PsfFitSums Sums<TPsf>(TPsf psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
+        int width, int x0, int y0, int badBits, bool weighted, StampScratch scratch)
+        where TPsf : struct, IStampPsf
     {
-        Check(psf, size, image, variance, mask, width, x0, y0);
-        if (!Vectorized(size))
+        Check(psf.Length, size, image, variance, mask, width, x0, y0);
+        if (!Vectorized(size) || scratch.Length < size * size)
         {
-            return SumsScalar(psf, size, image, variance, mask, width, x0, y0, badBits);
+            throw new ArgumentException($"a {size} x {size} stamp needs the vector path (size >= {Vector256<float>.Count}) and a scratch of {size * size} values (has {scratch.Length})");
         }
 
-        ref var p0 = ref MemoryMarshal.GetReference(psf);
+        var buffers = (scratch.Psf, scratch.Data, scratch.Weight);
+        return weighted
+            ? Pass<TPsf, WeightedSums>(psf, size, image, variance, mask, width, x0, y0, badBits, buffers)
+            : Pass<TPsf, UnweightedSums>(psf, size, image, variance, mask, width, x0, y0, badBits, buffers);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static PsfFitSums Pass<TPsf, TSums>(TPsf psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
+        int width, int x0, int y0, int badBits, (float[] Psf, float[] Data, float[] Weight) scratch)
+        where TPsf : struct, IStampPsf
+        where TSums : struct
+    {
         ref var d0 = ref MemoryMarshal.GetReference(image);
         ref var v0 = ref MemoryMarshal.GetReference(variance);
         ref var m0 = ref MemoryMarshal.GetReference(mask);
+        ref var sp = ref MemoryMarshal.GetArrayDataReference(scratch.Psf);
+        ref var sd = ref MemoryMarshal.GetArrayDataReference(scratch.Data);
+        ref var sw = ref MemoryMarshal.GetArrayDataReference(scratch.Weight);
         var bad = Vector256.Create(badBits);
         var one = Vector256.Create(1f);
         var inf = Vector256.Create(float.PositiveInfinity);
+
+        // A row is whole vectors plus, when 8 does not divide it, one vector overlapping the previous one: its repeated
+        // lanes are stored again (the same values) but not summed again.
         var tailOffset = size - Vector256<float>.Count;
         var tailLanes = TailLanes(size);
-        var full = size / Vector256<float>.Count * Vector256<float>.Count;
-        Vector256<float> apd = default, app = default, appv = default, apdw = default, appw = default, ag = default;
+        var vectors = (size + Vector256<float>.Count - 1) / Vector256<float>.Count;
+        Vector256<float> a1 = default, a2 = default, a3 = default, ag = default;
         for (var j = 0; j < size; j++)
         {
             var row = ((y0 + j) * width) + x0;
-            var prow = j * size;
-            for (var i = 0; i <= size - Vector256<float>.Count; i += Vector256<float>.Count)
+            var srow = j * size;
+            for (var t = 0; t < vectors; t++)
             {
+                var i = Math.Min(t * Vector256<float>.Count, tailOffset);
+                var lanes = i == t * Vector256<float>.Count ? Vector256<float>.AllBitsSet : tailLanes;
+                var p = psf.Load(j, i);
                 var k = (nuint)(row + i);
-                var p = Vector256.LoadUnsafe(ref p0, (nuint)(prow + i));
+                var s = (nuint)(srow + i);
                 var d = Vector256.LoadUnsafe(ref d0, k);
                 var v = Vector256.LoadUnsafe(ref v0, k);
                 var ok = Vector256.Equals(Vector256.LoadUnsafe(ref m0, k) & bad, Vector256<int>.Zero).AsSingle()
                     & Vector256.Equals(d - d, Vector256<float>.Zero) & Vector256.GreaterThan(v, Vector256<float>.Zero) & Vector256.LessThan(v, inf);
                 var dd = d & ok;
-                var vv = v & ok;
                 var w = Reciprocal(v) & ok;
-                var g = one & ok;
-                var pd = p * dd;
-                var pp = p * p;
-                apd += pd;
-                app += pp * g;
-                appv += pp * vv;
-                apdw += pd * w;
-                appw += pp * w;
-                ag += g;
-            }
+                p.StoreUnsafe(ref sp, s);
+                dd.StoreUnsafe(ref sd, s);
+                w.StoreUnsafe(ref sw, s);
+                var pl = p & lanes;
+                if (typeof(TSums) == typeof(WeightedSums))
+                {
+                    var pw = pl * w;
+                    a1 = MulAdd(pw, dd, a1);
+                    a2 = MulAdd(pw, p, a2);
+                }
+                else
+                {
+                    var pp = pl * p & ok;
+                    a1 = MulAdd(pl, dd, a1);
+                    a2 += pp;
+                    a3 = MulAdd(pp, v & ok, a3);
+                }
 
-            if (full < size)
-            {
-                var k = (nuint)(row + tailOffset);
-                var p = Vector256.LoadUnsafe(ref p0, (nuint)(prow + tailOffset));
-                var d = Vector256.LoadUnsafe(ref d0, k);
-                var v = Vector256.LoadUnsafe(ref v0, k);
-                var ok = tailLanes & Vector256.Equals(Vector256.LoadUnsafe(ref m0, k) & bad, Vector256<int>.Zero).AsSingle()
-                    & Vector256.Equals(d - d, Vector256<float>.Zero) & Vector256.GreaterThan(v, Vector256<float>.Zero) & Vector256.LessThan(v, inf);
-                var dd = d & ok;
-                var vv = v & ok;
-                var w = Reciprocal(v) & ok;
-                var g = one & ok;
-                var pp = p * p;
-                var pd = p * dd;
-                apd += pd;
-                app += pp * g;
-                appv += pp * vv;
-                apdw += pd * w;
-                appw += pp * w;
-                ag += g;
+                ag += one & ok & lanes;
             }
         }
 
-        return new PsfFitSums(Sum(apd), Sum(app), Sum(appv), Sum(apdw), Sum(appw), Sum(ag));
+        return typeof(TSums) == typeof(WeightedSums)
+            ? new PsfFitSums(0, 0, 0, Sum(a1), Sum(a2), Sum(ag))
+            : new PsfFitSums(Sum(a1), Sum(a2), Sum(a3), 0, 0, Sum(ag));
     }
 
-    /// <summary>chi^2 = sum over good pixels of (D - a P)^2 / V over the stamp at (x0, y0).</summary>
+    /// <summary>Selects the weighted estimator's sums in <see cref="Pass{TPsf, TSums}"/> (a type, so each loop is compiled without the other).</summary>
+    private readonly struct WeightedSums;
+
+    /// <summary>Selects the unweighted estimator's sums.</summary>
+    private readonly struct UnweightedSums;
+
+    /// <summary>
+    /// chi^2 = sum over good pixels of (D - a P)^2 / V, from the PSF, data and weights that <see cref="Sums{TPsf}"/> left
+    /// in <paramref name="scratch"/> for a size x size stamp (contiguous: one pass of whole vectors, the rest scalar).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double Chi2(ReadOnlySpan<float> psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
-        int width, int x0, int y0, int badBits, float amplitude)
+    public static double Chi2(StampScratch scratch, int size, float amplitude)
     {
-        Check(psf, size, image, variance, mask, width, x0, y0);
-        if (!Vectorized(size))
+        var n = size * size;
+        if (scratch.Length < n)
         {
-            return Chi2Scalar(psf, size, image, variance, mask, width, x0, y0, badBits, amplitude);
+            throw new ArgumentException($"a {size} x {size} stamp needs a scratch of {n} values (has {scratch.Length})");
         }
 
-        ref var p0 = ref MemoryMarshal.GetReference(psf);
-        ref var d0 = ref MemoryMarshal.GetReference(image);
-        ref var v0 = ref MemoryMarshal.GetReference(variance);
-        ref var m0 = ref MemoryMarshal.GetReference(mask);
-        var bad = Vector256.Create(badBits);
-        var inf = Vector256.Create(float.PositiveInfinity);
+        ref var sp = ref MemoryMarshal.GetArrayDataReference(scratch.Psf);
+        ref var sd = ref MemoryMarshal.GetArrayDataReference(scratch.Data);
+        ref var sw = ref MemoryMarshal.GetArrayDataReference(scratch.Weight);
         var a = Vector256.Create(amplitude);
-        var tailOffset = size - Vector256<float>.Count;
-        var tailLanes = TailLanes(size);
-        var full = size / Vector256<float>.Count * Vector256<float>.Count;
-        Vector256<float> acc = default;
-        for (var j = 0; j < size; j++)
+        Vector256<float> acc0 = default, acc1 = default;
+        var k = 0;
+        for (; k <= n - (2 * Vector256<float>.Count); k += 2 * Vector256<float>.Count)
         {
-            var row = ((y0 + j) * width) + x0;
-            var prow = j * size;
-            for (var i = 0; i <= size - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                var k = (nuint)(row + i);
-                acc += Term(Vector256.LoadUnsafe(ref p0, (nuint)(prow + i)), Vector256.LoadUnsafe(ref d0, k), Vector256.LoadUnsafe(ref v0, k), Vector256.LoadUnsafe(ref m0, k), Vector256<float>.AllBitsSet);
-            }
-
-            if (full < size)
-            {
-                var k = (nuint)(row + tailOffset);
-                acc += Term(Vector256.LoadUnsafe(ref p0, (nuint)(prow + tailOffset)), Vector256.LoadUnsafe(ref d0, k), Vector256.LoadUnsafe(ref v0, k), Vector256.LoadUnsafe(ref m0, k), tailLanes);
-            }
+            var r0 = Vector256.LoadUnsafe(ref sd, (nuint)k) - (a * Vector256.LoadUnsafe(ref sp, (nuint)k));
+            var r1 = Vector256.LoadUnsafe(ref sd, (nuint)(k + 8)) - (a * Vector256.LoadUnsafe(ref sp, (nuint)(k + 8)));
+            acc0 = MulAdd(r0 * r0, Vector256.LoadUnsafe(ref sw, (nuint)k), acc0);
+            acc1 = MulAdd(r1 * r1, Vector256.LoadUnsafe(ref sw, (nuint)(k + 8)), acc1);
         }
 
-        return Sum(acc);
-
-        Vector256<float> Term(Vector256<float> p, Vector256<float> d, Vector256<float> v, Vector256<int> m, Vector256<float> lanes)
+        var sum = Sum(acc0 + acc1);
+        for (; k < n; k++)
         {
-            var ok = lanes & Vector256.Equals(m & bad, Vector256<int>.Zero).AsSingle()
-                & Vector256.Equals(d - d, Vector256<float>.Zero) & Vector256.GreaterThan(v, Vector256<float>.Zero) & Vector256.LessThan(v, inf);
-            var r = d - (a * p);
-            return (r * r * Reciprocal(v)) & ok;
+            var r = Unsafe.Add(ref sd, k) - (amplitude * Unsafe.Add(ref sp, k));
+            sum += r * r * Unsafe.Add(ref sw, k);
         }
+
+        return sum;
     }
 
     /// <summary>The scalar reference of <see cref="Sums"/>.</summary>
@@ -198,6 +205,30 @@ internal static class StampKernels
         return sum;
     }
 
+    /// <summary>
+    /// Hints the cache to fetch plane values [<paramref name="from"/>, <paramref name="to"/>) of the three planes, a
+    /// 64-byte line at a time, into the outer caches (they are read by later stamps, not the current one).
+    /// </summary>
+    public static unsafe void Stream(float[] image, float[] variance, int[] mask, long from, long to)
+    {
+        if (!Sse.IsSupported || from >= to || to > image.Length || variance.Length != image.Length || mask.Length != image.Length)
+        {
+            return;
+        }
+
+        fixed (float* d = image)
+        fixed (float* v = variance)
+        fixed (int* m = mask)
+        {
+            for (var k = from; k < to; k += 16)
+            {
+                Sse.Prefetch1(d + k);
+                Sse.Prefetch1(v + k);
+                Sse.Prefetch1(m + k);
+            }
+        }
+    }
+
     /// <summary>Hints the cache to fetch the stamp's rows of the three planes (the next fit's, while this one computes).</summary>
     public static unsafe void Prefetch(float[] image, float[] variance, int[] mask, int width, int x0, int y0, int size)
     {
@@ -210,26 +241,31 @@ internal static class StampKernels
         fixed (float* v = variance)
         fixed (int* m = mask)
         {
+            // Every cache line of each row segment: a segment of more than 16 pixels can touch three lines.
             for (var j = 0; j < size; j++)
             {
                 var k = ((long)(y0 + j) * width) + x0;
                 var last = k + size - 1;
-                Sse.Prefetch0(d + k);
+                for (var a = k; a < last; a += 16)
+                {
+                    Sse.Prefetch0(d + a);
+                    Sse.Prefetch0(v + a);
+                    Sse.Prefetch0(m + a);
+                }
+
                 Sse.Prefetch0(d + last);
-                Sse.Prefetch0(v + k);
                 Sse.Prefetch0(v + last);
-                Sse.Prefetch0(m + k);
                 Sse.Prefetch0(m + last);
             }
         }
     }
 
-    private static void Check(ReadOnlySpan<float> psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int width, int x0, int y0)
+    private static void Check(int psfLength, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int width, int x0, int y0)
     {
-        if (size < 1 || psf.Length < size * size || x0 < 0 || y0 < 0 || x0 + size > width
+        if (size < 1 || psfLength < size * size || x0 < 0 || y0 < 0 || x0 + size > width
             || (long)(y0 + size) * width > image.Length || variance.Length != image.Length || mask.Length != image.Length)
         {
-            throw new ArgumentException($"a {size} x {size} stamp at ({x0}, {y0}) does not fit the {width}-wide planes of {image.Length} pixels (psf {psf.Length}, variance {variance.Length}, mask {mask.Length})");
+            throw new ArgumentException($"a {size} x {size} stamp at ({x0}, {y0}) does not fit the {width}-wide planes of {image.Length} pixels (psf {psfLength}, variance {variance.Length}, mask {mask.Length})");
         }
     }
 
@@ -257,6 +293,87 @@ internal static class StampKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> MulAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
+        Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double Sum(Vector256<float> v) =>
         Vector256.Sum(Vector256.WidenLower(v)) + Vector256.Sum(Vector256.WidenUpper(v));
+}
+
+/// <summary>A stamp's PSF values, read eight at a time along a row by the fused kernels.</summary>
+internal interface IStampPsf
+{
+    /// <summary>How many values the stamp has (size x size).</summary>
+    int Length { get; }
+
+    /// <summary>The values of row <paramref name="j"/> at columns i .. i + 7 (i + 8 &lt;= size).</summary>
+    Vector256<float> Load(int j, int i);
+}
+
+/// <summary>A row-major size x size stamp at an offset in an array of values.</summary>
+internal readonly struct StampPsf : IStampPsf
+{
+    private readonly float[] _values;
+    private readonly int _offset;
+    private readonly int _size;
+
+    public StampPsf(float[] values, int offset, int size)
+    {
+        if (offset < 0 || size < 1 || (long)offset + ((long)size * size) > values.Length)
+        {
+            throw new ArgumentException($"a {size} x {size} stamp at {offset} does not fit {values.Length} values");
+        }
+
+        (_values, _offset, _size) = (values, offset, size);
+    }
+
+    public int Length => _size * _size;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Load(int j, int i) =>
+        Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(_values), (nuint)(_offset + (j * _size) + i));
+}
+
+/// <summary>
+/// A separable stamp, value[j, i] = profiles[yOffset + j] * profiles[xOffset + i]: composed in registers as the kernel
+/// reads it, never written out.
+/// </summary>
+internal readonly struct SeparablePsf : IStampPsf
+{
+    private readonly float[] _profiles;
+    private readonly int _x;
+    private readonly int _y;
+    private readonly int _size;
+
+    public SeparablePsf(float[] profiles, int xOffset, int yOffset, int size)
+    {
+        if (xOffset < 0 || yOffset < 0 || size < 1 || Math.Max(xOffset, yOffset) + size > profiles.Length)
+        {
+            throw new ArgumentException($"profiles of {size} at {xOffset} and {yOffset} do not fit {profiles.Length} values");
+        }
+
+        (_profiles, _x, _y, _size) = (profiles, xOffset, yOffset, size);
+    }
+
+    public int Length => _size * _size;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector256<float> Load(int j, int i)
+    {
+        ref var p = ref MemoryMarshal.GetArrayDataReference(_profiles);
+        return Vector256.LoadUnsafe(ref p, (nuint)(_x + i)) * Unsafe.Add(ref p, _y + j);
+    }
+}
+
+/// <summary>One stamp's PSF values, cleaned data and weights, row-major, left by the fused sums for chi^2.</summary>
+internal sealed class StampScratch(int size)
+{
+    public int Length { get; } = size * size;
+
+    public float[] Psf { get; } = new float[size * size];
+
+    public float[] Data { get; } = new float[size * size];
+
+    public float[] Weight { get; } = new float[size * size];
 }
