@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 namespace Apdb.Imaging;
 
 /// <summary>
@@ -40,26 +41,38 @@ public sealed class PsfEstimator
     /// <param name="rms">Per-pixel noise RMS (e.g. sqrt of the variance plane).</param>
     /// <param name="mask">Mask plane (may be empty).</param>
     /// <param name="badBits">Mask bits that disqualify a star (saturation, bad pixels...).</param>
-    public PsfEstimate Estimate(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> rms, ReadOnlySpan<int> mask, int badBits)
+    public PsfEstimate Estimate(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> rms, ReadOnlySpan<int> mask, int badBits) =>
+        Estimate(image, width, height, rms, isVariance: false, mask, badBits);
+
+    /// <summary>
+    /// As <see cref="Estimate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> from the variance
+    /// plane: the RMS is taken where it is needed (positive pixels of the peak scan, one pixel a star) instead of as a whole
+    /// plane first (a 4096^2 plane took 40-50 ms). The same stars and model.
+    /// </summary>
+    public PsfEstimate EstimateFromVariance(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int badBits) =>
+        Estimate(image, width, height, variance, isVariance: true, mask, badBits);
+
+    private PsfEstimate Estimate(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> noise, bool isVariance, ReadOnlySpan<int> mask, int badBits)
     {
-        if (image.Length != (long)width * height || rms.Length != image.Length || (mask.Length != 0 && mask.Length != image.Length))
+        var name = isVariance ? "variance" : "rms";
+        if (image.Length != (long)width * height || noise.Length != image.Length || (mask.Length != 0 && mask.Length != image.Length))
         {
-            throw new ArgumentException($"image ({image.Length}), rms ({rms.Length}) and mask ({mask.Length}) do not match {width} x {height}");
+            throw new ArgumentException($"image ({image.Length}), {name} ({noise.Length}) and mask ({mask.Length}) do not match {width} x {height}");
         }
 
         unsafe
         {
             // Pinned for the parallel scan and moments (spans cannot be captured by their lambdas).
             fixed (float* imagePointer = image)
-            fixed (float* rmsPointer = rms)
+            fixed (float* noisePointer = noise)
             {
-                return Estimate(new Plane((nint)imagePointer, image.Length), new Plane((nint)rmsPointer, rms.Length), width, height, mask, badBits);
+                return Estimate(new Plane((nint)imagePointer, image.Length), new Plane((nint)noisePointer, noise.Length), isVariance, width, height, mask, badBits);
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private PsfEstimate Estimate(Plane imagePlane, Plane rmsPlane, int width, int height, ReadOnlySpan<int> mask, int badBits)
+    private PsfEstimate Estimate(Plane imagePlane, Plane rmsPlane, bool isVariance, int width, int height, ReadOnlySpan<int> mask, int badBits)
     {
         var image = imagePlane.Span;
         var border = ModelRadius + 8;
@@ -77,20 +90,50 @@ public sealed class PsfEstimator
             for (var y = border + (band * BandRows); y < Math.Min(height - border, border + ((band + 1) * BandRows)); y++)
             {
                 var row = y * width;
-                for (var x = border; x < width - border; x++)
+                var x = border;
+
+                // Eight pixels at a time, only to find the few above 5 sigma; each of those is then tested one by one.
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    var five = Vector256.Create(5f);
+                    for (; x <= width - border - Vector256<float>.Count; x += Vector256<float>.Count)
+                    {
+                        var v8 = Vector256.Create(img.Slice(row + x, Vector256<float>.Count));
+                        var n8 = Vector256.Create(noiseRow.Slice(row + x, Vector256<float>.Count));
+                        if (isVariance)
+                        {
+                            n8 = Vector256.Sqrt(Vector256.Max(n8, Vector256<float>.Zero));
+                        }
+
+                        var bits = Vector256.ExtractMostSignificantBits(Vector256.GreaterThan(v8, five * n8) & Vector256.GreaterThan(n8, Vector256<float>.Zero));
+                        while (bits != 0)
+                        {
+                            var lane = System.Numerics.BitOperations.TrailingZeroCount(bits);
+                            bits &= bits - 1;
+                            Peak(img, noiseRow, x + lane);
+                        }
+                    }
+                }
+
+                for (; x < width - border; x++)
+                {
+                    Peak(img, noiseRow, x);
+                }
+
+                void Peak(ReadOnlySpan<float> img, ReadOnlySpan<float> noiseRow, int x)
                 {
                     var k = row + x;
                     var v = img[k];
-                    var noise = noiseRow[k];
+                    var noise = isVariance ? MathF.Sqrt(Math.Max(noiseRow[k], 0f)) : noiseRow[k];
                     if (!(v > 5 * noise) || !(noise > 0))
                     {
-                        continue;
+                        return;
                     }
 
                     if (!(v > img[k - 1] && v >= img[k + 1] && v > img[k - width] && v >= img[k + width]
                           && v > img[k - width - 1] && v > img[k - width + 1] && v >= img[k + width - 1] && v >= img[k + width + 1]))
                     {
-                        continue;
+                        return;
                     }
 
                     local.Add((x, y, v, v > MinPeakSigma * noise));
@@ -171,7 +214,7 @@ public sealed class PsfEstimator
         var keptFwhm = kept.Select(s => s.FwhmPixels).Order().ToArray();
         var medianFwhm = keptFwhm[keptFwhm.Length / 2];
         Psf psf = Pixelized && kept.Count >= MinStarsForPixelized
-            ? BuildPixelized(imagePlane, width, rmsPlane.Span, kept, medianFwhm)
+            ? BuildPixelized(imagePlane, width, rmsPlane.Span, isVariance, kept, medianFwhm)
             : new GaussianPsf(medianFwhm);
         return new PsfEstimate(psf, kept, medianFwhm);
     }
@@ -238,6 +281,7 @@ public sealed class PsfEstimator
     internal static PsfStar? AdaptiveMoments(ReadOnlySpan<float> image, int width, int height, double x0, double y0)
     {
         double cx = x0, cy = y0, sxx = 2.0, syy = 2.0, sxy = 0.0;
+        Span<double> column = stackalloc double[81]; // 2r + 1 with r <= 40
         for (var iteration = 0; iteration < 30; iteration++)
         {
             var det = (sxx * syy) - (sxy * sxy);
@@ -257,15 +301,29 @@ public sealed class PsfEstimator
                 return null;
             }
 
+            // The weight exp(-(ixx dx^2 + iyy dy^2 + 2 ixy dx dy) / 2) factored: a column factor, a row factor, and the
+            // cross term exp(-ixy dy dx) advanced along the row by a constant ratio: three multiplications a pixel
+            // instead of an exponential (the same weights to ~1e-15 relative).
+            var n = (2 * r) + 1;
+            for (var i = 0; i < n; i++)
+            {
+                var dx = xa - r + i - cx;
+                column[i] = Math.Exp(-0.5 * ixx * dx * dx);
+            }
+
             double s0 = 0, s1x = 0, s1y = 0, s2xx = 0, s2yy = 0, s2xy = 0;
             for (var y = ya - r; y <= ya + r; y++)
             {
                 var dy = y - cy;
-                for (var x = xa - r; x <= xa + r; x++)
+                var rowFactor = Math.Exp(-0.5 * iyy * dy * dy);
+                var step = Math.Exp(-ixy * dy);
+                var cross = Math.Exp(-ixy * dy * (xa - r - cx));
+                var row = image.Slice((y * width) + xa - r, n);
+                for (var i = 0; i < n; i++)
                 {
-                    var dx = x - cx;
-                    var w = Math.Exp(-0.5 * ((ixx * dx * dx) + (iyy * dy * dy) + (2 * ixy * dx * dy)));
-                    var v = w * image[(y * width) + x];
+                    var dx = xa - r + i - cx;
+                    var v = column[i] * rowFactor * cross * row[i];
+                    cross *= step;
                     s0 += v;
                     s1x += v * dx;
                     s1y += v * dy;
@@ -317,7 +375,7 @@ public sealed class PsfEstimator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private PixelizedPsf BuildPixelized(Plane imagePlane, int width, ReadOnlySpan<float> rms, List<PsfStar> stars, double fwhm)
+    private PixelizedPsf BuildPixelized(Plane imagePlane, int width, ReadOnlySpan<float> rms, bool isVariance, List<PsfStar> stars, double fwhm)
     {
         var r = ModelRadius;
         var size = (2 * r) + 1;
@@ -381,7 +439,8 @@ public sealed class PsfEstimator
             var ix = (int)Math.Round(stars[s].X);
             var iy = (int)Math.Round(stars[s].Y);
             var k = ((long)iy * width) + Math.Min(width - 1, ix + r);
-            noise[s] = k < rms.Length && rms[(int)k] > 0 ? rms[(int)k] : double.NaN;
+            var sky = k < rms.Length ? (isVariance ? MathF.Sqrt(Math.Max(rms[(int)k], 0f)) : rms[(int)k]) : 0f;
+            noise[s] = sky > 0 ? sky : double.NaN;
         }
 
         // Median stack, then again without the neighbours it exposed: faint neighbours (below the isolation cut) in a

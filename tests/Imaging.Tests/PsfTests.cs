@@ -87,6 +87,23 @@ public sealed class PsfTests
         var gaussian = new PsfEstimator { Pixelized = false }.Estimate(image, N, N, rms, [], 0).Psf;
         Assert.IsType<GaussianPsf>(gaussian);
         Assert.Throws<InvalidOperationException>(() => new PsfEstimator().Estimate(new float[N * N], N, N, rms, [], 0));
+
+        // From the variance plane (a varying one, with a bad value), the same stars and model as from its square roots.
+        var variance = new float[N * N];
+        for (var k = 0; k < variance.Length; k++)
+        {
+            variance[k] = 80f + (40f * (k % N) / N);
+        }
+
+        variance[(200 * N) + 200] = -1f;
+        var fromRms = new PsfEstimator().Estimate(image, N, N, PixelMath.SquareRoots(variance), [], 0);
+        var fromVariance = new PsfEstimator().EstimateFromVariance(image, N, N, variance, [], 0);
+        Assert.Equal(fromRms.Stars, fromVariance.Stars);
+        Assert.Equal(fromRms.MedianFwhmPixels, fromVariance.MedianFwhmPixels);
+        fromRms.Psf.ComputeStamp(0.3, -0.2, 7, a);
+        fromVariance.Psf.ComputeStamp(0.3, -0.2, 7, b);
+        Assert.Equal(a, b);
+        Assert.Throws<ArgumentException>(() => new PsfEstimator().EstimateFromVariance(image, N, N, new float[10], [], 0));
     }
 
     [Fact]
