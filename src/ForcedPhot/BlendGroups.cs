@@ -1,7 +1,6 @@
-using System.Runtime.CompilerServices;
 namespace Apdb.ForcedPhot;
 
-/// <summary>Groups positions closer than a radius (transitively: friends of friends) with a grid hash and union-find.</summary>
+/// <summary>Groups positions closer than a radius (transitively: friends of friends) with a sweep in y and union-find.</summary>
 internal static class BlendGroups
 {
     /// <summary>
@@ -13,7 +12,6 @@ internal static class BlendGroups
     /// work is n log n for the sort plus the pairs within a strip; it replaced a dictionary grid whose allocations took
     /// 8-11 ms for 20,000 positions, serial, in every forced-photometry call.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static List<int[]> Find(ReadOnlySpan<double> x, ReadOnlySpan<double> y, double radius)
     {
         var n = x.Length;

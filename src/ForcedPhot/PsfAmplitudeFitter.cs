@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 using Apdb.Sky;
@@ -58,7 +57,6 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Measures at pixel positions (0-based, pixel centres on integers).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ForcedMeasurement[] Measure(Exposure exposure, ReadOnlySpan<double> x, ReadOnlySpan<double> y)
     {
         ArgumentNullException.ThrowIfNull(exposure);
@@ -181,7 +179,6 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Fits one isolated position; exposed for benchmarks and tests.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal ForcedMeasurement FitOne(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double x, double y, Workspace ws, PhotoCalib calib)
     {
         if (!exposure.Contains(x, y))
@@ -279,7 +276,6 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>Copies the stamp's pixels into the workspace and cleans them; returns the edge flag.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private ForcedPhotFlags Gather(Exposure exposure, int cx, int cy, int h, Workspace ws)
     {
         var size = (2 * h) + 1;
@@ -323,7 +319,6 @@ public sealed class PsfAmplitudeFitter
         return flags;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void FitGroup(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double[] xs, double[] ys, int[] group, ForcedMeasurement[] results, PhotoCalib calib)
     {
         // Members off the image are reported as such and left out of the joint fit.

@@ -15,7 +15,6 @@ public static class PsfFitKernels
     /// Cleans gathered pixels: a pixel is good when its mask has none of <paramref name="badBits"/>, its data is
     /// finite and its variance finite and positive. Bad pixels get data 0, variance 0, inverse variance 0, good 0.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Clean(ReadOnlySpan<float> data, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int badBits,
         Span<float> cleanData, Span<float> cleanVariance, Span<float> inverseVariance, Span<float> good)
     {
@@ -93,7 +92,6 @@ public static class PsfFitKernels
     }
 
     /// <summary>The fused sums of a fit over cleaned pixels (see <see cref="PsfFitSums"/>).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PsfFitSums Sums(ReadOnlySpan<float> psf, ReadOnlySpan<float> data, ReadOnlySpan<float> variance, ReadOnlySpan<float> inverseVariance, ReadOnlySpan<float> good)
     {
         var n = psf.Length;
@@ -192,7 +190,6 @@ public static class PsfFitKernels
     }
 
     /// <summary>chi^2 = sum (D - a P)^2 / V over cleaned pixels (bad pixels have zero inverse variance).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Chi2(ReadOnlySpan<float> psf, ReadOnlySpan<float> data, ReadOnlySpan<float> inverseVariance, float amplitude)
     {
         var n = psf.Length;

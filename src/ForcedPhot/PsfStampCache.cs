@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 
@@ -100,7 +99,6 @@ internal sealed class PsfStampCache
     private int Phase(double offset) => Math.Clamp((int)Math.Round((offset + 0.5) * _phases), 0, _phases);
 
     /// <summary>The stamp for offset (dx, dy); composed into <paramref name="buffer"/> for separable PSFs.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public ReadOnlySpan<float> Get(double dx, double dy, Span<float> buffer)
     {
         var (ix, iy) = (Phase(dx), Phase(dy));
@@ -143,7 +141,6 @@ internal sealed class PsfStampCache
 
     private static double[] Publish(ref double[]? slot, double[] value) => Interlocked.CompareExchange(ref slot, value, null) ?? value;
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(ReadOnlySpan<float> source, float factor, Span<float> destination)
     {
         var i = 0;

@@ -26,7 +26,6 @@ internal static class StampKernels
     /// bad) are left in <paramref name="scratch"/> for <see cref="Chi2(StampScratch, int, float)"/>. The planes are
     /// row-major with <paramref name="width"/> columns; the stamp must lie inside them.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PsfFitSums Sums<TPsf>(TPsf psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
         int width, int x0, int y0, int badBits, bool weighted, StampScratch scratch)
         where TPsf : struct, IStampPsf
@@ -43,7 +42,6 @@ internal static class StampKernels
             : Pass<TPsf, UnweightedSums>(psf, size, image, variance, mask, width, x0, y0, badBits, buffers);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static PsfFitSums Pass<TPsf, TSums>(TPsf psf, int size, ReadOnlySpan<float> image, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask,
         int width, int x0, int y0, int badBits, (float[] Psf, float[] Data, float[] Weight) scratch)
         where TPsf : struct, IStampPsf
@@ -119,7 +117,6 @@ internal static class StampKernels
     /// chi^2 = sum over good pixels of (D - a P)^2 / V, from the PSF, data and weights that <see cref="Sums{TPsf}"/> left
     /// in <paramref name="scratch"/> for a size x size stamp (contiguous: one pass of whole vectors, the rest scalar).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Chi2(StampScratch scratch, int size, float amplitude)
     {
         var n = size * size;
