@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Apdb.Imaging;
 
@@ -160,37 +161,60 @@ public sealed class PixelizedPsf : Psf
         DirichletWeights(n, c - halfWidth + shiftX, size, wx);
         DirichletWeights(n, c - halfWidth + shiftY, size, wy);
 
-        // Along x: every image row to the output columns; then along y.
-        var rows = new double[n * size];
-        for (var m = 0; m < n; m++)
+        // Along x: every image row to the output columns; then along y. Each output accumulates its products in the
+        // order of the sum (k, then m), a vector of outputs at a time: the same sums as one output at a time.
+        var wxT = new double[n * size];
+        for (var i = 0; i < size; i++)
         {
-            var row = image.Slice(m * n, n);
-            for (var i = 0; i < size; i++)
+            for (var k = 0; k < n; k++)
             {
-                var w = wx.AsSpan(i * n, n);
-                var acc = 0.0;
-                for (var k = 0; k < n; k++)
-                {
-                    acc += w[k] * row[k];
-                }
-
-                rows[(m * size) + i] = acc;
+                wxT[(k * size) + i] = wx[(i * n) + k];
             }
         }
 
+        var rows = new double[n * size];
+        for (var m = 0; m < n; m++)
+        {
+            var target = rows.AsSpan(m * size, size);
+            for (var k = 0; k < n; k++)
+            {
+                AddScaled(wxT.AsSpan(k * size, size), image[(m * n) + k], target);
+            }
+        }
+
+        var acc = new double[size];
         for (var j = 0; j < size; j++)
         {
-            var w = wy.AsSpan(j * n, n);
+            Array.Clear(acc);
+            for (var m = 0; m < n; m++)
+            {
+                AddScaled(rows.AsSpan(m * size, size), wy[(j * n) + m], acc);
+            }
+
             for (var i = 0; i < size; i++)
             {
-                var acc = 0.0;
-                for (var m = 0; m < n; m++)
-                {
-                    acc += w[m] * rows[(m * size) + i];
-                }
-
-                output[(j * size) + i] = (float)acc;
+                output[(j * size) + i] = (float)acc[i];
             }
+        }
+    }
+
+    /// <summary>target[i] += source[i] * scale, elementwise (a vector at a time; no fused multiply-add, so each element's rounding is the scalar one).</summary>
+    private static void AddScaled(ReadOnlySpan<double> source, double scale, Span<double> target)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var f = Vector256.Create(scale);
+            for (; i <= source.Length - Vector256<double>.Count; i += Vector256<double>.Count)
+            {
+                var product = Vector256.Create(source.Slice(i, Vector256<double>.Count)) * f;
+                (Vector256.Create(target.Slice(i, Vector256<double>.Count)) + product).CopyTo(target[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            target[i] += source[i] * scale;
         }
     }
 

@@ -530,28 +530,31 @@ public sealed class PsfEstimator
     private static float[] MedianStack(float[][] stamps, bool[][]? flags, int size)
     {
         var model = new float[size * size];
-        var column = new float[stamps.Length];
-        for (var k = 0; k < model.Length; k++)
+        Parallel.For(0, size, () => new float[stamps.Length], (j, _, column) =>
         {
-            var c = 0;
-            for (var s = 0; s < stamps.Length; s++)
+            for (var k = j * size; k < (j + 1) * size; k++)
             {
-                if (flags is null || !flags[s][k])
+                var c = 0;
+                for (var s = 0; s < stamps.Length; s++)
                 {
-                    column[c++] = stamps[s][k];
+                    if (flags is null || !flags[s][k])
+                    {
+                        column[c++] = stamps[s][k];
+                    }
                 }
+
+                if (c == 0)
+                {
+                    continue;
+                }
+
+                var values = column.AsSpan(0, c);
+                values.Sort();
+                model[k] = c % 2 == 1 ? values[c / 2] : 0.5f * (values[(c / 2) - 1] + values[c / 2]);
             }
 
-            if (c == 0)
-            {
-                continue;
-            }
-
-            var values = column.AsSpan(0, c);
-            values.Sort();
-            model[k] = c % 2 == 1 ? values[c / 2] : 0.5f * (values[(c / 2) - 1] + values[c / 2]);
-        }
-
+            return column;
+        }, _ => { });
         return model;
     }
 

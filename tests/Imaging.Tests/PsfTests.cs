@@ -107,6 +107,58 @@ public sealed class PsfTests
     }
 
     [Fact]
+    public void The_band_limited_shift_equals_its_one_output_at_a_time_definition_exactly()
+    {
+        var random = new Random(4);
+        foreach (var (n, h) in new[] { (41, 15), (31, 9), (9, 4), (5, 0) })
+        {
+            var image = new float[n * n];
+            for (var k = 0; k < image.Length; k++)
+            {
+                image[k] = (float)(random.NextDouble() - 0.3);
+            }
+
+            var (sx, sy) = (random.NextDouble() - 0.5, random.NextDouble() - 0.5);
+            var size = (2 * h) + 1;
+            var fast = new float[size * size];
+            PixelizedPsf.BandLimitedShift(image, n, sx, sy, h, fast);
+
+            // Reference: D(t) = sin(pi t) / (n sin(pi t / n)) weights, each output summed over k then m in order.
+            double D(double t) => Math.Abs(n * Math.Sin(Math.PI * t / n)) < 1e-12 ? 1.0 : Math.Sin(Math.PI * t) / (n * Math.Sin(Math.PI * t / n));
+            double W(double p, int k) => p < -0.5 || p > n - 0.5 ? 0.0 : D(p - k);
+            var c = (n - 1) / 2;
+            var rows = new double[n, size];
+            for (var m = 0; m < n; m++)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    var acc = 0.0;
+                    for (var k = 0; k < n; k++)
+                    {
+                        acc += W(c - h + i + sx, k) * image[(m * n) + k];
+                    }
+
+                    rows[m, i] = acc;
+                }
+            }
+
+            for (var j = 0; j < size; j++)
+            {
+                for (var i = 0; i < size; i++)
+                {
+                    var acc = 0.0;
+                    for (var m = 0; m < n; m++)
+                    {
+                        acc += W(c - h + j + sy, m) * rows[m, i];
+                    }
+
+                    Assert.Equal((float)acc, fast[(j * size) + i]);
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void The_background_estimate_is_unbiased_under_sources_to_a_percent_of_the_noise()
     {
         const int N = 1024;
