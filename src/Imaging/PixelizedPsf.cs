@@ -94,24 +94,33 @@ public sealed class PixelizedPsf : Psf
         ArgumentNullException.ThrowIfNull(weightsX);
         var n = (2 * Radius) + 1;
         var size = (2 * halfWidth) + 1;
+        var weightsT = Transpose(weightsX, size, n);
         var rows = new double[n * size];
         for (var m = 0; m < n; m++)
         {
-            var row = _model.AsSpan(m * n, n);
-            for (var i = 0; i < size; i++)
+            var target = rows.AsSpan(m * size, size);
+            for (var k = 0; k < n; k++)
             {
-                var w = weightsX.AsSpan(i * n, n);
-                var acc = 0.0;
-                for (var k = 0; k < n; k++)
-                {
-                    acc += w[k] * row[k];
-                }
-
-                rows[(m * size) + i] = acc;
+                AddScaled(weightsT.AsSpan(k * size, size), _model[(m * n) + k], target);
             }
         }
 
         return rows;
+    }
+
+    /// <summary>The n x size transpose of a size x n row-major matrix.</summary>
+    private static double[] Transpose(double[] matrix, int rows, int columns)
+    {
+        var transposed = new double[rows * columns];
+        for (var i = 0; i < rows; i++)
+        {
+            for (var k = 0; k < columns; k++)
+            {
+                transposed[(k * rows) + i] = matrix[(i * columns) + k];
+            }
+        }
+
+        return transposed;
     }
 
     /// <summary>A stamp from x-interpolated rows (<see cref="PhaseRows"/>) and the y weights of its phase.</summary>
@@ -122,18 +131,18 @@ public sealed class PixelizedPsf : Psf
         ArgumentNullException.ThrowIfNull(weightsY);
         var n = (2 * Radius) + 1;
         var size = (2 * halfWidth) + 1;
+        Span<double> acc = size <= 64 ? stackalloc double[size] : new double[size];
         for (var j = 0; j < size; j++)
         {
-            var w = weightsY.AsSpan(j * n, n);
+            acc.Clear();
+            for (var m = 0; m < n; m++)
+            {
+                AddScaled(rows.AsSpan(m * size, size), weightsY[(j * n) + m], acc);
+            }
+
             for (var i = 0; i < size; i++)
             {
-                var acc = 0.0;
-                for (var m = 0; m < n; m++)
-                {
-                    acc += w[m] * rows[(m * size) + i];
-                }
-
-                destination[(j * size) + i] = (float)acc;
+                destination[(j * size) + i] = (float)acc[i];
             }
         }
     }
@@ -163,14 +172,7 @@ public sealed class PixelizedPsf : Psf
 
         // Along x: every image row to the output columns; then along y. Each output accumulates its products in the
         // order of the sum (k, then m), a vector of outputs at a time: the same sums as one output at a time.
-        var wxT = new double[n * size];
-        for (var i = 0; i < size; i++)
-        {
-            for (var k = 0; k < n; k++)
-            {
-                wxT[(k * size) + i] = wx[(i * n) + k];
-            }
-        }
+        var wxT = Transpose(wx, size, n);
 
         var rows = new double[n * size];
         for (var m = 0; m < n; m++)
