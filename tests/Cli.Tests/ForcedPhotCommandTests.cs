@@ -101,6 +101,8 @@ public sealed class ForcedPhotCommandTests : IDisposable
 
     [Theory]
     [InlineData("id,x,y", "1,NaN,20", "line 2: x = NaN is not finite")]
+    [InlineData("id,x,y", "1,20", "line 2: expected 3 fields, found 2")]
+    [InlineData("id,ra,dec", "1,10.0,95", "line 2: dec = 95 is outside [-90, 90]")]
     [InlineData("id,x,y", "1,20,abc", "line 2: y = 'abc' is not a number")]
     [InlineData("id,ra,dec", "1,10.0,-20.0", "has no usable WCS")]
     [InlineData("name,u,v", "1,2,3", "line 1: header 'name,u,v' needs the columns id,x,y or id,ra,dec")]

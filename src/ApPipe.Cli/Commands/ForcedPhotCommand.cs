@@ -55,7 +55,7 @@ internal static class ForcedPhotCommand
                 throw new ApdbUserException($"--psf-fwhm {f.ToString(CultureInfo.InvariantCulture)} must be a number of pixels in (0, 1000)");
             }
 
-            var targets = await ReadPositionsAsync(positionsPath, ct);
+            var targets = ReadPositions(positionsPath, ct);
             var readSeconds = clock.Elapsed.TotalSeconds;
             var loaded = ExposureFits.Read(imagePath, parse.GetValue(hdu), subtractBackground: !parse.GetValue(noBackground));
             var exposure = loaded.Exposure;
@@ -150,7 +150,7 @@ internal static class ForcedPhotCommand
 
     private sealed record Targets(string[] Ids, double[] X, double[] Y, bool Sky);
 
-    private static async Task<Targets> ReadPositionsAsync(string path, CancellationToken ct)
+    private static Targets ReadPositions(string path, CancellationToken ct)
     {
         if (!File.Exists(path))
         {
@@ -158,7 +158,7 @@ internal static class ForcedPhotCommand
         }
 
         using var reader = new StreamReader(path, Encoding.UTF8, true, 1 << 16);
-        var header = await reader.ReadLineAsync(ct) ?? throw new ApdbUserException($"{path}: empty file; expected a header 'id,x,y' or 'id,ra,dec'");
+        var header = reader.ReadLine() ?? throw new ApdbUserException($"{path}: empty file; expected a header 'id,x,y' or 'id,ra,dec'");
         var names = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
         var id = Array.IndexOf(names, "id");
         var a = Array.IndexOf(names, "x");
@@ -176,32 +176,38 @@ internal static class ForcedPhotCommand
             throw new ApdbUserException($"{path} line 1: header '{header}' needs the columns id,x,y or id,ra,dec");
         }
 
+        // Fields are cut from each line as spans (no per-line string arrays) and the lines read synchronously from the
+        // stream's buffer: 20,000 positions took ~30 ms with an awaited ReadLine and a Split a line.
         var ids = new List<string>();
         var xs = new List<double>();
         var ys = new List<double>();
         var line = 1;
-        while (await reader.ReadLineAsync(ct) is { } text)
+        var ranges = new Range[names.Length + 1]; // one more than the header's: a longer line shows in the count
+        var needed = Math.Max(id, Math.Max(a, b)) + 1;
+        while (reader.ReadLine() is { } text)
         {
+            ct.ThrowIfCancellationRequested();
             line++;
             if (text.Length == 0)
             {
                 continue;
             }
 
-            var fields = text.Split(',');
-            if (fields.Length <= Math.Max(id, Math.Max(a, b)))
+            var span = text.AsSpan();
+            var fields = span.Split(ranges, ',');
+            if (fields < needed)
             {
-                throw new ApdbUserException($"{path} line {line}: expected {names.Length} fields, found {fields.Length}");
+                throw new ApdbUserException($"{path} line {line}: expected {names.Length} fields, found {fields}");
             }
 
-            var u = Parse(fields[a], names[a], path, line);
-            var v = Parse(fields[b], names[b], path, line);
+            var u = Parse(span[ranges[a]], names[a], path, line);
+            var v = Parse(span[ranges[b]], names[b], path, line);
             if (sky && !(Math.Abs(v) <= 90))
             {
-                throw new ApdbUserException($"{path} line {line}: dec = {fields[b].Trim()} is outside [-90, 90]");
+                throw new ApdbUserException($"{path} line {line}: dec = {span[ranges[b]].Trim()} is outside [-90, 90]");
             }
 
-            ids.Add(fields[id].Trim());
+            ids.Add(span[ranges[id]].Trim().ToString());
             xs.Add(u);
             ys.Add(v);
         }
@@ -209,16 +215,17 @@ internal static class ForcedPhotCommand
         return new Targets([.. ids], [.. xs], [.. ys], sky);
     }
 
-    private static double Parse(string text, string name, string path, int line)
+    private static double Parse(ReadOnlySpan<char> text, string name, string path, int line)
     {
-        if (!double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        var trimmed = text.Trim();
+        if (!double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new ApdbUserException($"{path} line {line}: {name} = '{text.Trim()}' is not a number");
+            throw new ApdbUserException($"{path} line {line}: {name} = '{trimmed}' is not a number");
         }
 
         if (!double.IsFinite(value))
         {
-            throw new ApdbUserException($"{path} line {line}: {name} = {text.Trim()} is not finite");
+            throw new ApdbUserException($"{path} line {line}: {name} = {trimmed} is not finite");
         }
 
         return value;
