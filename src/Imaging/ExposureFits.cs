@@ -4,7 +4,7 @@ namespace Apdb.Imaging;
 /// Reads any FITS image as an <see cref="Exposure"/> and writes exposures as Rubin-style multi-extension files
 /// (empty primary with metadata, then IMAGE, MASK, VARIANCE extensions).
 /// </summary>
-public static class ExposureFits
+public static partial class ExposureFits
 {
     /// <summary>
     /// Reads the image HDU <paramref name="hdu"/> (default: the first HDU holding a 2-D image) of a FITS file.
@@ -130,113 +130,6 @@ public static class ExposureFits
 
         exposure.PhotoCalib = PhotoCalib.FromHeader(header) ?? (info.Index != 0 ? PhotoCalib.FromHeader(infos[0].Header) : null);
         return new LoadedExposure(exposure, info.Index, background, subtractBackground, varianceSource, wcsProblem);
-    }
-
-    /// <summary>
-    /// The variance when the file has none: the background RMS squared plus, when <paramref name="gain"/> is positive,
-    /// the sources' Poisson noise, max(3x3 mean of the residual, 0) / gain, only where the 5x5 mean of the residual is
-    /// above 3 sigma / 5. A raw per-pixel data term gives upward fluctuations more variance, hence less weight, and
-    /// biased weighted fits by about -N_eff/GAIN counts (measured: -0.15 sigma for faint sources, -0.08 on blank sky);
-    /// smoothing divides that by 9 and keeps most of a bright core.
-    /// </summary>
-    /// <remarks>
-    /// Bands of rows in parallel, each from the residual rows it needs (two rows of halo, clamped at the edges as
-    /// <see cref="BackgroundEstimator.BoxSmooth"/> clamps) and the background interpolated row by row: no full-image
-    /// temporaries (a 4k x 4k image used to take five fresh 64 MB planes here). Bit-identical to smoothing whole planes.
-    /// </remarks>
-    private static float[] EstimateVariance(float[] image, int width, int height, BackgroundMap background, float gain)
-    {
-        const int Band = 64;
-        const int Halo = 2;
-        var variance = new float[image.Length];
-        var bands = (height + Band - 1) / Band;
-        Parallel.For(0, bands, () => new VarianceWorkspace(width, Band + (2 * Halo)), (band, _, ws) =>
-        {
-            var y0 = band * Band;
-            var y1 = Math.Min(height, y0 + Band);
-            if (gain > 0)
-            {
-                // Horizontal 3- and 5-sums of the residual of rows y0 - 2 .. y1 + 1, each holding its clamped row.
-                for (var i = 0; i < y1 - y0 + (2 * Halo); i++)
-                {
-                    var r = Math.Clamp(y0 - Halo + i, 0, height - 1);
-                    background.FillRow(r, ws.Level, ws.Rms);
-                    var source = image.AsSpan(r * width, width);
-                    for (var x = 0; x < width; x++)
-                    {
-                        var v = source[x] - ws.Level[x];
-                        ws.Residual[x] = float.IsFinite(v) ? v : 0f;
-                    }
-
-                    BackgroundEstimator.HorizontalBoxSum(ws.Residual, ws.Sums3.AsSpan(i * width, width), 1);
-                    BackgroundEstimator.HorizontalBoxSum(ws.Residual, ws.Sums5.AsSpan(i * width, width), 2);
-                }
-            }
-
-            for (var y = y0; y < y1; y++)
-            {
-                background.FillRow(y, ws.Level, ws.Rms);
-                var output = variance.AsSpan(y * width, width);
-                if (gain <= 0)
-                {
-                    for (var x = 0; x < width; x++)
-                    {
-                        output[x] = ws.Rms[x] * ws.Rms[x];
-                    }
-
-                    continue;
-                }
-
-                // Vertical sums in BoxSmooth's order (first row, then the others added one by one), then its scaling.
-                var at = y - y0 + Halo;
-                SumRows(ws.Sums5, width, at - 2, 5, ws.Smooth, 1f / 25f);
-                SumRows(ws.Sums3, width, at - 1, 3, ws.Local, 1f / 9f);
-                for (var x = 0; x < width; x++)
-                {
-                    var rms = ws.Rms[x];
-                    var source = ws.Smooth[x] > 3f * rms / 5f ? Math.Max(ws.Local[x], 0f) / gain : 0f;
-                    output[x] = (rms * rms) + source;
-                }
-            }
-
-            return ws;
-        }, _ => { });
-        return variance;
-    }
-
-    private static void SumRows(float[] rows, int width, int first, int count, float[] output, float norm)
-    {
-        rows.AsSpan(first * width, width).CopyTo(output);
-        for (var i = 1; i < count; i++)
-        {
-            var add = rows.AsSpan((first + i) * width, width);
-            for (var x = 0; x < width; x++)
-            {
-                output[x] += add[x];
-            }
-        }
-
-        for (var x = 0; x < width; x++)
-        {
-            output[x] *= norm;
-        }
-    }
-
-    private sealed class VarianceWorkspace(int width, int rows)
-    {
-        public float[] Level { get; } = new float[width];
-
-        public float[] Rms { get; } = new float[width];
-
-        public float[] Residual { get; } = new float[width];
-
-        public float[] Smooth { get; } = new float[width];
-
-        public float[] Local { get; } = new float[width];
-
-        public float[] Sums3 { get; } = new float[width * rows];
-
-        public float[] Sums5 { get; } = new float[width * rows];
     }
 
     /// <summary>Writes an exposure as primary (metadata, calibration) + IMAGE + MASK + VARIANCE (each with the WCS).</summary>

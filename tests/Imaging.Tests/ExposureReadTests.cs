@@ -11,6 +11,8 @@ public sealed class ExposureReadTests
     [InlineData(37, 5, 2.0)]
     [InlineData(130, 131, 1.5)]
     [InlineData(300, 200, 0.0)]
+    [InlineData(64, 200, 0.5)]
+    [InlineData(9, 3, 1.0)]
     public void Estimated_variance_equals_the_whole_plane_definition(int width, int height, double gain)
     {
         using var dir = new TempDir();
