@@ -51,7 +51,7 @@ public static class BackgroundEstimator
             fixed (float* imagePointer = image)
             fixed (int* maskPointer = mask)
             {
-                var source = new Source((nint)imagePointer, mask.Length == 0 ? 0 : (nint)maskPointer, badBits, width, height);
+                var source = new Source((nint)imagePointer, mask.Length == 0 ? 0 : (nint)maskPointer, badBits, width, height, RowsWithBadBits(mask, width, height, badBits));
                 return Estimate(source, meshSize);
             }
         }
@@ -541,11 +541,68 @@ public static class BackgroundEstimator
     }
 
     /// <summary>The pinned image and mask, as addresses a parallel loop can capture.</summary>
-    internal readonly record struct Source(nint Image, nint Mask, int BadBits, int Width, int Height)
+    /// <remarks>
+    /// <paramref name="BadRows"/> flags the rows where some pixel has a bad bit; the others read as having no mask, so
+    /// the passes read the mask plane once here instead of three times.
+    /// </remarks>
+    internal readonly record struct Source(nint Image, nint Mask, int BadBits, int Width, int Height, bool[]? BadRows)
     {
         public unsafe ReadOnlySpan<float> Row(int y) => new((float*)Image + ((long)y * Width), Width);
 
-        public unsafe ReadOnlySpan<int> MaskRow(int y) => Mask == 0 ? default : new((int*)Mask + ((long)y * Width), Width);
+        public unsafe ReadOnlySpan<int> MaskRow(int y) => Mask == 0 || !BadRows![y] ? default : new((int*)Mask + ((long)y * Width), Width);
+    }
+
+    /// <summary>Which rows of the mask have a pixel with any of <paramref name="badBits"/> (null without a mask).</summary>
+    private static bool[]? RowsWithBadBits(ReadOnlySpan<int> mask, int width, int height, int badBits)
+    {
+        if (mask.IsEmpty)
+        {
+            return null;
+        }
+
+        var rows = new bool[height];
+        unsafe
+        {
+            fixed (int* pointer = mask)
+            {
+                var address = (nint)pointer;
+                Parallel.For(0, height, y => rows[y] = AnyBits(new ReadOnlySpan<int>((int*)address + ((long)y * width), width), badBits));
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>True when some value has any of <paramref name="bits"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool AnyBits(ReadOnlySpan<int> values, int bits)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var v0 = ref MemoryMarshal.GetReference(values);
+            var b = Vector256.Create(bits);
+            var any = Vector256<int>.Zero;
+            for (; i <= values.Length - Vector256<int>.Count; i += Vector256<int>.Count)
+            {
+                any |= Vector256.LoadUnsafe(ref v0, (nuint)i);
+            }
+
+            if ((any & b) != Vector256<int>.Zero)
+            {
+                return true;
+            }
+        }
+
+        for (; i < values.Length; i++)
+        {
+            if ((values[i] & bits) != 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>Per-thread buffers: one mesh's pixels, the histogram, and the binned band rows of pass 2.</summary>
@@ -610,17 +667,150 @@ public static class BackgroundEstimator
                 var row = source.Row(y);
                 var maskRow = source.MaskRow(y);
                 var exRow = excluded is null ? default : excluded.AsSpan(((y >> 1) - excludedBase) * bw, bw);
-                for (var x = x0; x < x1; x += stride)
+                n = stride == 1
+                    ? GatherRow(row, maskRow, exRow, source.BadBits, x0, x1, values, n)
+                    : GatherEvenRow(row, maskRow, source.BadBits, x0, x1, stride, values, n);
+            }
+
+            return values.AsSpan(0, n);
+        }
+
+        /// <summary>
+        /// Appends the good pixels of row[x0..x1) to <paramref name="values"/> from index <paramref name="n"/>, in order;
+        /// returns the new count. Runs of 8 good pixels (the common case) are copied as one vector.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static int GatherRow(ReadOnlySpan<float> row, ReadOnlySpan<int> maskRow, ReadOnlySpan<byte> exRow, int badBits, int x0, int x1, float[] values, int n)
+        {
+            var x = x0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var r0 = ref MemoryMarshal.GetReference(row);
+                ref var m0 = ref MemoryMarshal.GetReference(maskRow);
+                var bad = Vector256.Create(badBits);
+                var hasMask = !maskRow.IsEmpty;
+                for (; x <= x1 - Vector256<float>.Count; x += Vector256<float>.Count)
                 {
-                    var v = row[x];
-                    if (float.IsFinite(v) && (maskRow.IsEmpty || (maskRow[x] & source.BadBits) == 0) && (exRow.IsEmpty || exRow[x >> 1] == 0))
+                    var v = Vector256.LoadUnsafe(ref r0, (nuint)x);
+                    var ok = Vector256.Equals(v - v, Vector256<float>.Zero);
+                    if (hasMask)
                     {
-                        values[n++] = v;
+                        ok &= Vector256.Equals(Vector256.LoadUnsafe(ref m0, (nuint)x) & bad, Vector256<int>.Zero).AsSingle();
+                    }
+
+                    var good = ok.ExtractMostSignificantBits();
+                    if (!exRow.IsEmpty)
+                    {
+                        good &= ~ExcludedBits(exRow, x);
+                    }
+
+                    if (good == 0xFF)
+                    {
+                        v.CopyTo(values.AsSpan(n));
+                        n += Vector256<float>.Count;
+                    }
+                    else if (good != 0)
+                    {
+                        for (var p = 0; p < Vector256<float>.Count; p++)
+                        {
+                            values[n] = row[x + p];
+                            n += (int)((good >> p) & 1);
+                        }
                     }
                 }
             }
 
-            return values.AsSpan(0, n);
+            return GatherScalar(row, maskRow, exRow, badBits, x, x1, values, n);
+        }
+
+        /// <summary>
+        /// <see cref="GatherRow"/> without exclusions, every <paramref name="stride"/>-th pixel from x0; stride 2 packs
+        /// the even lanes of two vectors (pass 1's lattice).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static int GatherEvenRow(ReadOnlySpan<float> row, ReadOnlySpan<int> maskRow, int badBits, int x0, int x1, int stride, float[] values, int n)
+        {
+            var x = x0;
+            if (Vector256.IsHardwareAccelerated && stride == 2)
+            {
+                ref var r0 = ref MemoryMarshal.GetReference(row);
+                ref var m0 = ref MemoryMarshal.GetReference(maskRow);
+                var bad = Vector256.Create(badBits);
+                var hasMask = !maskRow.IsEmpty;
+                var even = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+                for (; x <= x1 - (2 * Vector256<float>.Count); x += 2 * Vector256<float>.Count)
+                {
+                    var v = Vector256.Create(
+                        Vector256.Shuffle(Vector256.LoadUnsafe(ref r0, (nuint)x), even).GetLower(),
+                        Vector256.Shuffle(Vector256.LoadUnsafe(ref r0, (nuint)(x + Vector256<float>.Count)), even).GetLower());
+                    var ok = Vector256.Equals(v - v, Vector256<float>.Zero);
+                    if (hasMask)
+                    {
+                        var m = Vector256.Create(
+                            Vector256.Shuffle(Vector256.LoadUnsafe(ref m0, (nuint)x), even).GetLower(),
+                            Vector256.Shuffle(Vector256.LoadUnsafe(ref m0, (nuint)(x + Vector256<int>.Count)), even).GetLower());
+                        ok &= Vector256.Equals(m & bad, Vector256<int>.Zero).AsSingle();
+                    }
+
+                    var good = ok.ExtractMostSignificantBits();
+                    if (good == 0xFF)
+                    {
+                        v.CopyTo(values.AsSpan(n));
+                        n += Vector256<float>.Count;
+                    }
+                    else if (good != 0)
+                    {
+                        for (var p = 0; p < Vector256<float>.Count; p++)
+                        {
+                            values[n] = row[x + (2 * p)];
+                            n += (int)((good >> p) & 1);
+                        }
+                    }
+                }
+            }
+
+            for (; x < x1; x += stride)
+            {
+                var v = row[x];
+                values[n] = v;
+                n += float.IsFinite(v) && (maskRow.IsEmpty || (maskRow[x] & badBits) == 0) ? 1 : 0;
+            }
+
+            return n;
+        }
+
+        /// <summary>Bit p set when pixel x + p (p &lt; 8) is excluded (binned column (x + p) / 2 flagged).</summary>
+        private static uint ExcludedBits(ReadOnlySpan<byte> exRow, int x)
+        {
+            // Binned columns x/2 .. (x+7)/2: the four bytes from x/2, and a fifth when x is odd.
+            var four = MemoryMarshal.Read<uint>(exRow[(x >> 1)..]);
+            var fifth = (x & 1) == 0 ? 0u : exRow[(x + 7) >> 1];
+            if ((four | fifth) == 0)
+            {
+                return 0;
+            }
+
+            // Bit 7 of each byte set when the byte is non-zero (no carry crosses bytes), gathered to bits 0-3, bit 4 for
+            // the fifth byte; each bit then doubled (binned column k covers pixel bits 2k, 2k+1 of an even x), and
+            // shifted by one for an odd x, whose first pixel is the second of its binned column.
+            var high = ((((four & 0x7F7F7F7Fu) + 0x7F7F7F7Fu) | four) & 0x80808080u) >> 7;
+            var columns = (high & 1) | ((high >> 7) & 2) | ((high >> 14) & 4) | ((high >> 21) & 8) | (fifth != 0 ? 16u : 0u);
+            var spread = (columns | (columns << 4)) & 0x0F0Fu;
+            spread = (spread | (spread << 2)) & 0x3333u;
+            spread = (spread | (spread << 1)) & 0x5555u;
+            return ((spread | (spread << 1)) >> (x & 1)) & 0xFFu;
+        }
+
+        private static int GatherScalar(ReadOnlySpan<float> row, ReadOnlySpan<int> maskRow, ReadOnlySpan<byte> exRow, int badBits, int x0, int x1, float[] values, int n)
+        {
+            for (var x = x0; x < x1; x++)
+            {
+                var v = row[x];
+                values[n] = v;
+                n += float.IsFinite(v) && (maskRow.IsEmpty || (maskRow[x] & badBits) == 0) && (exRow.IsEmpty || exRow[x >> 1] == 0) ? 1 : 0;
+            }
+
+            return n;
         }
 
         /// <summary>

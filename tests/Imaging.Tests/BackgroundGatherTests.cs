@@ -1,0 +1,126 @@
+namespace Apdb.Imaging.Tests;
+
+/// <summary>
+/// The vectorised gathers of the background estimator against the scalar predicate they replace (a pixel is kept when
+/// finite, without a bad mask bit and, in pass 2, not in an excluded binned column), in order, at every row length
+/// 0-256 and from even and odd first columns, so that vector bodies, mixed blocks and scalar tails are all exercised.
+/// </summary>
+public sealed class BackgroundGatherTests
+{
+    private const int Bad = 0b101;
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void Gather_row_keeps_the_good_pixels_in_order(bool withMask, bool withExclusions)
+    {
+        for (var n = 0; n <= 256; n++)
+        {
+            var (row, mask, excluded) = Row(new Random(n), n, withMask, withExclusions);
+            for (var x0 = 0; x0 <= Math.Min(3, n); x0++)
+            {
+                var values = new float[n + 1];
+
+                var count = BackgroundEstimator.MeshScratch.GatherRow(row, mask, excluded, Bad, x0, n, values, 0);
+
+                AssertSame(Expected(row, mask, excluded, x0, n, 1), values, count, n, x0);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(false, 2)]
+    [InlineData(true, 2)]
+    [InlineData(true, 3)]
+    public void Strided_gather_keeps_every_other_good_pixel_in_order(bool withMask, int stride)
+    {
+        for (var n = 0; n <= 256; n++)
+        {
+            var (row, mask, _) = Row(new Random(n + 500), n, withMask, false);
+            for (var x0 = 0; x0 <= Math.Min(3, n); x0++)
+            {
+                var values = new float[n + 1];
+
+                var count = BackgroundEstimator.MeshScratch.GatherEvenRow(row, mask, Bad, x0, n, stride, values, 0);
+
+                AssertSame(Expected(row, mask, default, x0, n, stride), values, count, n, x0);
+            }
+        }
+    }
+
+    [Fact]
+    public void Any_bits_finds_a_bad_bit_at_every_position()
+    {
+        for (var n = 0; n <= 64; n++)
+        {
+            var values = new int[n];
+            Array.Fill(values, 0b010);
+            Assert.False(BackgroundEstimator.AnyBits(values, Bad));
+            for (var k = 0; k < n; k++)
+            {
+                values[k] = 0b100;
+                Assert.True(BackgroundEstimator.AnyBits(values, Bad), $"length {n}, position {k}");
+                values[k] = 0b010;
+            }
+        }
+    }
+
+    private static (float[] Row, int[] Mask, byte[] Excluded) Row(Random random, int n, bool withMask, bool withExclusions)
+    {
+        var row = new float[n];
+        var mask = withMask ? new int[n] : [];
+        var excluded = withExclusions ? new byte[(n + 1) / 2] : [];
+        for (var x = 0; x < n; x++)
+        {
+            row[x] = random.Next(20) switch
+            {
+                0 => float.NaN,
+                1 => float.PositiveInfinity,
+                _ => (float)random.NextDouble(),
+            };
+            if (withMask && random.Next(10) == 0)
+            {
+                mask[x] = random.Next(8);
+            }
+        }
+
+        // Runs of excluded binned columns, as dilated detections make them, and isolated ones.
+        for (var k = 0; k < excluded.Length; k++)
+        {
+            if (random.Next(12) == 0)
+            {
+                var run = random.Next(1, 9);
+                for (var j = k; j < Math.Min(excluded.Length, k + run); j++)
+                {
+                    excluded[j] = (byte)random.Next(1, 256);
+                }
+            }
+        }
+
+        return (row, mask, excluded);
+    }
+
+    private static List<float> Expected(float[] row, int[] mask, ReadOnlySpan<byte> excluded, int x0, int x1, int stride)
+    {
+        var kept = new List<float>();
+        for (var x = x0; x < x1; x += stride)
+        {
+            if (float.IsFinite(row[x]) && (mask.Length == 0 || (mask[x] & Bad) == 0) && (excluded.IsEmpty || excluded[x >> 1] == 0))
+            {
+                kept.Add(row[x]);
+            }
+        }
+
+        return kept;
+    }
+
+    private static void AssertSame(List<float> expected, float[] values, int count, int n, int x0)
+    {
+        Assert.True(expected.Count == count, $"length {n} from {x0}: {count} kept, expected {expected.Count}");
+        for (var k = 0; k < count; k++)
+        {
+            Assert.Equal(expected[k], values[k]);
+        }
+    }
+}
