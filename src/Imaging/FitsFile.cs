@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -262,45 +263,37 @@ public static partial class FitsFile
             throw new FitsException($"{path}: HDU {info.Index} has {count} values, more than one array can hold");
         }
 
-        stream.Position = info.DataOffset;
         Array raw;
         switch (info.Bitpix)
         {
             case 8:
-                var b = new byte[count];
-                stream.ReadExactly(b);
+                var b = GC.AllocateUninitializedArray<byte>(count);
+                ReadBlocks(stream, path, info, b);
                 raw = b;
                 break;
             case 16:
-                var s = new short[count];
-                stream.ReadExactly(MemoryMarshal.AsBytes(s.AsSpan()));
-                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(s, s);
+                var s = GC.AllocateUninitializedArray<short>(count);
+                ReadBlocks(stream, path, info, s);
                 raw = s;
                 break;
             case 32:
-                var i = new int[count];
-                stream.ReadExactly(MemoryMarshal.AsBytes(i.AsSpan()));
-                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(i, i);
+                var i = GC.AllocateUninitializedArray<int>(count);
+                ReadBlocks(stream, path, info, i);
                 raw = i;
                 break;
             case 64:
-                var l = new long[count];
-                stream.ReadExactly(MemoryMarshal.AsBytes(l.AsSpan()));
-                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(l, l);
+                var l = GC.AllocateUninitializedArray<long>(count);
+                ReadBlocks(stream, path, info, l);
                 raw = l;
                 break;
             case -32:
-                var f = new float[count];
-                var fi = MemoryMarshal.Cast<float, int>(f.AsSpan());
-                stream.ReadExactly(MemoryMarshal.AsBytes(fi));
-                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(fi, fi);
+                var f = GC.AllocateUninitializedArray<float>(count);
+                ReadBlocks(stream, path, info, f);
                 raw = f;
                 break;
             default:
-                var d = new double[count];
-                var dl = MemoryMarshal.Cast<double, long>(d.AsSpan());
-                stream.ReadExactly(MemoryMarshal.AsBytes(dl));
-                if (BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(dl, dl);
+                var d = GC.AllocateUninitializedArray<double>(count);
+                ReadBlocks(stream, path, info, d);
                 raw = d;
                 break;
         }
@@ -315,5 +308,72 @@ public static partial class FitsFile
 
         var blank = info.Bitpix > 0 ? h.GetLong("BLANK") : null;
         return new FitsImage(raw, info.Axes, bscale, bzero, blank);
+    }
+
+    /// <summary>
+    /// Reads the data of <paramref name="info"/> straight into <paramref name="destination"/> and swaps it from big-endian
+    /// in place: blocks of 1 MB, each read and swapped by one thread while it is in cache, the blocks in parallel (the
+    /// kernel's copy and the first touch of fresh pages are most of the cost of a large image, and they split across
+    /// cores). No intermediate buffer.
+    /// </summary>
+    private static void ReadBlocks<T>(FileStream stream, string path, FitsHduInfo info, T[] destination)
+        where T : unmanaged
+    {
+        const int Block = 1 << 20;
+        var perBlock = Block / Unsafe.SizeOf<T>();
+        var blocks = (destination.Length + perBlock - 1) / perBlock;
+        var handle = stream.SafeFileHandle;
+        var offset = info.DataOffset;
+        string? failure = null;
+        Parallel.For(0, blocks, block =>
+        {
+            var first = block * perBlock;
+            var bytes = MemoryMarshal.AsBytes(destination.AsSpan(first, Math.Min(perBlock, destination.Length - first)));
+            var start = (long)first * Unsafe.SizeOf<T>();
+            var length = bytes.Length;
+            try
+            {
+                for (var done = 0; done < length;)
+                {
+                    var n = RandomAccess.Read(handle, bytes[done..], offset + start + done);
+                    if (n == 0)
+                    {
+                        Interlocked.CompareExchange(ref failure, $"truncated: HDU {info.Index} ends before byte {offset + start + done + 1}", null);
+                        return;
+                    }
+
+                    done += n;
+                }
+            }
+            catch (IOException ex)
+            {
+                Interlocked.CompareExchange(ref failure, $"cannot be read ({ex.Message})", null);
+                return;
+            }
+
+            if (BitConverter.IsLittleEndian)
+            {
+                switch (Unsafe.SizeOf<T>())
+                {
+                    case 2:
+                        var s = MemoryMarshal.Cast<byte, short>(bytes);
+                        BinaryPrimitives.ReverseEndianness(s, s);
+                        break;
+                    case 4:
+                        var i = MemoryMarshal.Cast<byte, int>(bytes);
+                        BinaryPrimitives.ReverseEndianness(i, i);
+                        break;
+                    case 8:
+                        var l = MemoryMarshal.Cast<byte, long>(bytes);
+                        BinaryPrimitives.ReverseEndianness(l, l);
+                        break;
+                }
+            }
+        });
+
+        if (failure is not null)
+        {
+            throw new FitsException($"{path}: {failure}");
+        }
     }
 }

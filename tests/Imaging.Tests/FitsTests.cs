@@ -42,6 +42,33 @@ public sealed class FitsTests
         Assert.Contains(back.Header.Cards, c => c.Keyword == "HISTORY" && c.Comment == "written by the round-trip test");
     }
 
+    /// <summary>Data is read in 1 MB blocks in parallel: images of several blocks, the last one partial, for every BITPIX.</summary>
+    [Theory]
+    [InlineData(8)]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(64)]
+    [InlineData(-32)]
+    [InlineData(-64)]
+    public void Images_of_several_read_blocks_round_trip_exactly(int bitpix)
+    {
+        using var dir = new TempDir();
+        int[] axes = [1237, 913];
+        var random = new Random(bitpix + 7);
+        var physical = new double[axes[0] * axes[1]];
+        for (var k = 0; k < physical.Length; k++)
+        {
+            physical[k] = bitpix == 8 ? random.Next(256) : random.Next(-30000, 30000) + (bitpix < 0 ? 0.25 : 0);
+        }
+
+        var path = dir.File("blocks.fits");
+        FitsFile.Write(path, [new FitsHdu(new FitsHeader(), FitsImage.FromPhysical(physical, axes, bitpix, 1.0, 0.0))]);
+
+        var back = FitsFile.ReadHdu(path, 0);
+
+        Assert.Equal(physical, back.Image!.ToDoubles());
+    }
+
     [Fact]
     public void Primary_and_image_extensions_round_trip_with_names_and_an_empty_primary()
     {
