@@ -88,6 +88,26 @@ public sealed class BackgroundMap
         Interpolate(rowRms, rms[..Width]);
     }
 
+    /// <summary>Fills one image row of the interpolated level alone (as <see cref="FillRow"/> does).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void FillLevelRow(int y, Span<float> level)
+    {
+        if ((uint)y >= (uint)Height || level.Length < Width)
+        {
+            throw new ArgumentException($"row {y} of a {Width} x {Height} background needs a {Width}-pixel output (level {level.Length})");
+        }
+
+        var nx = MeshesX;
+        Span<float> rowLevel = nx <= 512 ? stackalloc float[nx] : new float[nx];
+        var (j0, j1, ty) = Bracket(y, MeshesY, Height);
+        for (var i = 0; i < nx; i++)
+        {
+            rowLevel[i] = ((1 - ty) * _level[(j0 * nx) + i]) + (ty * _level[(j1 * nx) + i]);
+        }
+
+        Interpolate(rowLevel, level[..Width]);
+    }
+
     /// <summary>The interpolated level and RMS images.</summary>
     public (float[] Level, float[] Rms) ToImages()
     {

@@ -60,21 +60,7 @@ public static partial class ExposureFits
             mask = new int[image.Length];
         }
 
-        var saturate = header.GetDouble("SATURATE") ?? double.PositiveInfinity;
-        Parallel.For(0, height, y =>
-        {
-            for (var k = y * width; k < (y + 1) * width; k++)
-            {
-                if (!float.IsFinite(image[k]))
-                {
-                    mask[k] |= (int)MaskPlane.NoData;
-                }
-                else if (image[k] >= saturate)
-                {
-                    mask[k] |= (int)MaskPlane.Sat;
-                }
-            }
-        });
+        MarkUnusable(image, width, height, header.GetDouble("SATURATE") ?? double.PositiveInfinity, mask);
 
         float[]? variance = null;
         var varianceSource = "estimated from the background RMS";
@@ -99,18 +85,7 @@ public static partial class ExposureFits
 
         if (subtractBackground)
         {
-            Parallel.For(0, height, () => new float[2 * width], (y, _, rows) =>
-            {
-                var level = rows.AsSpan(0, width);
-                background.FillRow(y, level, rows.AsSpan(width, width));
-                var row = image.AsSpan(y * width, width);
-                for (var x = 0; x < width; x++)
-                {
-                    row[x] -= level[x];
-                }
-
-                return rows;
-            }, _ => { });
+            SubtractBackground(image, width, height, background);
         }
 
         var exposure = new Exposure(width, height, image, variance, mask) { Metadata = userHeader };
