@@ -325,6 +325,7 @@ public static class BackgroundEstimator
     /// The robust RMS of the detection image (residual binned 2x2 and box-summed 3x3) relative to the local RMS, from a
     /// sample of rows: 6 for uncorrelated noise (a sum of 36 pixels), more for difference images (correlated noise).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SmoothedNoiseRatio(Source source, BackgroundMap first)
     {
         var scratch = new MeshScratch(source.Width, source.Height, first.MeshesX, first.MeshesY);
@@ -464,15 +465,17 @@ public static class BackgroundEstimator
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FillHoles(float[] grid, int nx, int ny)
     {
-        if (grid.All(v => !float.IsFinite(v)))
+        // Plain loops, not LINQ: this runs once a process and its generic instantiations cost milliseconds to compile.
+        if (CountFinite(grid) == 0)
         {
             Array.Fill(grid, 0f);
             return;
         }
 
-        for (var pass = 0; pass < nx + ny && grid.Any(v => !float.IsFinite(v)); pass++)
+        for (var pass = 0; pass < nx + ny && CountFinite(grid) < grid.Length; pass++)
         {
             var copy = (float[])grid.Clone();
             for (var j = 0; j < ny; j++)
@@ -509,6 +512,18 @@ public static class BackgroundEstimator
         }
     }
 
+    private static int CountFinite(float[] values)
+    {
+        var n = 0;
+        foreach (var v in values)
+        {
+            n += float.IsFinite(v) ? 1 : 0;
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float[] MedianFilter3(float[] grid, int nx, int ny)
     {
         var output = new float[grid.Length];
@@ -844,6 +859,7 @@ public static class BackgroundEstimator
         }
 
         /// <summary>The detection row of binned row <paramref name="b"/> alone (box-summed 3x3, edges clamped), and the RMS row.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (float[] Smooth, float[] Rms) DetectionRow(Source source, BackgroundMap first, int b)
         {
             var bw = BinnedWidth;

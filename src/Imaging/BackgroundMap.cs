@@ -35,8 +35,55 @@ public sealed class BackgroundMap
         {
             _segmentStart[i] = Math.Clamp((int)Math.Ceiling(((i + 0.5) * _step) - 0.5), 0, width);
         }
-        var sorted = rms.Where(float.IsFinite).Order().ToArray();
-        GlobalRms = sorted.Length == 0 ? float.NaN : sorted[sorted.Length / 2];
+        GlobalRms = MedianOfFinite(rms);
+    }
+
+    /// <summary>
+    /// The upper median of the finite values, as a stable sort gives it: among equal values (-0 and +0) the one first in
+    /// the grid. A plain sort and loops rather than LINQ's OrderBy, whose generic instantiations cost milliseconds to
+    /// compile in a process that builds one map.
+    /// </summary>
+    private static float MedianOfFinite(float[] values)
+    {
+        var finite = new List<float>(values.Length);
+        foreach (var v in values)
+        {
+            if (float.IsFinite(v))
+            {
+                finite.Add(v);
+            }
+        }
+
+        if (finite.Count == 0)
+        {
+            return float.NaN;
+        }
+
+        var k = finite.Count / 2;
+        var sorted = finite.ToArray();
+        Array.Sort(sorted);
+        var median = sorted[k];
+        if (median != 0)
+        {
+            return median;
+        }
+
+        // A zero: the (k - below)-th zero of the grid in its order, below = the values under zero.
+        var below = 0;
+        foreach (var v in finite)
+        {
+            below += v < 0 ? 1 : 0;
+        }
+
+        foreach (var v in finite)
+        {
+            if (v == 0 && below++ == k)
+            {
+                return v;
+            }
+        }
+
+        return median;
     }
 
     /// <summary>Image width.</summary>
