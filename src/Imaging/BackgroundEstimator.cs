@@ -634,9 +634,12 @@ public static class BackgroundEstimator
         private readonly float[] _smooth;
         private readonly float[] _pairs;
         private readonly byte[] _detected;
-        private float[] _binned = [];
+        private readonly float[] _binned;
         private float[] _horizontal = [];
-        private byte[] _dilatedRows = [];
+        private float[] _rmsRing = [];
+        private byte[] _dilatedRing = [];
+        private int[] _residualRow = [];
+        private int[] _dilatedRow = [];
         private byte[] _band = [];
 
         public MeshScratch(int width, int height, int nx, int ny)
@@ -655,6 +658,30 @@ public static class BackgroundEstimator
             _binnedRms = new float[BinnedWidth];
             _smooth = new float[BinnedWidth];
             _detected = new byte[BinnedWidth];
+            _binned = new float[BinnedWidth];
+        }
+
+        /// <summary>
+        /// The number of binned rows the rings of <see cref="SourceMask"/> hold: at least <paramref name="rows"/>, the
+        /// rows one call needs at once. Growing them forgets what they held.
+        /// </summary>
+        private int EnsureRings(int rows)
+        {
+            if (_residualRow.Length < rows)
+            {
+                // A little more than this band needs: bands differ by a row or two with the mesh rounding.
+                var ring = rows + 4;
+                var bw = BinnedWidth;
+                _horizontal = new float[ring * bw];
+                _rmsRing = new float[ring * bw];
+                _dilatedRing = new byte[ring * bw];
+                _residualRow = new int[ring];
+                _dilatedRow = new int[ring];
+                Array.Fill(_residualRow, -1);
+                Array.Fill(_dilatedRow, -1);
+            }
+
+            return _residualRow.Length;
         }
 
         public int BinnedWidth { get; }
@@ -897,50 +924,54 @@ public static class BackgroundEstimator
             var b1 = ((y1 - 1) >> 1) + 1;
             var r0 = Math.Max(0, b0 - Halo);
             var r1 = Math.Min(binnedHeight, b1 + Halo);
-            var rows = r1 - r0;
-            if (_horizontal.Length < rows * bw)
-            {
-                _horizontal = new float[rows * bw];
-                _binned = new float[rows * bw];
-            }
+            var ring = EnsureRings(r1 - r0);
 
-            // Binned residual and its horizontal box sums, for every binned row the band and its halo need, with the
-            // background RMS at each binned pixel.
-            var rmsRows = new float[rows * bw];
+            // Binned residual rows, their horizontal box sums and the background RMS at each binned pixel, for every
+            // binned row the band and its halo need. Rows stay in the ring (slot b % ring) across calls, so the mesh
+            // rows one worker takes in sequence share their halos instead of computing them again.
+            var line = _binned.AsSpan(0, bw);
             for (var b = r0; b < r1; b++)
             {
-                var line = _binned.AsSpan((b - r0) * bw, bw);
+                var slot = b % ring;
+                if (_residualRow[slot] == b)
+                {
+                    continue;
+                }
+
                 BinnedResidual(source, first, b, line);
-                _binnedRms.AsSpan(0, bw).CopyTo(rmsRows.AsSpan((b - r0) * bw, bw));
-                HorizontalBoxSum(line, _horizontal.AsSpan((b - r0) * bw, bw), BoxHalf);
+                _binnedRms.AsSpan(0, bw).CopyTo(_rmsRing.AsSpan(slot * bw, bw));
+                HorizontalBoxSum(line, _horizontal.AsSpan(slot * bw, bw), BoxHalf);
+                _residualRow[slot] = b;
             }
 
             // Detections over the dilation halo, each dilated along x.
             var d0 = Math.Max(0, b0 - DilateRadius);
             var d1 = Math.Min(binnedHeight, b1 + DilateRadius);
-            if (_dilatedRows.Length < (d1 - d0) * bw)
-            {
-                _dilatedRows = new byte[(d1 - d0) * bw];
-            }
-
             var threshold = 4f * ratio;
             for (var b = d0; b < d1; b++)
             {
+                var slot = b % ring;
+                if (_dilatedRow[slot] == b)
+                {
+                    continue;
+                }
+
                 var smooth = _smooth.AsSpan(0, bw);
                 smooth.Clear();
                 for (var d = -BoxHalf; d <= BoxHalf; d++)
                 {
                     var bb = Math.Clamp(b + d, 0, binnedHeight - 1);
-                    Add(smooth, _horizontal.AsSpan((bb - r0) * bw, bw));
+                    Add(smooth, _horizontal.AsSpan(bb % ring * bw, bw));
                 }
 
-                var rms = rmsRows.AsSpan((b - r0) * bw, bw);
+                var rms = _rmsRing.AsSpan(slot * bw, bw);
                 for (var x = 0; x < bw; x++)
                 {
                     _detected[x] = smooth[x] > threshold * rms[x] ? (byte)1 : (byte)0;
                 }
 
-                DilateRow(_detected, _dilatedRows.AsSpan((b - d0) * bw, bw), DilateRadius);
+                DilateRow(_detected, _dilatedRing.AsSpan(slot * bw, bw), DilateRadius);
+                _dilatedRow[slot] = b;
             }
 
             // Dilate along y: OR of the 2R+1 x-dilated rows around each band row.
@@ -958,7 +989,7 @@ public static class BackgroundEstimator
                 var to = Math.Min(d1 - 1, b + DilateRadius);
                 for (var bb = from; bb <= to; bb++)
                 {
-                    Or(output, _dilatedRows.AsSpan((bb - d0) * bw, bw));
+                    Or(output, _dilatedRing.AsSpan(bb % ring * bw, bw));
                 }
             }
 

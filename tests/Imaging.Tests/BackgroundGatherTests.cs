@@ -66,6 +66,81 @@ public sealed class BackgroundGatherTests
         }
     }
 
+    /// <summary>
+    /// Pass 2 keeps binned rows in rings across the mesh rows one worker takes; the source mask of every mesh row must
+    /// not depend on which rows that worker did before (in order, backwards, or shuffled) nor on the ring growing.
+    /// </summary>
+    [Fact]
+    public void Source_mask_does_not_depend_on_the_mesh_rows_computed_before()
+    {
+        const int Width = 203;
+        const int Height = 517;
+        const int Mesh = 24;
+        var random = new Random(5);
+        var image = new float[Width * Height];
+        for (var k = 0; k < image.Length; k++)
+        {
+            image[k] = (float)(50 + (8 * (random.NextDouble() - 0.5)));
+        }
+
+        for (var s = 0; s < 60; s++)
+        {
+            var (cx, cy) = (random.Next(Width), random.Next(Height));
+            for (var y = Math.Max(0, cy - 4); y < Math.Min(Height, cy + 5); y++)
+            {
+                for (var x = Math.Max(0, cx - 4); x < Math.Min(Width, cx + 5); x++)
+                {
+                    image[(y * Width) + x] += 400f / (1 + ((x - cx) * (x - cx)) + ((y - cy) * (y - cy)));
+                }
+            }
+        }
+
+        var mask = new int[image.Length];
+        mask[(100 * Width) + 50] = 1;
+        var first = BackgroundEstimator.Estimate(image, Width, Height, mask, 1, Mesh);
+        var (nx, ny) = (first.MeshesX, first.MeshesY);
+        var imageHandle = System.Runtime.InteropServices.GCHandle.Alloc(image, System.Runtime.InteropServices.GCHandleType.Pinned);
+        var maskHandle = System.Runtime.InteropServices.GCHandle.Alloc(mask, System.Runtime.InteropServices.GCHandleType.Pinned);
+        try
+        {
+            var badRows = new bool[Height];
+            badRows[100] = true;
+            var source = new BackgroundEstimator.Source(imageHandle.AddrOfPinnedObject(), maskHandle.AddrOfPinnedObject(), 1, Width, Height, badRows);
+            (int Y0, int Y1) Rows(int j) => ((int)((long)j * Height / ny), (int)((long)(j + 1) * Height / ny));
+            byte[] Fresh(int j)
+            {
+                var (y0, y1) = Rows(j);
+                var (band, _) = new BackgroundEstimator.MeshScratch(Width, Height, nx, ny).SourceMask(source, first, y0, y1, 6f);
+                return band[..((((y1 - 1) >> 1) + 1 - (y0 >> 1)) * ((Width + 1) / 2))];
+            }
+
+            var expected = Enumerable.Range(0, ny).Select(Fresh).ToArray();
+            Assert.Contains(expected, rows => rows.Contains((byte)1));
+            int[][] orders =
+            [
+                [.. Enumerable.Range(0, ny)],
+                [.. Enumerable.Range(0, ny).Reverse()],
+                [.. Enumerable.Range(0, ny).OrderBy(_ => random.Next())],
+            ];
+            foreach (var order in orders)
+            {
+                var scratch = new BackgroundEstimator.MeshScratch(Width, Height, nx, ny);
+                foreach (var j in order)
+                {
+                    var (y0, y1) = Rows(j);
+                    var (band, baseRow) = scratch.SourceMask(source, first, y0, y1, 6f);
+                    Assert.Equal(y0 >> 1, baseRow);
+                    Assert.Equal(expected[j], band[..expected[j].Length]);
+                }
+            }
+        }
+        finally
+        {
+            imageHandle.Free();
+            maskHandle.Free();
+        }
+    }
+
     private static (float[] Row, int[] Mask, byte[] Excluded) Row(Random random, int n, bool withMask, bool withExclusions)
     {
         var row = new float[n];
