@@ -78,12 +78,12 @@ public static partial class ExposureFits
         }
     }
 
-    /// <summary>Subtracts the interpolated background level from every row, bands of rows in parallel.</summary>
-    private static void SubtractBackground(float[] image, int width, int height, BackgroundMap background)
+    /// <summary>Subtracts the interpolated background level from rows [y0, y1), bands of rows in parallel.</summary>
+    private static void SubtractBackground(float[] image, int width, int height, BackgroundMap background, int y0, int y1)
     {
-        Parallel.For(0, (height + PassBand - 1) / PassBand, () => new float[width], (band, _, level) =>
+        Parallel.For(0, (y1 - y0 + PassBand - 1) / PassBand, () => new float[width], (band, _, level) =>
         {
-            for (var y = band * PassBand; y < Math.Min(height, (band + 1) * PassBand); y++)
+            for (var y = y0 + (band * PassBand); y < Math.Min(y1, y0 + ((band + 1) * PassBand)); y++)
             {
                 background.FillLevelRow(y, level);
                 SubtractInPlace(image.AsSpan(y * width, width), level);

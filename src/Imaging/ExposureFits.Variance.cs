@@ -24,8 +24,13 @@ public static partial class ExposureFits
     /// <see cref="BackgroundEstimator.BoxSmooth"/> clamps) and the background interpolated once a row: no full-image
     /// temporaries. Every step is elementwise or a running sum in the same order as smoothing whole planes, so the
     /// result is bit-identical to that definition (tested).
+    /// <para>
+    /// With <paramref name="subtract"/> the background level is also subtracted from the image, each row as it is read
+    /// (residual and subtracted row are the same difference). A band's first and last two rows are read again as halo
+    /// by its neighbours, so those are subtracted after all bands are done.
+    /// </para>
     /// </remarks>
-    private static float[] EstimateVariance(float[] image, int width, int height, BackgroundMap background, float gain)
+    private static float[] EstimateVariance(float[] image, int width, int height, BackgroundMap background, float gain, bool subtract)
     {
         // Every element is written below.
         var variance = GC.AllocateUninitializedArray<float>(image.Length);
@@ -36,7 +41,7 @@ public static partial class ExposureFits
             var y1 = Math.Min(height, y0 + VarianceBand);
             if (gain > 0)
             {
-                PoissonBand(image, width, height, background, gain, y0, y1, ws, variance);
+                PoissonBand(image, width, height, background, gain, y0, y1, subtract, ws, variance);
             }
             else
             {
@@ -44,11 +49,35 @@ public static partial class ExposureFits
                 {
                     background.FillRow(y, ws.Level, ws.Rms);
                     Squares(ws.Rms.AsSpan(0, width), variance.AsSpan(y * width, width));
+                    if (subtract)
+                    {
+                        SubtractInPlace(image.AsSpan(y * width, width), ws.Level.AsSpan(0, width));
+                    }
                 }
             }
 
             return ws;
         }, _ => { });
+
+        if (subtract && gain > 0)
+        {
+            Parallel.For(0, bands, () => new float[width], (band, _, level) =>
+            {
+                var y0 = band * VarianceBand;
+                var y1 = Math.Min(height, y0 + VarianceBand);
+                for (var y = y0; y < y1; y++)
+                {
+                    if (!SubtractedInBand(y, y0, y1))
+                    {
+                        background.FillLevelRow(y, level);
+                        SubtractInPlace(image.AsSpan(y * width, width), level);
+                    }
+                }
+
+                return level;
+            }, _ => { });
+        }
+
         return variance;
     }
 
@@ -56,7 +85,7 @@ public static partial class ExposureFits
     /// Rows [<paramref name="y0"/>, <paramref name="y1"/>) of the variance with the Poisson term: residual row i is the
     /// clamped image row y0 - 2 + i, and output row y is written as soon as the residual rows up to y + 2 are in.
     /// </summary>
-    private static void PoissonBand(float[] image, int width, int height, BackgroundMap background, float gain, int y0, int y1, VarianceWorkspace ws, float[] variance)
+    private static void PoissonBand(float[] image, int width, int height, BackgroundMap background, float gain, int y0, int y1, bool subtract, VarianceWorkspace ws, float[] variance)
     {
         var rows = y1 - y0 + (2 * VarianceHalo);
         for (var i = 0; i < rows; i++)
@@ -64,7 +93,16 @@ public static partial class ExposureFits
             var r = Math.Clamp(y0 - VarianceHalo + i, 0, height - 1);
             var rms = ws.Rms.AsSpan(i * width, width);
             background.FillRow(r, ws.Level, rms);
-            Residual(image.AsSpan(r * width, width), ws.Level.AsSpan(0, width), ws.Residual);
+            if (subtract && SubtractedInBand(y0 - VarianceHalo + i, y0, y1))
+            {
+                // Read by this band alone, once.
+                ResidualSubtracting(image.AsSpan(r * width, width), ws.Level.AsSpan(0, width), ws.Residual);
+            }
+            else
+            {
+                Residual(image.AsSpan(r * width, width), ws.Level.AsSpan(0, width), ws.Residual);
+            }
+
             HorizontalBoxSums3And5(ws.Residual, ws.Sums3.AsSpan(i * width, width), ws.Sums5.AsSpan(i * width, width));
             if (i >= 2 * VarianceHalo)
             {
@@ -78,6 +116,43 @@ public static partial class ExposureFits
                     gain,
                     variance.AsSpan(y * width, width));
             }
+        }
+    }
+
+    /// <summary>Whether row <paramref name="y"/> is subtracted inside band [y0, y1): not one its neighbours read as halo.</summary>
+    private static bool SubtractedInBand(int y, int y0, int y1) => y >= y0 + VarianceHalo && y < y1 - VarianceHalo;
+
+    /// <summary>
+    /// image[x] -= level[x] and residual[x] = that difference, or 0 where it is not finite: <see cref="Residual"/> and
+    /// <see cref="SubtractInPlace"/> in one sweep.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ResidualSubtracting(Span<float> image, ReadOnlySpan<float> level, Span<float> residual)
+    {
+        if (level.Length < image.Length || residual.Length < image.Length)
+        {
+            throw new ArgumentException("level and residual must be at least as long as the image row");
+        }
+
+        var x = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var i0 = ref MemoryMarshal.GetReference(image);
+            ref var l0 = ref MemoryMarshal.GetReference(level);
+            ref var r0 = ref MemoryMarshal.GetReference(residual);
+            for (; x <= image.Length - Vector256<float>.Count; x += Vector256<float>.Count)
+            {
+                var d = Vector256.LoadUnsafe(ref i0, (nuint)x) - Vector256.LoadUnsafe(ref l0, (nuint)x);
+                d.StoreUnsafe(ref i0, (nuint)x);
+                (d & Vector256.Equals(d - d, Vector256<float>.Zero)).StoreUnsafe(ref r0, (nuint)x);
+            }
+        }
+
+        for (; x < image.Length; x++)
+        {
+            var d = image[x] - level[x];
+            image[x] = d;
+            residual[x] = float.IsFinite(d) ? d : 0f;
         }
     }
 

@@ -80,12 +80,12 @@ public static partial class ExposureFits
                 varianceSource += $" plus source Poisson noise with GAIN = {g}";
             }
 
-            variance = EstimateVariance(image, width, height, background, g);
+            // The variance pass interpolates the level of every row anyway: it subtracts it on the way.
+            variance = EstimateVariance(image, width, height, background, g, subtractBackground);
         }
-
-        if (subtractBackground)
+        else if (subtractBackground)
         {
-            SubtractBackground(image, width, height, background);
+            SubtractBackground(image, width, height, background, 0, height);
         }
 
         var exposure = new Exposure(width, height, image, variance, mask) { Metadata = userHeader };

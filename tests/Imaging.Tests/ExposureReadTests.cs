@@ -77,6 +77,18 @@ public sealed class ExposureReadTests
         }
 
         Assert.Equal(gain > 0, loaded.VarianceSource.Contains("GAIN", StringComparison.Ordinal));
+
+        // Subtracting the background (done within the variance pass) changes the image alone: image - level, bit for bit.
+        var subtracted = ExposureFits.Read(path);
+        Assert.Equal(loaded.Exposure.Variance, subtracted.Exposure.Variance);
+        Assert.Equal(loaded.Exposure.Mask, subtracted.Exposure.Mask);
+        for (var k = 0; k < image.Length; k++)
+        {
+            var expected = image[k] - level[k];
+            Assert.True(
+                BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(subtracted.Exposure.Image[k]) || (float.IsNaN(expected) && float.IsNaN(subtracted.Exposure.Image[k])),
+                $"pixel {k}: expected {expected:R}, got {subtracted.Exposure.Image[k]:R}");
+        }
     }
 
     private static double Gaussian(Random random) =>

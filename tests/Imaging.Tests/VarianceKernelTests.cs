@@ -29,6 +29,28 @@ public sealed class VarianceKernelTests
     }
 
     [Fact]
+    public void Subtracting_residual_writes_the_difference_and_the_zeroed_residual_at_every_length()
+    {
+        for (var n = 0; n <= MaxLength; n++)
+        {
+            var random = new Random(n + 4000);
+            var image = Values(random, n, special: true);
+            var level = Values(random, n, special: true);
+            var original = (float[])image.Clone();
+            var residual = new float[n];
+
+            ExposureFits.ResidualSubtracting(image, level, residual);
+
+            for (var x = 0; x < n; x++)
+            {
+                var d = original[x] - level[x];
+                AssertBits(d, image[x], n, x);
+                AssertBits(float.IsFinite(d) ? d : 0f, residual[x], n, x);
+            }
+        }
+    }
+
+    [Fact]
     public void Fused_box_sums_equal_the_single_half_width_sums_at_every_length()
     {
         for (var n = 0; n <= MaxLength; n++)
@@ -121,6 +143,7 @@ public sealed class VarianceKernelTests
     public void Short_outputs_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => ExposureFits.Residual(new float[9], new float[9], new float[8]));
+        Assert.Throws<ArgumentException>(() => ExposureFits.ResidualSubtracting(new float[9], new float[8], new float[9]));
         Assert.Throws<ArgumentException>(() => ExposureFits.HorizontalBoxSums3And5(new float[9], new float[9], new float[8]));
         Assert.Throws<ArgumentException>(() => ExposureFits.PoissonVarianceRow(new float[40], new float[23], new float[8], 1f, new float[8]));
         Assert.Throws<ArgumentException>(() => ExposureFits.Squares(new float[9], new float[8]));
