@@ -230,6 +230,7 @@ public static class BackgroundEstimator
     }
 
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (float Level, float Rms) ClippedMean(Span<float> values, float centre, float scale)
     {
         // Sources are masked, so the distribution is near Gaussian: iterate a symmetric 3-sigma clip about the mean,
@@ -822,6 +823,7 @@ public static class BackgroundEstimator
         }
 
         /// <summary>Bit p set when pixel x + p (p &lt; 8) is excluded (binned column (x + p) / 2 flagged).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static uint ExcludedBits(ReadOnlySpan<byte> exRow, int x)
         {
             // Binned columns x/2 .. (x+7)/2: the four bytes from x/2, and a fifth when x is odd.
@@ -843,6 +845,7 @@ public static class BackgroundEstimator
             return ((spread | (spread << 1)) >> (x & 1)) & 0xFFu;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int GatherScalar(ReadOnlySpan<float> row, ReadOnlySpan<int> maskRow, ReadOnlySpan<byte> exRow, int badBits, int x0, int x1, float[] values, int n)
         {
             for (var x = x0; x < x1; x++)
