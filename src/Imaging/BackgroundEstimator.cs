@@ -869,9 +869,14 @@ public static class BackgroundEstimator
             pairs.Clear();
             for (var y = 2 * b; y < Math.Min(_height, (2 * b) + 2); y++)
             {
-                first.FillRow(y, _levelRow, _rmsRow);
-                if (y == 2 * b)
+                // The RMS is sampled on even rows only.
+                if (y != 2 * b)
                 {
+                    first.FillLevelRow(y, _levelRow);
+                }
+                else
+                {
+                    first.FillRow(y, _levelRow, _rmsRow);
                     for (var x = 0; x < binned.Length; x++)
                     {
                         _binnedRms[x] = _rmsRow[2 * x];
