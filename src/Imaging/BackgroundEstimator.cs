@@ -658,7 +658,7 @@ public static class BackgroundEstimator
             _pairs = new float[width + 1];
             _binnedRms = new float[BinnedWidth];
             _smooth = new float[BinnedWidth];
-            _detected = new byte[BinnedWidth];
+            _detected = new byte[BinnedWidth + (2 * DilateRadius)];
             _binned = new float[BinnedWidth];
         }
 
@@ -877,20 +877,13 @@ public static class BackgroundEstimator
                 else
                 {
                     first.FillRow(y, _levelRow, _rmsRow);
-                    for (var x = 0; x < binned.Length; x++)
-                    {
-                        _binnedRms[x] = _rmsRow[2 * x];
-                    }
+                    EvenSamples(_rmsRow, _binnedRms.AsSpan(0, binned.Length));
                 }
 
                 AddResidual(source.Row(y), source.MaskRow(y), source.BadBits, _levelRow, pairs);
             }
 
-            for (var x = 0; x < binned.Length; x++)
-            {
-                var k = 2 * x;
-                binned[x] = k + 1 < _width ? pairs[k] + pairs[k + 1] : pairs[k];
-            }
+            PairSums(pairs, binned);
         }
 
         /// <summary>The detection row of binned row <paramref name="b"/> alone (box-summed 3x3, edges clamped), and the RMS row.</summary>
@@ -972,10 +965,12 @@ public static class BackgroundEstimator
                     Add(smooth, _horizontal.AsSpan(bb % ring * bw, bw));
                 }
 
+                // Detections between DilateRadius zero bytes on each side.
                 var rms = _rmsRing.AsSpan(slot * bw, bw);
+                var detected = _detected.AsSpan(DilateRadius, bw);
                 for (var x = 0; x < bw; x++)
                 {
-                    _detected[x] = smooth[x] > threshold * rms[x] ? (byte)1 : (byte)0;
+                    detected[x] = smooth[x] > threshold * rms[x] ? (byte)1 : (byte)0;
                 }
 
                 DilateRow(_detected, _dilatedRing.AsSpan(slot * bw, bw), DilateRadius);
@@ -1040,23 +1035,103 @@ public static class BackgroundEstimator
             }
         }
 
+        /// <summary>
+        /// output[t] = 1 where some byte of <paramref name="padded"/>[t .. t + 2 radius] is non-zero, else 0: the 0/1
+        /// detections of a row, given with <paramref name="radius"/> zero bytes on each side, dilated by radius along x.
+        /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void DilateRow(ReadOnlySpan<byte> input, Span<byte> output, int radius)
+        internal static void DilateRow(ReadOnlySpan<byte> padded, Span<byte> output, int radius)
         {
-            var width = input.Length;
-            var last = int.MinValue / 2;
-            for (var x = 0; x < width + radius; x++)
+            var width = output.Length;
+            if (padded.Length != width + (2 * radius))
             {
-                if (x < width && input[x] != 0)
-                {
-                    last = x;
-                }
+                throw new ArgumentException("the detections need radius bytes of padding on each side", nameof(padded));
+            }
 
-                var target = x - radius;
-                if (target >= 0)
+            var t = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var p0 = ref MemoryMarshal.GetReference(padded);
+                ref var o0 = ref MemoryMarshal.GetReference(output);
+                var one = Vector256.Create((byte)1);
+                for (; t <= width - Vector256<byte>.Count; t += Vector256<byte>.Count)
                 {
-                    output[target] = x - last <= 2 * radius ? (byte)1 : (byte)0;
+                    var any = Vector256.LoadUnsafe(ref p0, (nuint)t);
+                    for (var d = 1; d <= 2 * radius; d++)
+                    {
+                        any |= Vector256.LoadUnsafe(ref p0, (nuint)(t + d));
+                    }
+
+                    Vector256.AndNot(one, Vector256.Equals(any, Vector256<byte>.Zero)).StoreUnsafe(ref o0, (nuint)t);
                 }
+            }
+
+            for (; t < width; t++)
+            {
+                output[t] = padded.Slice(t, (2 * radius) + 1).ContainsAnyExcept((byte)0) ? (byte)1 : (byte)0;
+            }
+        }
+
+        /// <summary>binned[x] = pairs[2x] + pairs[2x + 1] (pairs[2x] alone for an odd last column).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void PairSums(ReadOnlySpan<float> pairs, Span<float> binned)
+        {
+            var width = pairs.Length;
+            if (binned.Length != (width + 1) / 2)
+            {
+                throw new ArgumentException("binned must hold (width + 1) / 2 values", nameof(binned));
+            }
+
+            var x = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var p0 = ref MemoryMarshal.GetReference(pairs);
+                ref var b0 = ref MemoryMarshal.GetReference(binned);
+                var even = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+                var odd = Vector256.Create(1, 3, 5, 7, 1, 3, 5, 7);
+                for (; (2 * x) <= width - (2 * Vector256<float>.Count); x += Vector256<float>.Count)
+                {
+                    var a = Vector256.LoadUnsafe(ref p0, (nuint)(2 * x));
+                    var b = Vector256.LoadUnsafe(ref p0, (nuint)((2 * x) + Vector256<float>.Count));
+                    var left = Vector256.Create(Vector256.Shuffle(a, even).GetLower(), Vector256.Shuffle(b, even).GetLower());
+                    var right = Vector256.Create(Vector256.Shuffle(a, odd).GetLower(), Vector256.Shuffle(b, odd).GetLower());
+                    (left + right).StoreUnsafe(ref b0, (nuint)x);
+                }
+            }
+
+            for (; x < binned.Length; x++)
+            {
+                var k = 2 * x;
+                binned[x] = k + 1 < width ? pairs[k] + pairs[k + 1] : pairs[k];
+            }
+        }
+
+        /// <summary>output[x] = row[2x].</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        internal static void EvenSamples(ReadOnlySpan<float> row, Span<float> output)
+        {
+            if (row.Length < (2 * output.Length) - 1)
+            {
+                throw new ArgumentException("the row is too short for the samples", nameof(row));
+            }
+
+            var x = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                ref var r0 = ref MemoryMarshal.GetReference(row);
+                ref var o0 = ref MemoryMarshal.GetReference(output);
+                var even = Vector256.Create(0, 2, 4, 6, 0, 2, 4, 6);
+                for (; x <= output.Length - Vector256<float>.Count && (2 * x) + (2 * Vector256<float>.Count) <= row.Length; x += Vector256<float>.Count)
+                {
+                    var a = Vector256.LoadUnsafe(ref r0, (nuint)(2 * x));
+                    var b = Vector256.LoadUnsafe(ref r0, (nuint)((2 * x) + Vector256<float>.Count));
+                    Vector256.Create(Vector256.Shuffle(a, even).GetLower(), Vector256.Shuffle(b, even).GetLower()).StoreUnsafe(ref o0, (nuint)x);
+                }
+            }
+
+            for (; x < output.Length; x++)
+            {
+                output[x] = row[2 * x];
             }
         }
 

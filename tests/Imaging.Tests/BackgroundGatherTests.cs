@@ -141,6 +141,66 @@ public sealed class BackgroundGatherTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Dilated_row_flags_every_pixel_within_the_radius_of_a_detection_at_every_length(int radius)
+    {
+        for (var n = 0; n <= 256; n++)
+        {
+            var random = new Random(n + 900);
+            var detected = new byte[n];
+            for (var x = 0; x < n; x++)
+            {
+                detected[x] = random.Next(25) == 0 ? (byte)1 : (byte)0;
+            }
+
+            var padded = new byte[n + (2 * radius)];
+            detected.CopyTo(padded, radius);
+            var output = new byte[n];
+
+            BackgroundEstimator.MeshScratch.DilateRow(padded, output, radius);
+
+            for (var t = 0; t < n; t++)
+            {
+                var expected = false;
+                for (var x = Math.Max(0, t - radius); x <= Math.Min(n - 1, t + radius); x++)
+                {
+                    expected |= detected[x] != 0;
+                }
+
+                Assert.True((expected ? 1 : 0) == output[t], $"length {n}, pixel {t}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Pair_sums_and_even_samples_equal_their_scalar_loops_at_every_length()
+    {
+        for (var n = 0; n <= 256; n++)
+        {
+            var random = new Random(n + 1200);
+            var pairs = new float[n];
+            for (var x = 0; x < n; x++)
+            {
+                pairs[x] = (float)((random.NextDouble() - 0.5) * 1e3);
+            }
+
+            var binned = new float[(n + 1) / 2];
+            var samples = new float[(n + 1) / 2];
+
+            BackgroundEstimator.MeshScratch.PairSums(pairs, binned);
+            BackgroundEstimator.MeshScratch.EvenSamples(pairs, samples);
+
+            for (var x = 0; x < binned.Length; x++)
+            {
+                var k = 2 * x;
+                Assert.Equal(k + 1 < n ? pairs[k] + pairs[k + 1] : pairs[k], binned[x]);
+                Assert.Equal(pairs[k], samples[x]);
+            }
+        }
+    }
+
     private static (float[] Row, int[] Mask, byte[] Excluded) Row(Random random, int n, bool withMask, bool withExclusions)
     {
         var row = new float[n];
