@@ -823,7 +823,7 @@ public static class BackgroundEstimator
         }
 
         /// <summary>Bit p set when pixel x + p (p &lt; 8) is excluded (binned column (x + p) / 2 flagged).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveInlining | MethodImplOptions.AggressiveOptimization)]
         private static uint ExcludedBits(ReadOnlySpan<byte> exRow, int x)
         {
             // Binned columns x/2 .. (x+7)/2: the four bytes from x/2, and a fifth when x is odd.
