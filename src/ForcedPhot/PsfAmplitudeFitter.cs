@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 using Apdb.Sky;
@@ -510,6 +511,8 @@ public sealed class PsfAmplitudeFitter
     }
 
     /// <summary>destination += scale * source.</summary>
+    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination)
     {
         var k = 0;

@@ -15,6 +15,8 @@ public static class PsfFitKernels
     /// Cleans gathered pixels: a pixel is good when its mask has none of <paramref name="badBits"/>, its data is
     /// finite and its variance finite and positive. Bad pixels get data 0, variance 0, inverse variance 0, good 0.
     /// </summary>
+    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Clean(ReadOnlySpan<float> data, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int badBits,
         Span<float> cleanData, Span<float> cleanVariance, Span<float> inverseVariance, Span<float> good)
     {

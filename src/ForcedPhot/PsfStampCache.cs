@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 
@@ -141,6 +142,8 @@ internal sealed class PsfStampCache
 
     private static double[] Publish(ref double[]? slot, double[] value) => Interlocked.CompareExchange(ref slot, value, null) ?? value;
 
+    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Scale(ReadOnlySpan<float> source, float factor, Span<float> destination)
     {
         var i = 0;

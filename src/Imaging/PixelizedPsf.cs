@@ -201,6 +201,8 @@ public sealed class PixelizedPsf : Psf
     }
 
     /// <summary>target[i] += source[i] * scale, elementwise (a vector at a time; no fused multiply-add, so each element's rounding is the scalar one).</summary>
+    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddScaled(ReadOnlySpan<double> source, double scale, Span<double> target)
     {
         var i = 0;
