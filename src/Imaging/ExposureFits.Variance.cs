@@ -33,7 +33,7 @@ public static partial class ExposureFits
     private static float[] EstimateVariance(float[] image, int width, int height, BackgroundMap background, float gain, bool subtract)
     {
         // Every element is written below.
-        var variance = GC.AllocateUninitializedArray<float>(image.Length);
+        var variance = PlaneMemory.Uninitialized<float>(image.Length);
         var bands = (height + VarianceBand - 1) / VarianceBand;
         Parallel.For(0, bands, () => new VarianceWorkspace(width, VarianceBand + (2 * VarianceHalo)), (band, _, ws) =>
         {

@@ -57,7 +57,7 @@ public static partial class ExposureFits
         }
         else
         {
-            mask = new int[image.Length];
+            mask = PlaneMemory.Zeroed<int>(image.Length);
         }
 
         MarkUnusable(image, width, height, header.GetDouble("SATURATE") ?? double.PositiveInfinity, mask);

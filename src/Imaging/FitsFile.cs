@@ -267,32 +267,32 @@ public static partial class FitsFile
         switch (info.Bitpix)
         {
             case 8:
-                var b = GC.AllocateUninitializedArray<byte>(count);
+                var b = PlaneMemory.Uninitialized<byte>(count);
                 ReadBlocks(stream, path, info, b);
                 raw = b;
                 break;
             case 16:
-                var s = GC.AllocateUninitializedArray<short>(count);
+                var s = PlaneMemory.Uninitialized<short>(count);
                 ReadBlocks(stream, path, info, s);
                 raw = s;
                 break;
             case 32:
-                var i = GC.AllocateUninitializedArray<int>(count);
+                var i = PlaneMemory.Uninitialized<int>(count);
                 ReadBlocks(stream, path, info, i);
                 raw = i;
                 break;
             case 64:
-                var l = GC.AllocateUninitializedArray<long>(count);
+                var l = PlaneMemory.Uninitialized<long>(count);
                 ReadBlocks(stream, path, info, l);
                 raw = l;
                 break;
             case -32:
-                var f = GC.AllocateUninitializedArray<float>(count);
+                var f = PlaneMemory.Uninitialized<float>(count);
                 ReadBlocks(stream, path, info, f);
                 raw = f;
                 break;
             default:
-                var d = GC.AllocateUninitializedArray<double>(count);
+                var d = PlaneMemory.Uninitialized<double>(count);
                 ReadBlocks(stream, path, info, d);
                 raw = d;
                 break;
