@@ -156,34 +156,33 @@ public sealed class PsfEstimator
             }
         }
 
-        // Isolation: no other 5-sigma peak within the model radius (a grid hash keeps this linear).
+        // Isolation: no other 5-sigma peak within the model radius: peaks in cells of that size, the indices of each
+        // cell contiguous (counts, then offsets), so a candidate looks at 3 x 3 cells.
         var cell = ModelRadius;
-        var grid = new Dictionary<(int, int), List<int>>();
-        for (var i = 0; i < isolation.Count; i++)
-        {
-            var key = (isolation[i].X / cell, isolation[i].Y / cell);
-            if (!grid.TryGetValue(key, out var list))
-            {
-                grid[key] = list = [];
-            }
-
-            list.Add(i);
-        }
+        var grid = new PeakGrid(isolation, width, height, cell);
 
         // Isolated, unmasked, unsaturated candidates, brightest first; their adaptive moments in parallel, a batch at a
-        // time, kept in that order until 4 x MaxStars.
+        // time, kept in that order until 4 x MaxStars. Candidates are tested only as far as the batches reach.
+        var sorted = candidates.OrderByDescending(c => c.Peak).ToArray(); // stable: equal peaks keep their row order
+        var next = 0;
         var eligible = new List<(int X, int Y, float Peak)>();
-        foreach (var c in candidates.OrderByDescending(c => c.Peak))
-        {
-            if (!HasNeighbour(c.X, c.Y, isolation, grid, cell) && !HasBadPixel(mask, badBits, width, c.X, c.Y, 3) && !IsFlatTopped(image, width, c.X, c.Y))
-            {
-                eligible.Add(c);
-            }
-        }
-
         var stars = new List<PsfStar>();
-        for (var start = 0; start < eligible.Count && stars.Count < 4 * MaxStars; start += 4 * MaxStars)
+        for (var start = 0; stars.Count < 4 * MaxStars; start += 4 * MaxStars)
         {
+            while (eligible.Count < start + (4 * MaxStars) && next < sorted.Length)
+            {
+                var c = sorted[next++];
+                if (!grid.HasNeighbour(c.X, c.Y, isolation) && !HasBadPixel(mask, badBits, width, c.X, c.Y, 3) && !IsFlatTopped(image, width, c.X, c.Y))
+                {
+                    eligible.Add(c);
+                }
+            }
+
+            if (start >= eligible.Count)
+            {
+                break;
+            }
+
             var batch = eligible.GetRange(start, Math.Min(4 * MaxStars, eligible.Count - start));
             var moments = new PsfStar?[batch.Count];
             Parallel.For(0, batch.Count, i => moments[i] = AdaptiveMoments(imagePlane.Span, width, height, batch[i].X, batch[i].Y));
@@ -219,32 +218,64 @@ public sealed class PsfEstimator
         return new PsfEstimate(psf, kept, medianFwhm);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool HasNeighbour(int x, int y, List<(int X, int Y, float Peak)> peaks, Dictionary<(int, int), List<int>> grid, int radius)
+    /// <summary>Peaks binned in square cells, each cell's indices contiguous.</summary>
+    private sealed class PeakGrid
     {
-        var r2 = radius * radius;
-        for (var gy = (y / radius) - 1; gy <= (y / radius) + 1; gy++)
-        {
-            for (var gx = (x / radius) - 1; gx <= (x / radius) + 1; gx++)
-            {
-                if (!grid.TryGetValue((gx, gy), out var list))
-                {
-                    continue;
-                }
+        private readonly int _cell;
+        private readonly int _columns;
+        private readonly int _rows;
+        private readonly int[] _start;
+        private readonly int[] _index;
 
-                foreach (var i in list)
-                {
-                    var (px, py, _) = peaks[i];
-                    var d2 = ((px - x) * (px - x)) + ((py - y) * (py - y));
-                    if (d2 > 0 && d2 <= r2)
-                    {
-                        return true;
-                    }
-                }
+        public PeakGrid(List<(int X, int Y, float Peak)> peaks, int width, int height, int cell)
+        {
+            _cell = cell;
+            _columns = (width / cell) + 1;
+            _rows = (height / cell) + 1;
+            _start = new int[(_columns * _rows) + 1];
+            foreach (var (x, y, _) in peaks)
+            {
+                _start[Cell(x, y) + 1]++;
+            }
+
+            for (var k = 1; k < _start.Length; k++)
+            {
+                _start[k] += _start[k - 1];
+            }
+
+            var fill = (int[])_start.Clone();
+            _index = new int[peaks.Count];
+            for (var i = 0; i < peaks.Count; i++)
+            {
+                _index[fill[Cell(peaks[i].X, peaks[i].Y)]++] = i;
             }
         }
 
-        return false;
+        /// <summary>Whether another peak lies within the cell size of (x, y) (a peak at (x, y) itself does not count).</summary>
+        public bool HasNeighbour(int x, int y, List<(int X, int Y, float Peak)> peaks)
+        {
+            var r2 = _cell * _cell;
+            for (var gy = Math.Max(0, (y / _cell) - 1); gy <= Math.Min(_rows - 1, (y / _cell) + 1); gy++)
+            {
+                for (var gx = Math.Max(0, (x / _cell) - 1); gx <= Math.Min(_columns - 1, (x / _cell) + 1); gx++)
+                {
+                    var k = (gy * _columns) + gx;
+                    for (var j = _start[k]; j < _start[k + 1]; j++)
+                    {
+                        var (px, py, _) = peaks[_index[j]];
+                        var d2 = ((px - x) * (px - x)) + ((py - y) * (py - y));
+                        if (d2 > 0 && d2 <= r2)
+                        {
+                            return true;
+                        }
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private int Cell(int x, int y) => ((y / _cell) * _columns) + (x / _cell);
     }
 
     private static bool HasBadPixel(ReadOnlySpan<int> mask, int badBits, int width, int x, int y, int radius)
