@@ -87,17 +87,22 @@ internal sealed class PsfStampCache
             throw new InvalidOperationException("the cached PSF is separable: use Separable");
         }
 
-        var (ix, iy) = (Phase(dx), Phase(dy));
+        return new StampPsf(_data, ReadyStamp(Phase(dx), Phase(dy)) * _size * _size, _size);
+    }
+
+    private int Phase(double offset) => Math.Clamp((int)Math.Round((offset + 0.5) * _phases), 0, _phases);
+
+    /// <summary>The index of the full stamp for phases (ix, iy), computed first if it is built lazily and not yet.</summary>
+    private int ReadyStamp(int ix, int iy)
+    {
         var index = (iy * (_phases + 1)) + ix;
         if (_ready is not null && Volatile.Read(ref _ready[index]) == 0)
         {
             Compute(ix, iy, index);
         }
 
-        return new StampPsf(_data, index * _size * _size, _size);
+        return index;
     }
-
-    private int Phase(double offset) => Math.Clamp((int)Math.Round((offset + 0.5) * _phases), 0, _phases);
 
     /// <summary>The stamp for offset (dx, dy); composed into <paramref name="buffer"/> for separable PSFs.</summary>
     public ReadOnlySpan<float> Get(double dx, double dy, Span<float> buffer)
@@ -106,13 +111,7 @@ internal sealed class PsfStampCache
         var length = _size * _size;
         if (!_separable)
         {
-            var index = (iy * (_phases + 1)) + ix;
-            if (_ready is not null && Volatile.Read(ref _ready[index]) == 0)
-            {
-                Compute(ix, iy, index);
-            }
-
-            return _data.AsSpan(index * length, length);
+            return _data.AsSpan(ReadyStamp(ix, iy) * length, length);
         }
 
         ReadOnlySpan<float> gx = _data.AsSpan(ix * _size, _size);

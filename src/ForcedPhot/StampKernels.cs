@@ -6,12 +6,14 @@ using System.Runtime.Intrinsics.X86;
 namespace Apdb.ForcedPhot;
 
 /// <summary>
-/// The fused fit kernels for stamps wholly inside the image: they read the image, variance and mask planes in place
-/// (no gather, no cleaned copies), decide per pixel whether it is good (no bad mask bit, finite data, finite positive
-/// variance) and accumulate every sum a fit needs in one pass of Vector256 FMA-able products per stamp row; chi^2 is a
-/// second pass over the same rows, now in L1. A stamp row of 2h+1 pixels is whole vectors plus one vector overlapping
-/// the previous one with its repeated lanes masked off. The scalar versions are the reference the tests compare
-/// against; <see cref="PsfFitKernels"/> (gather + clean + sums) remains the path for stamps at the edges.
+/// The fused fit kernels for stamps wholly inside the image. One pass reads the image, variance and mask planes in
+/// place (no gather), decides per pixel whether it is good (no bad mask bit, finite data, finite positive variance),
+/// accumulates the chosen estimator's sums with Vector256 fused multiply-adds, and leaves the stamp's PSF values,
+/// cleaned data and weights in a small scratch; chi^2 is then one contiguous pass over that scratch, in L1. A stamp row
+/// of 2h+1 pixels is whole vectors plus one vector overlapping the previous one with its repeated lanes left out of the
+/// sums. The PSF comes as a full stamp or, for separable models, as two profiles multiplied in registers. The scalar
+/// versions are the reference the tests compare against; <see cref="PsfFitKernels"/> (gather + clean + sums) remains
+/// the path for stamps at the edges and for joint fits.
 /// </summary>
 internal static class StampKernels
 {
