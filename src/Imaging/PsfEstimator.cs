@@ -172,7 +172,7 @@ public sealed class PsfEstimator
             while (eligible.Count < start + (4 * MaxStars) && next < sorted.Length)
             {
                 var c = sorted[next++];
-                if (!grid.HasNeighbour(c.X, c.Y, isolation) && !HasBadPixel(mask, badBits, width, c.X, c.Y, 3) && !IsFlatTopped(image, width, c.X, c.Y))
+                if (!grid.HasNeighbour(c.X, c.Y) && !HasBadPixel(mask, badBits, width, c.X, c.Y, 3) && !IsFlatTopped(image, width, c.X, c.Y))
                 {
                     eligible.Add(c);
                 }
@@ -221,6 +221,7 @@ public sealed class PsfEstimator
     /// <summary>Peaks binned in square cells, each cell's indices contiguous.</summary>
     private sealed class PeakGrid
     {
+        private readonly List<(int X, int Y, float Peak)> _peaks;
         private readonly int _cell;
         private readonly int _columns;
         private readonly int _rows;
@@ -229,6 +230,7 @@ public sealed class PsfEstimator
 
         public PeakGrid(List<(int X, int Y, float Peak)> peaks, int width, int height, int cell)
         {
+            _peaks = peaks;
             _cell = cell;
             _columns = (width / cell) + 1;
             _rows = (height / cell) + 1;
@@ -252,7 +254,7 @@ public sealed class PsfEstimator
         }
 
         /// <summary>Whether another peak lies within the cell size of (x, y) (a peak at (x, y) itself does not count).</summary>
-        public bool HasNeighbour(int x, int y, List<(int X, int Y, float Peak)> peaks)
+        public bool HasNeighbour(int x, int y)
         {
             var r2 = _cell * _cell;
             for (var gy = Math.Max(0, (y / _cell) - 1); gy <= Math.Min(_rows - 1, (y / _cell) + 1); gy++)
@@ -262,7 +264,7 @@ public sealed class PsfEstimator
                     var k = (gy * _columns) + gx;
                     for (var j = _start[k]; j < _start[k + 1]; j++)
                     {
-                        var (px, py, _) = peaks[_index[j]];
+                        var (px, py, _) = _peaks[_index[j]];
                         var d2 = ((px - x) * (px - x)) + ((py - y) * (py - y));
                         if (d2 > 0 && d2 <= r2)
                         {
