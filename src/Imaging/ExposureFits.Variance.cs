@@ -123,42 +123,19 @@ public static partial class ExposureFits
     private static bool SubtractedInBand(int y, int y0, int y1) => y >= y0 + VarianceHalo && y < y1 - VarianceHalo;
 
     /// <summary>
-    /// image[x] -= level[x] and residual[x] = that difference, or 0 where it is not finite: <see cref="Residual"/> and
+    /// image[x] -= level[x] and residual[x] = that difference, or 0 where it is not finite: <see cref="Residual(ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> and
     /// <see cref="SubtractInPlace"/> in one sweep.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void ResidualSubtracting(Span<float> image, ReadOnlySpan<float> level, Span<float> residual)
-    {
-        if (level.Length < image.Length || residual.Length < image.Length)
-        {
-            throw new ArgumentException("level and residual must be at least as long as the image row");
-        }
-
-        var x = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var i0 = ref MemoryMarshal.GetReference(image);
-            ref var l0 = ref MemoryMarshal.GetReference(level);
-            ref var r0 = ref MemoryMarshal.GetReference(residual);
-            for (; x <= image.Length - Vector256<float>.Count; x += Vector256<float>.Count)
-            {
-                var d = Vector256.LoadUnsafe(ref i0, (nuint)x) - Vector256.LoadUnsafe(ref l0, (nuint)x);
-                d.StoreUnsafe(ref i0, (nuint)x);
-                (d & Vector256.Equals(d - d, Vector256<float>.Zero)).StoreUnsafe(ref r0, (nuint)x);
-            }
-        }
-
-        for (; x < image.Length; x++)
-        {
-            var d = image[x] - level[x];
-            image[x] = d;
-            residual[x] = float.IsFinite(d) ? d : 0f;
-        }
-    }
+    internal static void ResidualSubtracting(Span<float> image, ReadOnlySpan<float> level, Span<float> residual) =>
+        Residual(image, level, residual, subtract: true);
 
     /// <summary>residual[x] = image[x] - level[x], or 0 where that is not finite.</summary>
+    internal static void Residual(ReadOnlySpan<float> image, ReadOnlySpan<float> level, Span<float> residual) =>
+        Residual(MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(image), image.Length), level, residual, subtract: false);
+
+    /// <summary>The residual kernel; with <paramref name="subtract"/> the difference is also stored back into the image.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Residual(ReadOnlySpan<float> image, ReadOnlySpan<float> level, Span<float> residual)
+    private static void Residual(Span<float> image, ReadOnlySpan<float> level, Span<float> residual, bool subtract)
     {
         if (level.Length < image.Length || residual.Length < image.Length)
         {
@@ -174,6 +151,11 @@ public static partial class ExposureFits
             for (; x <= image.Length - Vector256<float>.Count; x += Vector256<float>.Count)
             {
                 var d = Vector256.LoadUnsafe(ref i0, (nuint)x) - Vector256.LoadUnsafe(ref l0, (nuint)x);
+                if (subtract)
+                {
+                    d.StoreUnsafe(ref i0, (nuint)x);
+                }
+
                 // d - d is 0 for a finite d and NaN otherwise.
                 (d & Vector256.Equals(d - d, Vector256<float>.Zero)).StoreUnsafe(ref r0, (nuint)x);
             }
@@ -182,6 +164,11 @@ public static partial class ExposureFits
         for (; x < image.Length; x++)
         {
             var d = image[x] - level[x];
+            if (subtract)
+            {
+                image[x] = d;
+            }
+
             residual[x] = float.IsFinite(d) ? d : 0f;
         }
     }
