@@ -10,8 +10,9 @@ if [ -z "${APDB_PYTHON:-}" ] && [ -x /usr/bin/python3 ]; then
   export APDB_PYTHON=/usr/bin/python3
 fi
 
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# The last run's whole output stays in artifacts/test.log: a failure that does not come back is still on record.
+mkdir -p "$root/artifacts"
+log="$root/artifacts/test.log"
 dotnet test Apdb.sln -c Release --nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
@@ -27,6 +28,10 @@ PY
 )
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1   # the build or a test host failed before reporting: count it, never report green
+fi
+if [ "$failed" -ne 0 ]; then
+  grep -E "\[FAIL\]" "$log" | sed -E 's/^\[xUnit[^]]*\] *//; s/ *\[FAIL\] *$//' | sort -u | sed 's/^/failed: /' || true
+  echo "full output: $log"
 fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
