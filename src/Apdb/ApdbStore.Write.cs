@@ -7,24 +7,24 @@ namespace Apdb;
 
 public sealed partial class ApdbStore
 {
+    /// <summary>How many times a store is attempted when the connection or the server fails under it.</summary>
+    private const int StoreAttempts = 3;
+
     // Partitions known to exist, per database: creating them takes a lock on the parent table, so it happens in its
     // own short transaction and only when this process has not seen the partition yet.
     private static readonly ConcurrentDictionary<(string Database, long Partition), bool> KnownPartitions = new();
 
-    private static readonly string[] DiaObjectLastFromDiaObject = [.. DiaObjectLast.ColumnNames];
-
     /// <summary>
-    /// Stores one detector-visit in one transaction, in Rubin's order: the detector-visit is registered (a second store
-    /// is refused unless <see cref="StoreOptions.ReplaceExisting"/>), DiaObject versions are appended (previous current
-    /// versions get <c>validityEndMjdTai</c> = the visit time) and DiaObjectLast replaced, then DiaSources and
-    /// DiaForcedSources are inserted. Every bulk write is a binary COPY into a staging table merged in SQL. Any failure
-    /// rolls everything back: the APDB never holds part of a detector-visit.
+    /// Stores one detector-visit in one transaction with DiaObject versions given by the caller. See
+    /// <see cref="StoreAsync(DetectorVisit, double, IDiaObjectSummarizer, IReadOnlyList{DiaSource}, IReadOnlyList{DiaForcedSource}, StoreOptions?, CancellationToken)"/>
+    /// for the guarantees; here the versions' contents are the caller's, so a summary counts only what the caller saw.
     /// </summary>
     /// <remarks>
     /// <c>pixelId</c> is computed here from ra/dec (HEALPix NESTED depth 29); DiaObject <c>validityStartMjdTai</c> is set
-    /// to <paramref name="visitMjdTai"/> and <c>validityEndMjdTai</c> to null, as Rubin's store does.
+    /// to <paramref name="visitMjdTai"/> and <c>validityEndMjdTai</c> to the start of the next stored version (null when
+    /// there is none), as Rubin's store does.
     /// </remarks>
-    public async Task<StoreResult> StoreAsync(
+    public Task<StoreResult> StoreAsync(
         DetectorVisit detectorVisit,
         double visitMjdTai,
         IReadOnlyList<DiaObject> objects,
@@ -34,6 +34,61 @@ public sealed partial class ApdbStore
         CancellationToken cancellationToken = default)
     {
         Preconditions.NotNull(objects);
+        StoreValidation.Validate(detectorVisit, objects, [], []);
+        return StoreCoreAsync(detectorVisit, visitMjdTai, new VersionPlan(objects, null), sources, forcedSources, options, cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores one detector-visit in one transaction, computing the DiaObject versions inside it: the detector-visit is
+    /// registered (a second store is refused unless <see cref="StoreOptions.ReplaceExisting"/>), the objects the
+    /// sources belong to are locked, their stored DiaSources reloaded and summarised with the new ones by
+    /// <paramref name="summarizer"/>, the versions written and DiaObjectLast updated, then DiaSources and
+    /// DiaForcedSources inserted. Every bulk write is a binary COPY into a staging table merged in SQL.
+    /// </summary>
+    /// <remarks>
+    /// The guarantees, whatever the order and concurrency of stores (each is tested under interleavings and failures):
+    /// <list type="bullet">
+    /// <item>Atomic: the APDB never holds part of a detector-visit, and the registry row commits with its data.</item>
+    /// <item>Versions of an object are ordered by validity start and chained: each version's <c>validityEndMjdTai</c>
+    /// is the next version's start, so exactly one version is open. A store for an earlier visit than one already
+    /// stored inserts its version into the middle of the history; a second detector of the same visit replaces the
+    /// version at that time with one that summarises both.</item>
+    /// <item>DiaObjectLast holds each object's newest version, never an older one.</item>
+    /// <item>Every version summarises every DiaSource stored (by any process) in the window ending at its start:
+    /// versions that start after this visit are summarised again to count the new sources.</item>
+    /// <item>Stores that share objects are serialised by row locks on DiaObjectLast taken in ascending diaObjectId order
+    /// (no deadlock between stores); stores that share none run in parallel.</item>
+    /// <item>A store that fails on a broken connection or a restarted server is retried; when the commit itself was
+    /// interrupted, the registry tells whether it happened, so a retry never writes a second copy.</item>
+    /// </list>
+    /// Inputs: <c>diaObjectId</c> of every source is set (null ones are stored without an object). diaSourceId must be
+    /// unique: ids are checked against committed rows, so two concurrent stores of different detector-visits must not
+    /// carry the same id (Rubin's ids pack the visit and detector).
+    /// </remarks>
+    /// <param name="detectorVisit">The detector-visit.</param>
+    /// <param name="visitMjdTai">The visit time: the start of the new versions.</param>
+    /// <param name="summarizer">Computes the versions from the objects' sources; called inside the transaction.</param>
+    /// <param name="sources">The DiaSources of the detector-visit.</param>
+    /// <param name="forcedSources">The DiaForcedSources of the detector-visit.</param>
+    /// <param name="options">Replace an existing store, the history window; null for the defaults.</param>
+    /// <param name="cancellationToken">Cancels the store; nothing is written.</param>
+    public Task<StoreResult> StoreAsync(
+        DetectorVisit detectorVisit,
+        double visitMjdTai,
+        IDiaObjectSummarizer summarizer,
+        IReadOnlyList<DiaSource> sources,
+        IReadOnlyList<DiaForcedSource> forcedSources,
+        StoreOptions? options = null,
+        CancellationToken cancellationToken = default)
+    {
+        Preconditions.NotNull(summarizer);
+        return StoreCoreAsync(detectorVisit, visitMjdTai, new VersionPlan(null, summarizer), sources, forcedSources, options, cancellationToken);
+    }
+
+    private async Task<StoreResult> StoreCoreAsync(
+        DetectorVisit detectorVisit, double visitMjdTai, VersionPlan plan, IReadOnlyList<DiaSource> sources,
+        IReadOnlyList<DiaForcedSource> forcedSources, StoreOptions? options, CancellationToken cancellationToken)
+    {
         Preconditions.NotNull(sources);
         Preconditions.NotNull(forcedSources);
         options ??= StoreOptions.Default;
@@ -42,14 +97,7 @@ public sealed partial class ApdbStore
             Preconditions.ThrowUser($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
         }
 
-        StoreValidation.Validate(detectorVisit, objects, sources, forcedSources);
-        foreach (var o in objects)
-        {
-            o.ValidityStartMjdTai = visitMjdTai;
-            o.ValidityEndMjdTai = null;
-            o.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, o.Ra, o.Dec);
-        }
-
+        StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
         foreach (var s in sources)
         {
             s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec);
@@ -60,65 +108,152 @@ public sealed partial class ApdbStore
             f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec);
         }
 
-        await EnsurePartitionsAsync(sources.Select(s => s.MidpointMjdTai).Concat(forcedSources.Select(f => f.MidpointMjdTai)), cancellationToken);
-
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var replaced = false;
-        try
+        var months = sources.Select(s => s.MidpointMjdTai).Concat(forcedSources.Select(f => f.MidpointMjdTai));
+        for (var attempt = 1; ; attempt++)
         {
-            replaced = await RegisterAsync(connection, transaction, detectorVisit, visitMjdTai, objects.Count, sources.Count, forcedSources.Count, options, cancellationToken);
-
-            var closed = 0;
-            if (objects.Count > 0)
+            await EnsurePartitionsAsync(months, cancellationToken);
+            var committing = false;
+            try
             {
-                await StageAsync(connection, transaction, "DiaObject", DiaObject.ColumnNames, objects, DiaObject.WriteRowAsync, cancellationToken);
-                closed = await ExecuteAsync(connection, transaction,
-                    "UPDATE \"DiaObject\" o SET \"validityEndMjdTai\" = @t FROM \"stage_DiaObject\" s " +
-                    "WHERE o.\"diaObjectId\" = s.\"diaObjectId\" AND o.\"validityEndMjdTai\" IS NULL AND o.\"validityStartMjdTai\" < @t",
-                    cancellationToken, ("t", visitMjdTai));
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO \"DiaObject\" ({ColumnList(DiaObject.ColumnNames)}) SELECT {ColumnList(DiaObject.ColumnNames)} FROM \"stage_DiaObject\"",
-                    cancellationToken);
-                var last = ColumnList(DiaObjectLastFromDiaObject);
-                var updates = string.Join(", ", DiaObjectLastFromDiaObject.Where(c => c != "diaObjectId").Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}"));
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO \"DiaObjectLast\" ({last}) SELECT {last} FROM \"stage_DiaObject\" ON CONFLICT (\"diaObjectId\") DO UPDATE SET {updates}",
-                    cancellationToken);
+                await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                var result = await WriteAsync(connection, transaction, detectorVisit, visitMjdTai, plan, sources, forcedSources, options, cancellationToken);
+                committing = true;
+                await transaction.CommitAsync(cancellationToken);
+                return result;
             }
-
-            if (sources.Count > 0)
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
             {
-                await StageAsync(connection, transaction, "DiaSource", DiaSource.ColumnNames, sources, DiaSource.WriteRowAsync, cancellationToken);
-                await using (var clash = new NpgsqlCommand(
-                    "SELECT s.\"diaSourceId\" FROM \"stage_DiaSource\" s WHERE EXISTS (SELECT 1 FROM \"DiaSource\" d WHERE d.\"diaSourceId\" = s.\"diaSourceId\") LIMIT 1",
-                    connection, transaction))
+                throw new ApdbUserException($"store of {detectorVisit} refused, nothing written: {DescribeUniqueViolation(ex)}", ex);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.CheckViolation && attempt < StoreAttempts && IsMissingPartition(ex))
+            {
+                // Another process dropped partitions this process had seen (a history reload, retention): forget them.
+                KnownPartitions.Clear();
+            }
+            catch (Exception ex) when (attempt < StoreAttempts && IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                if (committing && await IsRegisteredAsync(detectorVisit, cancellationToken))
                 {
-                    if (await clash.ExecuteScalarAsync(cancellationToken) is long id)
-                    {
-                        Preconditions.ThrowUser($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");
-                    }
+                    // The commit reached the server before the connection broke: the store is done.
+                    return new StoreResult(detectorVisit, plan.Objects?.Count ?? 0, 0, sources.Count, forcedSources.Count, options.ReplaceExisting);
                 }
 
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) SELECT {ColumnList(DiaSource.ColumnNames)} FROM \"stage_DiaSource\"",
-                    cancellationToken);
+                await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
             }
-
-            if (forcedSources.Count > 0)
-            {
-                await StageAsync(connection, transaction, "DiaForcedSource", DiaForcedSource.ColumnNames, forcedSources, DiaForcedSource.WriteRowAsync, cancellationToken);
-                await ExecuteAsync(connection, transaction,
-                    $"INSERT INTO \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) SELECT {ColumnList(DiaForcedSource.ColumnNames)} FROM \"stage_DiaForcedSource\"",
-                    cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-            return new StoreResult(detectorVisit, objects.Count, closed, sources.Count, forcedSources.Count, replaced);
         }
-        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+    }
+
+    private async Task<StoreResult> WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, double visitMjdTai, VersionPlan plan,
+        IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaForcedSource> forcedSources, StoreOptions options, CancellationToken cancellationToken)
+    {
+        var replaced = await RegisterAsync(connection, transaction, detectorVisit, visitMjdTai, plan.Objects?.Count ?? 0, sources.Count, forcedSources.Count, options, cancellationToken);
+        var objectIds = plan.Objects is { } given
+            ? given.Select(o => o.DiaObjectId)
+            : sources.Where(s => s.DiaObjectId.HasValue).Select(s => s.DiaObjectId!.Value);
+        long[] locked = [.. objectIds.Distinct().Order()];
+        var placeholders = await LockObjectsAsync(connection, transaction, locked, cancellationToken);
+
+        var versions = plan.Objects is { } objects
+            ? VersionsAt(objects, visitMjdTai)
+            : await SummarizeAsync(connection, transaction, plan.Summarizer!, visitMjdTai, sources, options.HistoryMonths, cancellationToken);
+        var (inserted, closed) = await WriteVersionsAsync(connection, transaction, versions, cancellationToken);
+        if (placeholders > 0)
         {
-            throw new ApdbUserException($"store of {detectorVisit} refused, nothing written: {DescribeUniqueViolation(ex)}", ex);
+            await DropPlaceholdersAsync(connection, transaction, locked, cancellationToken);
+        }
+
+        if (sources.Count > 0)
+        {
+            await StageAsync(connection, transaction, "DiaSource", DiaSource.ColumnNames, sources, DiaSource.WriteRowAsync, cancellationToken);
+            await RefuseKnownSourceIdsAsync(connection, transaction, detectorVisit, cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) SELECT {ColumnList(DiaSource.ColumnNames)} FROM \"stage_DiaSource\"",
+                cancellationToken);
+        }
+
+        if (forcedSources.Count > 0)
+        {
+            await StageAsync(connection, transaction, "DiaForcedSource", DiaForcedSource.ColumnNames, forcedSources, DiaForcedSource.WriteRowAsync, cancellationToken);
+            await ExecuteAsync(connection, transaction,
+                $"INSERT INTO \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) SELECT {ColumnList(DiaForcedSource.ColumnNames)} FROM \"stage_DiaForcedSource\"",
+                cancellationToken);
+        }
+
+        return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced);
+    }
+
+    private static async Task RefuseKnownSourceIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, CancellationToken cancellationToken)
+    {
+        await using var clash = new NpgsqlCommand(
+            "SELECT s.\"diaSourceId\" FROM \"stage_DiaSource\" s WHERE EXISTS (SELECT 1 FROM \"DiaSource\" d WHERE d.\"diaSourceId\" = s.\"diaSourceId\") LIMIT 1",
+            connection, transaction);
+        if (await clash.ExecuteScalarAsync(cancellationToken) is long id)
+        {
+            Preconditions.ThrowUser($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");
+        }
+    }
+
+    /// <summary>
+    /// Locks the objects' DiaObjectLast rows in ascending id order, so stores that share objects queue behind each other
+    /// and do not deadlock. An object without a row gets a placeholder (validity start -infinity, invisible to others
+    /// until commit) so that its first versions are serialised too: a second store inserting the same placeholder waits
+    /// for the first to commit. The versions' upsert replaces placeholders; <see cref="DropPlaceholdersAsync"/> removes
+    /// any left.
+    /// </summary>
+    /// <returns>How many placeholders were inserted.</returns>
+    private static async Task<int> LockObjectsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] sortedIds, CancellationToken cancellationToken)
+    {
+        if (sortedIds.Length == 0)
+        {
+            return 0;
+        }
+
+        var placeholders = await ExecuteAsync(connection, transaction,
+            "INSERT INTO \"DiaObjectLast\" (\"diaObjectId\", \"validityStartMjdTai\", ra, dec, \"nDiaSources\", \"pixelId\") " +
+            "SELECT id, '-Infinity', 0, 0, 0, -1 FROM unnest(@ids) AS id ORDER BY id ON CONFLICT (\"diaObjectId\") DO NOTHING",
+            cancellationToken, ("ids", sortedIds));
+        await using var command = new NpgsqlCommand(
+            "SELECT \"diaObjectId\" FROM \"DiaObjectLast\" WHERE \"diaObjectId\" = ANY(@ids) ORDER BY \"diaObjectId\" FOR UPDATE",
+            connection, transaction);
+        command.Parameters.AddWithValue("ids", sortedIds);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+        }
+
+        return placeholders;
+    }
+
+    /// <summary>Removes lock placeholders that no version replaced (an object whose newest version was not written here).</summary>
+    private static Task<int> DropPlaceholdersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction,
+            "DELETE FROM \"DiaObjectLast\" WHERE \"diaObjectId\" = ANY(@ids) AND \"validityStartMjdTai\" = '-Infinity'",
+            cancellationToken, ("ids", ids));
+
+    private static bool IsMissingPartition(PostgresException ex) =>
+        ex.MessageText.StartsWith("no partition of relation", StringComparison.Ordinal);
+
+    /// <summary>Failures after which the same store may succeed: a broken connection, a server restarting, a deadlock.</summary>
+    private static bool IsRetryable(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure
+            or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+            || pg.SqlState.StartsWith("08", StringComparison.Ordinal),
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    };
+
+    private async Task<bool> IsRegisteredAsync(DetectorVisit detectorVisit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ContainsVisitDetectorAsync(detectorVisit, cancellationToken);
+        }
+        catch (Exception ex) when (IsRetryable(ex))
+        {
+            return false;
         }
     }
 
@@ -158,40 +293,6 @@ public sealed partial class ApdbStore
             cancellationToken,
             ("v", detectorVisit.Visit), ("d", detectorVisit.Detector), ("t", visitMjdTai), ("o", objects), ("s", sources), ("f", forcedSources));
         return replaced;
-    }
-
-    private static async Task DeleteDetectorVisitAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, double previousTime, CancellationToken cancellationToken)
-    {
-        var ids = new List<long>();
-        await using (var deleteSources = new NpgsqlCommand(
-            "DELETE FROM \"DiaSource\" WHERE visit = @v AND detector = @d RETURNING \"diaObjectId\"", connection, transaction))
-        {
-            deleteSources.Parameters.AddWithValue("v", detectorVisit.Visit);
-            deleteSources.Parameters.AddWithValue("d", detectorVisit.Detector);
-            await using var reader = await deleteSources.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                if (!reader.IsDBNull(0))
-                {
-                    ids.Add(reader.GetInt64(0));
-                }
-            }
-        }
-
-        var idArray = ids.Distinct().ToArray();
-        await ExecuteAsync(connection, transaction, "DELETE FROM \"DiaForcedSource\" WHERE visit = @v AND detector = @d", cancellationToken,
-            ("v", detectorVisit.Visit), ("d", detectorVisit.Detector));
-        await ExecuteAsync(connection, transaction, "DELETE FROM \"DiaObject\" WHERE \"diaObjectId\" = ANY(@ids) AND \"validityStartMjdTai\" = @t", cancellationToken,
-            ("ids", idArray), ("t", previousTime));
-        await ExecuteAsync(connection, transaction, "UPDATE \"DiaObject\" SET \"validityEndMjdTai\" = NULL WHERE \"diaObjectId\" = ANY(@ids) AND \"validityEndMjdTai\" = @t", cancellationToken,
-            ("ids", idArray), ("t", previousTime));
-        await ExecuteAsync(connection, transaction, "DELETE FROM \"DiaObjectLast\" WHERE \"diaObjectId\" = ANY(@ids)", cancellationToken, ("ids", idArray));
-        var last = ColumnList(DiaObjectLastFromDiaObject);
-        await ExecuteAsync(connection, transaction,
-            $"INSERT INTO \"DiaObjectLast\" ({last}) SELECT {last} FROM \"DiaObject\" WHERE \"diaObjectId\" = ANY(@ids) AND \"validityEndMjdTai\" IS NULL",
-            cancellationToken, ("ids", idArray));
-        await ExecuteAsync(connection, transaction, "DELETE FROM apdb_visit_detector WHERE visit = @v AND detector = @d", cancellationToken,
-            ("v", detectorVisit.Visit), ("d", detectorVisit.Detector));
     }
 
     /// <summary>Copies rows into a transaction-scoped temporary table shaped like the target.</summary>
@@ -245,4 +346,7 @@ public sealed partial class ApdbStore
 
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>Where a store's DiaObject versions come from: given by the caller, or summarised inside the transaction.</summary>
+    private readonly record struct VersionPlan(IReadOnlyList<DiaObject>? Objects, IDiaObjectSummarizer? Summarizer);
 }

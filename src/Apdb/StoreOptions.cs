@@ -1,6 +1,6 @@
 namespace Apdb;
 
-/// <summary>Options of <see cref="ApdbStore.StoreAsync"/>.</summary>
+/// <summary>Options of the store methods of <see cref="ApdbStore"/>.</summary>
 public sealed class StoreOptions
 {
     /// <summary>The default: refuse a detector-visit that is already stored.</summary>
@@ -12,4 +12,10 @@ public sealed class StoreOptions
     /// versions become current again), are removed first.
     /// </summary>
     public bool ReplaceExisting { get; init; }
+
+    /// <summary>
+    /// The history window, in 30-day months, over which an <see cref="IDiaObjectSummarizer"/> store summarises an
+    /// object: the sources with <c>midpointMjdTai</c> in (start - 30 months, start] of each version. Rubin's is 12.
+    /// </summary>
+    public int HistoryMonths { get; init; } = 12;
 }

@@ -1,6 +1,6 @@
 namespace Apdb;
 
-/// <summary>What one <see cref="ApdbStore.StoreAsync"/> wrote.</summary>
+/// <summary>What one the store methods of <see cref="ApdbStore"/> wrote.</summary>
 /// <param name="DetectorVisit">The detector-visit stored.</param>
 /// <param name="DiaObjects">DiaObject versions inserted.</param>
 /// <param name="DiaObjectsClosed">Previous versions given a validity end.</param>

@@ -29,4 +29,10 @@ public sealed record DiaPipeOptions
 
     /// <summary>Rewrite a detector-visit that is already stored instead of refusing it.</summary>
     public bool ReplaceExisting { get; init; }
+
+    /// <summary>
+    /// Read the region's DiaObjects again after the front end, just before association (Rubin's doReloadDiaObjects),
+    /// so objects that other detector-visits stored meanwhile are matched rather than duplicated.
+    /// </summary>
+    public bool ReloadDiaObjects { get; init; } = true;
 }

@@ -98,6 +98,16 @@ public sealed class DiaPipeline
 
         var loaded = await preloadTask.ConfigureAwait(false);
         spans.Insert(0, loaded.Span);
+        if (preload is null && Options.ReloadDiaObjects)
+        {
+            // Other detectors stored objects while the front end ran: associate against the current ones, as
+            // ap_association's doReloadDiaObjects does.
+            var reloadStart = Now;
+            var objects = await _store.GetDiaObjectsAsync(PreloadRegion(visit, detector), cancellationToken).ConfigureAwait(false);
+            loaded = loaded with { Objects = objects };
+            spans.Add(new StageSpan("reloadDiaObjects", reloadStart, Now - reloadStart));
+        }
+
         var core = await RunCoreAsync(visit, detector, front.DiaSources, loaded, (targets, positions) => MeasureForced(front, positions), spans, cancellationToken).ConfigureAwait(false);
         return core;
     }
@@ -176,7 +186,7 @@ public sealed class DiaPipeline
         start = Now;
         var updatedIds = new HashSet<long>(stored.Select(s => s.DiaObjectId!.Value));
         var history = preload.Sources.Where(s => s.DiaObjectId is { } id && updatedIds.Contains(id) && s.MidpointMjdTai < t).Concat(stored).ToList();
-        var summaries = DiaObjectSummarizer.Summarize(ToHistory(history));
+        var summaries = DiaObjectSummarizer.Summarize(DiaObjectSummaryStoreAdapter.ToHistory(history));
         var versions = summaries.Select(DiaObjectVersions.FromSummary).ToList();
         spans.Add(new StageSpan("diaCalculation", start, Now - start));
 
@@ -237,10 +247,11 @@ public sealed class DiaPipeline
 
         spans.Add(new StageSpan("forcedPhot", start, Now - start));
 
-        // store: one transaction.
+        // store: one transaction. The versions computed above choose the forced-photometry targets; the store computes
+        // the ones it writes again, under the objects' row locks, over every source stored by then.
         start = Now;
-        var result = await _store.StoreAsync(detectorVisit, t, versions, stored, forced,
-            new StoreOptions { ReplaceExisting = Options.ReplaceExisting }, cancellationToken).ConfigureAwait(false);
+        var result = await _store.StoreAsync(detectorVisit, t, DiaObjectSummaryStoreAdapter.Instance, stored, forced,
+            new StoreOptions { ReplaceExisting = Options.ReplaceExisting, HistoryMonths = Options.HistoryMonths }, cancellationToken).ConfigureAwait(false);
         spans.Add(new StageSpan("store", start, Now - start));
 
         var counts = new DiaPipeCounts(preload.Objects.Count, preload.Sources.Count, preload.ForcedSources.Count, sources.Count,
@@ -271,39 +282,6 @@ public sealed class DiaPipeline
         }
 
         return result;
-    }
-
-    private static DiaSourceHistory ToHistory(List<DiaSource> rows)
-    {
-        var n = rows.Count;
-        var ids = new long[n];
-        var mjd = new double[n];
-        var band = new Band[n];
-        var ra = new double[n];
-        var dec = new double[n];
-        var flux = new double[n];
-        var fluxErr = new double[n];
-        var sci = new double[n];
-        var sciErr = new double[n];
-        var raErr = new double[n];
-        var decErr = new double[n];
-        for (var i = 0; i < n; i++)
-        {
-            var s = rows[i];
-            ids[i] = s.DiaObjectId!.Value;
-            mjd[i] = s.MidpointMjdTai;
-            band[i] = s.Band is { Length: > 0 } b ? Apdb.Association.Bands.Parse(b) : Band.R;
-            ra[i] = s.Ra;
-            dec[i] = s.Dec;
-            flux[i] = s.PsfFlux ?? double.NaN;
-            fluxErr[i] = s.PsfFluxErr ?? double.NaN;
-            sci[i] = s.ScienceFlux ?? double.NaN;
-            sciErr[i] = s.ScienceFluxErr ?? double.NaN;
-            raErr[i] = s.RaErr ?? double.NaN;
-            decErr[i] = s.DecErr ?? double.NaN;
-        }
-
-        return new DiaSourceHistory(ids, mjd, band, ra, dec, flux, fluxErr, sci, sciErr, raErr, decErr);
     }
 
     private double ProcessedMjd() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalDays + 40587.0;

@@ -1,0 +1,86 @@
+using System.Globalization;
+using Apdb.Records;
+using Npgsql;
+
+namespace Apdb.Tests.Support;
+
+/// <summary>
+/// The store's invariants, checked in SQL over a whole APDB; each returns the violations it finds (none is the pass).
+/// </summary>
+public static class ApdbInvariants
+{
+    private static readonly string LastColumns = string.Join(", ", DiaObjectLast.ColumnNames.Select(c => $"x.\"{c}\""));
+
+    private static readonly (string Name, string Sql)[] Checks =
+    [
+        ("objects with two open versions",
+            "SELECT \"diaObjectId\"::text FROM \"DiaObject\" WHERE \"validityEndMjdTai\" IS NULL GROUP BY 1 HAVING count(*) > 1"),
+        ("versions whose validity end is not the next version's start",
+            "SELECT \"diaObjectId\" || '@' || \"validityStartMjdTai\" FROM (SELECT \"diaObjectId\", \"validityStartMjdTai\", \"validityEndMjdTai\", " +
+            "lead(\"validityStartMjdTai\") OVER (PARTITION BY \"diaObjectId\" ORDER BY \"validityStartMjdTai\") AS next FROM \"DiaObject\") v " +
+            "WHERE \"validityEndMjdTai\" IS DISTINCT FROM next"),
+        ("DiaObjectLast rows that are not the open version",
+            $"SELECT coalesce(l.\"diaObjectId\", o.\"diaObjectId\")::text FROM \"DiaObjectLast\" l FULL JOIN (SELECT * FROM \"DiaObject\" WHERE \"validityEndMjdTai\" IS NULL) o " +
+            $"ON o.\"diaObjectId\" = l.\"diaObjectId\" WHERE l.\"diaObjectId\" IS NULL OR o.\"diaObjectId\" IS NULL " +
+            $"OR ROW({LastColumns.Replace("x.", "l.", StringComparison.Ordinal)}) IS DISTINCT FROM ROW({LastColumns.Replace("x.", "o.", StringComparison.Ordinal)})"),
+        ("diaSourceIds stored more than once",
+            "SELECT \"diaSourceId\"::text FROM \"DiaSource\" GROUP BY 1 HAVING count(*) > 1"),
+        ("registered detector-visits whose counts differ from the rows stored",
+            "SELECT r.visit || '/' || r.detector FROM apdb_visit_detector r WHERE r.\"nDiaSources\" <> " +
+            "(SELECT count(*) FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector)"),
+    ];
+
+    /// <summary>Every violation of the structural invariants, as "what: ids".</summary>
+    public static async Task<List<string>> ViolationsAsync(NpgsqlDataSource dataSource)
+    {
+        var found = new List<string>();
+        foreach (var (name, sql) in Checks)
+        {
+            var ids = await ColumnAsync(dataSource, sql + " LIMIT 10");
+            if (ids.Count > 0)
+            {
+                found.Add($"{name}: {string.Join(", ", ids)}");
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Versions whose nDiaSources differs from the number of stored sources of the object in the window ending at the
+    /// version's start (for stores that summarise with <see cref="CountingSummarizer"/>).
+    /// </summary>
+    public static Task<List<string>> SummaryViolationsAsync(NpgsqlDataSource dataSource, double windowDays = 360) =>
+        ColumnAsync(dataSource,
+            "SELECT o.\"diaObjectId\" || '@' || o.\"validityStartMjdTai\" || ' has ' || o.\"nDiaSources\" FROM \"DiaObject\" o WHERE o.\"nDiaSources\" <> " +
+            "(SELECT count(*) FROM \"DiaSource\" s WHERE s.\"diaObjectId\" = o.\"diaObjectId\" AND s.\"midpointMjdTai\" > o.\"validityStartMjdTai\" - " +
+            windowDays.ToString(CultureInfo.InvariantCulture) + " AND s.\"midpointMjdTai\" <= o.\"validityStartMjdTai\") LIMIT 10");
+
+    /// <summary>The APDB's DiaObject histories, sources and registry as text lines, for comparing two APDBs.</summary>
+    public static async Task<List<string>> SnapshotAsync(NpgsqlDataSource dataSource)
+    {
+        var lines = await ColumnAsync(dataSource,
+            "SELECT concat_ws(' ', 'v', \"diaObjectId\", \"validityStartMjdTai\", \"validityEndMjdTai\", \"nDiaSources\", \"firstDiaSourceMjdTai\", \"lastDiaSourceMjdTai\", " +
+            "round(ra::numeric, 9), round(dec::numeric, 9)) FROM \"DiaObject\" ORDER BY \"diaObjectId\", \"validityStartMjdTai\"");
+        lines.AddRange(await ColumnAsync(dataSource,
+            "SELECT concat_ws(' ', 'l', \"diaObjectId\", \"validityStartMjdTai\", \"nDiaSources\") FROM \"DiaObjectLast\" ORDER BY \"diaObjectId\""));
+        lines.AddRange(await ColumnAsync(dataSource,
+            "SELECT concat_ws(' ', 's', \"diaSourceId\", \"diaObjectId\", visit, detector) FROM \"DiaSource\" ORDER BY \"diaSourceId\""));
+        lines.AddRange(await ColumnAsync(dataSource,
+            "SELECT concat_ws(' ', 'r', visit, detector, \"nDiaSources\") FROM apdb_visit_detector ORDER BY visit, detector"));
+        return lines;
+    }
+
+    private static async Task<List<string>> ColumnAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+}
