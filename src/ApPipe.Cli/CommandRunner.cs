@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Apdb.Association;
+using Apdb.Sky;
 using Npgsql;
 
 namespace Apdb.Cli;
@@ -67,7 +68,8 @@ internal static class CommandRunner
 
     public static int Fail(string message)
     {
-        Console.Error.WriteLine($"apdb: {FirstLine(message)}");
+        // Parts of a message may come from input (paths, cells): no control character reaches the terminal raw.
+        Console.Error.WriteLine($"apdb: {UserText.EscapeControl(FirstLine(message))}");
         return UserError;
     }
 
