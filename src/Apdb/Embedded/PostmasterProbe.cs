@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Apdb.Embedded;
 
 /// <summary>
@@ -36,10 +34,10 @@ internal static class PostmasterProbe
             return false;
         }
 
-        var ours = RealPath(dataDirectory) ?? Path.GetFullPath(dataDirectory);
+        var ours = FilePaths.TryCanonical(dataDirectory) ?? Path.GetFullPath(dataDirectory);
 
         // The postmaster changes into its data directory at start and stays there.
-        if (RealPath($"/proc/{pid}/cwd") is { } cwd)
+        if (FilePaths.TryCanonical($"/proc/{pid}/cwd") is { } cwd)
         {
             return cwd == ours;
         }
@@ -48,41 +46,9 @@ internal static class PostmasterProbe
         var d = Array.IndexOf(argv, "-D");
         if (d >= 0 && d + 1 < argv.Length)
         {
-            return (RealPath(argv[d + 1]) ?? argv[d + 1]) == ours;
+            return (FilePaths.TryCanonical(argv[d + 1]) ?? argv[d + 1]) == ours;
         }
 
         return true;
     }
-
-    /// <summary>The canonical absolute path (symbolic links resolved), or null when it cannot be resolved.</summary>
-    private static string? RealPath(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            return null;
-        }
-
-        var resolved = realpath(path, IntPtr.Zero);
-        if (resolved == IntPtr.Zero)
-        {
-            return null;
-        }
-
-        try
-        {
-            return Marshal.PtrToStringUTF8(resolved);
-        }
-        finally
-        {
-            free(resolved);
-        }
-    }
-
-#pragma warning disable SYSLIB1054 // Two trivial libc calls; LibraryImport source generation buys nothing here.
-    [DllImport("libc", SetLastError = false)]
-    private static extern IntPtr realpath([MarshalAs(UnmanagedType.LPUTF8Str)] string path, IntPtr resolved);
-
-    [DllImport("libc", SetLastError = false)]
-    private static extern void free(IntPtr pointer);
-#pragma warning restore SYSLIB1054
 }
