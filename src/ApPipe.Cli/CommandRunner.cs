@@ -1,18 +1,22 @@
 using System.CommandLine;
 using Apdb.Association;
+using Apdb.Sky;
 using Npgsql;
 
 namespace Apdb.Cli;
 
 /// <summary>
 /// Runs a command body with the exit-code contract: 0 success, 1 user error (one line on stderr, nothing written),
-/// 2 internal error.
+/// 2 internal error, 130 cancelled by Ctrl-C.
 /// </summary>
 internal static class CommandRunner
 {
     public const int Success = 0;
     public const int UserError = 1;
     public const int InternalError = 2;
+
+    /// <summary>Interrupted by Ctrl-C (SIGINT): 128 + 2, what a shell reports for a command the signal ended.</summary>
+    public const int Cancelled = 130;
 
     public static void SetAction(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body)
     {
@@ -42,7 +46,8 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                return Fail("cancelled");
+                Console.Error.WriteLine("apdb: cancelled");
+                return Cancelled;
             }
             catch (NpgsqlException ex) when (ex is not PostgresException && context.ConnectionString is { } cs)
             {
@@ -63,7 +68,8 @@ internal static class CommandRunner
 
     public static int Fail(string message)
     {
-        Console.Error.WriteLine($"apdb: {FirstLine(message)}");
+        // Parts of a message may come from input (paths, cells): no control character reaches the terminal raw.
+        Console.Error.WriteLine($"apdb: {UserText.EscapeControl(FirstLine(message))}");
         return UserError;
     }
 

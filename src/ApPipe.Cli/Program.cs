@@ -13,7 +13,9 @@ internal static class Program
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
-            e.Cancel = true;
+            // The first Ctrl-C cancels the command, which then exits 130 having written nothing more; a second one
+            // ends the process at once, for a command stuck where it cannot see the token.
+            e.Cancel = !cancellation.IsCancellationRequested;
             cancellation.Cancel();
         };
         return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);

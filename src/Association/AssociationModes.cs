@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>Names of <see cref="AssociationMode"/> as used on the command line.</summary>
@@ -18,7 +20,7 @@ public static class AssociationModes
             "GREEDY" => AssociationMode.Greedy,
             "NEAREST" => AssociationMode.Nearest,
             "OPTIMAL" => AssociationMode.Optimal,
-            _ => throw new AssociationInputException($"unknown association mode '{name}' (expected greedy, nearest or optimal)"),
+            _ => throw new AssociationInputException($"unknown association mode {UserText.Quote(name)} (expected greedy, nearest or optimal)"),
         };
     }
 

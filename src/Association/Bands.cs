@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>Band names as used in column prefixes ("u", "g", ...).</summary>
@@ -38,7 +40,7 @@ public static class Bands
             "I" => Band.I,
             "Z" => Band.Z,
             "Y" => Band.Y,
-            _ => throw new AssociationInputException($"unknown band '{name}' (expected one of u, g, r, i, z, y)"),
+            _ => throw new AssociationInputException($"unknown band {UserText.Quote(name)} (expected one of u, g, r, i, z, y)"),
         };
     }
 }

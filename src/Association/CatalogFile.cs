@@ -1,4 +1,5 @@
 using System.Globalization;
+using Apdb.Sky;
 using Parquet;
 using Parquet.Schema;
 
@@ -95,7 +96,7 @@ public static class CatalogFile
     private static int Required(string[] names, string name, string path)
     {
         var i = Optional(names, name);
-        return i >= 0 ? i : throw new AssociationInputException($"{path}: required column '{name}' is missing (found: {string.Join(",", names)})");
+        return i >= 0 ? i : throw new AssociationInputException($"{path}: required column '{name}' is missing (found: {UserText.Quote(string.Join(",", names))})");
     }
 
     private static int Optional(string[] names, string name) =>
@@ -106,7 +107,7 @@ public static class CatalogFile
         var text = cell.Trim();
         return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new AssociationInputException($"{path}:{line}: column '{column}': '{text}' is not an integer");
+            : throw new AssociationInputException($"{path}:{line}: column {UserText.Quote(column)}: {UserText.Quote(text)} is not an integer");
     }
 
     private static double ParseDouble(ReadOnlySpan<char> cell, string path, int line, string column, bool allowEmpty)
@@ -119,7 +120,7 @@ public static class CatalogFile
 
         return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
             ? v
-            : throw new AssociationInputException($"{path}:{line}: column '{column}': '{text}' is not a number");
+            : throw new AssociationInputException($"{path}:{line}: column {UserText.Quote(column)}: {UserText.Quote(text)} is not a number");
     }
 
     private static async Task<Columns> ReadParquetAsync(string path, CancellationToken cancellationToken)
@@ -186,13 +187,13 @@ public static class CatalogFile
         }
         else
         {
-            throw new AssociationInputException($"{path}: column '{field.Name}' has type {field.ClrType.Name}, expected an integer");
+            throw new AssociationInputException($"{path}: column {UserText.Quote(field.Name)} has type {field.ClrType.Name}, expected an integer");
         }
 
         var result = new long[n];
         for (var i = 0; i < n; i++)
         {
-            result[i] = values[i] ?? throw new AssociationInputException($"{path}: row {rowBase + i + 1}: column '{field.Name}' is null");
+            result[i] = values[i] ?? throw new AssociationInputException($"{path}: row {rowBase + i + 1}: column {UserText.Quote(field.Name)} is null");
         }
 
         return result;
@@ -220,13 +221,13 @@ public static class CatalogFile
         }
         else
         {
-            throw new AssociationInputException($"{path}: column '{field.Name}' has type {type.Name}, expected a number");
+            throw new AssociationInputException($"{path}: column {UserText.Quote(field.Name)} has type {type.Name}, expected a number");
         }
 
         var result = new double[n];
         for (var i = 0; i < n; i++)
         {
-            result[i] = values[i] ?? (allowNull ? double.NaN : throw new AssociationInputException($"{path}: row {rowBase + i + 1}: column '{field.Name}' is null"));
+            result[i] = values[i] ?? (allowNull ? double.NaN : throw new AssociationInputException($"{path}: row {rowBase + i + 1}: column {UserText.Quote(field.Name)} is null"));
         }
 
         return result;

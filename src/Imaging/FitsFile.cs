@@ -172,15 +172,15 @@ public static partial class FitsFile
 
             var (xtension, bitpix, axes, dataBytes) = Structure(header, path, index);
             result.Add(new FitsHduInfo(index, xtension, bitpix, axes, header, offset, dataBytes));
-            var padded = (dataBytes + FitsCardFormat.BlockLength - 1) / FitsCardFormat.BlockLength * FitsCardFormat.BlockLength;
-            if (offset + dataBytes > length)
+            // Written as a difference: a data size near the long range must not wrap around to a negative offset.
+            if (dataBytes > length - offset)
             {
                 // Reported when the data is read, so listing a truncated file still names its HDUs.
                 offset = length;
                 break;
             }
 
-            offset += padded;
+            offset += (dataBytes + FitsCardFormat.BlockLength - 1) / FitsCardFormat.BlockLength * FitsCardFormat.BlockLength;
         }
 
         return result;
@@ -236,13 +236,49 @@ public static partial class FitsFile
             }
 
             axes[i] = (int)n;
-            count *= n;
+            count = count > long.MaxValue / Math.Max(n, 1)
+                ? throw new FitsException($"{path}: HDU {index} has {DescribeSize(header, (int)naxis)}: more data than any file can hold")
+                : count * n;
         }
 
         var pcount = header.GetLong("PCOUNT") ?? 0;
         var gcount = header.GetLong("GCOUNT") ?? 1;
-        var bytes = naxis == 0 ? 0 : Math.Abs(bitpix) / 8 * gcount * (pcount + count);
+        if (pcount < 0 || gcount < 0)
+        {
+            throw new FitsException($"{path}: HDU {index} has {(pcount < 0 ? $"PCOUNT = {pcount}" : $"GCOUNT = {gcount}")}, which must not be negative");
+        }
+
+        long bytes;
+        try
+        {
+            bytes = naxis == 0 ? 0 : checked(Math.Abs(bitpix) / 8 * gcount * (pcount + count));
+        }
+        catch (OverflowException)
+        {
+            throw new FitsException($"{path}: HDU {index} has {DescribeSize(header, (int)naxis)}: more data than any file can hold");
+        }
+
         return (xtension, (int)bitpix, axes, bytes);
+    }
+
+    /// <summary>The keywords that size an HDU's data, for a message: "BITPIX = -32, NAXIS1 = 2000000000, NAXIS2 = 10".</summary>
+    private static string DescribeSize(FitsHeader header, int naxis)
+    {
+        var parts = new List<string> { $"BITPIX = {header.GetLong("BITPIX")}" };
+        for (var i = 1; i <= naxis; i++)
+        {
+            parts.Add($"NAXIS{i} = {header.GetLong($"NAXIS{i}")}");
+        }
+
+        foreach (var keyword in new[] { "PCOUNT", "GCOUNT" })
+        {
+            if (header.GetLong(keyword) is { } value && value != (keyword == "PCOUNT" ? 0 : 1))
+            {
+                parts.Add($"{keyword} = {value}");
+            }
+        }
+
+        return string.Join(", ", parts);
     }
 
     private static FitsImage ReadData(FileStream stream, string path, FitsHduInfo info)
@@ -252,16 +288,18 @@ public static partial class FitsFile
             throw new FitsException($"{path}: HDU {info.Index} is {(info.XTension is { } x ? $"a {x} extension" : "empty")}, not an image");
         }
 
-        if (info.DataOffset + info.DataBytes > stream.Length)
+        if (info.DataBytes > stream.Length - info.DataOffset)
         {
-            throw new FitsException($"{path}: truncated: HDU {info.Index} needs {info.DataBytes} data bytes from byte {info.DataOffset} but the file ends at byte {stream.Length}");
+            throw new FitsException($"{path}: truncated: HDU {info.Index} has {DescribeSize(info.Header, info.Axes.Count)}, {info.DataBytes} data bytes from byte {info.DataOffset}, but the file ends at byte {stream.Length}");
         }
 
-        var count = checked((int)(info.DataBytes / (Math.Abs(info.Bitpix) / 8)));
-        if (count > Array.MaxLength)
+        var values = info.DataBytes / (Math.Abs(info.Bitpix) / 8);
+        if (values > Array.MaxLength)
         {
-            throw new FitsException($"{path}: HDU {info.Index} has {count} values, more than one array can hold");
+            throw new FitsException($"{path}: HDU {info.Index} has {DescribeSize(info.Header, info.Axes.Count)}: {values} values, more than one array can hold ({Array.MaxLength})");
         }
+
+        var count = (int)values;
 
         Array raw;
         switch (info.Bitpix)

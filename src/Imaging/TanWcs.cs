@@ -170,7 +170,7 @@ public sealed class TanWcs
 
         if (!(ctype1 is "RA---TAN" or "RA---TAN-SIP") || !(ctype2 is "DEC--TAN" or "DEC--TAN-SIP"))
         {
-            reason = $"CTYPE1/CTYPE2 = '{ctype1}'/'{ctype2}': only RA---TAN/DEC--TAN (optionally -SIP) is supported";
+            reason = $"CTYPE1/CTYPE2 = {UserText.Quote(ctype1)}/{UserText.Quote(ctype2)}: only RA---TAN/DEC--TAN (optionally -SIP) is supported";
             return false;
         }
 

@@ -78,6 +78,83 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_home_whose_path_holds_spaces_and_quotes_starts_and_stops()
+    {
+        var home = Path.Combine(_home, "my 'apdb' home, with spaces");
+        Directory.CreateDirectory(home);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(home, (UnixFileMode)0b111_101_101);
+        }
+
+        var postgres = new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = home, SharedBuffers = "64MB", MaintenanceWorkMem = "64MB" });
+        try
+        {
+            var cluster = await postgres.StartAsync();
+            await using (var connection = new NpgsqlConnection(cluster.ConnectionString))
+            {
+                await connection.OpenAsync();
+                await using var command = new NpgsqlCommand("SELECT current_setting('unix_socket_directories')", connection);
+                Assert.Equal($"\"{postgres.DataDirectory}\"", (string?)await command.ExecuteScalarAsync());
+            }
+
+            Assert.True(File.Exists(Path.Combine(postgres.DataDirectory, $".s.PGSQL.{cluster.Port}")));
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await postgres.StopAsync();
+        }
+
+        Assert.Null(await postgres.TryAttachAsync());
+    }
+
+    [Fact]
+    public async Task A_home_pg_ctl_cannot_quote_is_refused_in_one_line()
+    {
+        var postgres = new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = Path.Combine(_home, "price $HOME") });
+
+        var error = await Assert.ThrowsAsync<ApdbUserException>(() => postgres.StartAsync());
+
+        Assert.Contains("price $HOME", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(postgres.Home));
+    }
+
+    [Fact]
+    public async Task A_stale_pid_file_naming_a_process_called_postgres_that_is_not_our_server_is_recovered()
+    {
+        var first = await _postgres.StartAsync();
+        NpgsqlConnection.ClearAllPools();
+        Assert.True(await _postgres.StopAsync());
+
+        // After a reboot the pid in the file belongs to another program whose name is "postgres" (here sleep, run
+        // through a link of that name, from a directory that is not the data directory).
+        var impostorDir = Path.Combine(_home, "elsewhere");
+        Directory.CreateDirectory(impostorDir);
+        var impostorPath = Path.Combine(impostorDir, "postgres");
+        File.CreateSymbolicLink(impostorPath, File.Exists("/usr/bin/sleep") ? "/usr/bin/sleep" : "/bin/sleep");
+        using var impostor = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(impostorPath, "600") { WorkingDirectory = impostorDir, UseShellExecute = false })!;
+        try
+        {
+            var pidFile = Path.Combine(_postgres.DataDirectory, "postmaster.pid");
+            var pid = impostor.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await File.WriteAllLinesAsync(pidFile, [pid, _postgres.DataDirectory, "0", first.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), _postgres.DataDirectory, "127.0.0.1", "0", "ready"]);
+
+            var restarted = await _postgres.StartAsync();
+
+            Assert.NotEqual(impostor.Id, restarted.ServerPid);
+            await using var after = new NpgsqlConnection(restarted.ConnectionString);
+            await after.OpenAsync();
+            Assert.Equal(System.Data.ConnectionState.Open, after.State);
+            Assert.False(impostor.HasExited);
+        }
+        finally
+        {
+            impostor.Kill();
+        }
+    }
+
+    [Fact]
     public async Task Missing_server_binaries_give_advice_in_one_line()
     {
         var error = await Assert.ThrowsAsync<ApdbUserException>(() => PostgresBinaries.LocateAsync(["/nonexistent/bin"], CancellationToken.None));

@@ -1,6 +1,7 @@
 using Apdb.History;
 using Apdb.Simulation;
 using Apdb.Tests.Support;
+using Npgsql;
 
 namespace Apdb.Tests;
 
@@ -143,6 +144,66 @@ public sealed class HistoryLoaderCancellationTests(PostgresServer server) : IAsy
         // The indexes dropped by the cancelled load are back.
         Assert.Equal(13, await _db.CountAsync(
             "SELECT count(*) FROM pg_indexes WHERE tablename IN ('DiaSource', 'DiaObject', 'DiaForcedSource', 'DiaObjectLast')"));
+    }
+
+    [Fact]
+    public async Task A_load_while_another_holds_the_load_lock_is_refused_and_changes_nothing()
+    {
+        var first = await HistoryLoader.LoadAsync(_db.DataSource, "tiny", 1, 5);
+        await using var other = await _db.DataSource.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand($"SELECT pg_advisory_lock({HistoryLoader.LoadLockKey})", other))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var error = await Assert.ThrowsAsync<ApdbUserException>(() => HistoryLoader.LoadAsync(_db.DataSource, "tiny", 2, 6, replace: true));
+
+        Assert.Contains("another history load is running", error.Message, StringComparison.Ordinal);
+        Assert.Contains("nothing was changed", error.Message, StringComparison.Ordinal);
+        Assert.Equal("complete", await HistoryLoader.GetStateAsync(_db.DataSource));
+        Assert.Equal(first.Rows["DiaSource"], await _db.CountAsync("SELECT count(*) FROM \"DiaSource\""));
+        await using (var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({HistoryLoader.LoadLockKey})", other))
+        {
+            Assert.Equal(true, await release.ExecuteScalarAsync());
+        }
+
+        // A finished load gives the lock back, even though its connection stays in the pool.
+        await HistoryLoader.LoadAsync(_db.DataSource, "tiny", 1, 6, replace: true);
+        await using var retake = new NpgsqlCommand($"SELECT pg_try_advisory_lock({HistoryLoader.LoadLockKey})", other);
+        Assert.Equal(true, await retake.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Of_two_concurrent_replacing_loads_a_loser_says_only_what_is_true_and_the_winner_is_complete()
+    {
+        await HistoryLoader.LoadAsync(_db.DataSource, "tiny", 1, 5);
+        var loads = new[] { 7L, 8L }.Select(seed => Task.Run(() => HistoryLoader.LoadAsync(_db.DataSource, "tiny", 2, seed, replace: true))).ToArray();
+        try
+        {
+            await Task.WhenAll(loads);
+        }
+        catch (ApdbUserException)
+        {
+            // Inspected below, load by load.
+        }
+
+        var winners = loads.Where(l => l.IsCompletedSuccessfully).ToList();
+        Assert.NotEmpty(winners);
+        foreach (var loser in loads.Where(l => !l.IsCompletedSuccessfully))
+        {
+            var message = Assert.IsType<ApdbUserException>(loser.Exception!.InnerException).Message;
+            Assert.Contains("another history load is running", message, StringComparison.Ordinal);
+            Assert.DoesNotContain("incomplete", message, StringComparison.Ordinal);
+        }
+
+        Assert.Equal("complete", await HistoryLoader.GetStateAsync(_db.DataSource));
+        var winnerRows = new List<long>();
+        foreach (var winner in winners)
+        {
+            winnerRows.Add((await winner).Rows["DiaSource"]);
+        }
+
+        Assert.Contains(await _db.CountAsync("SELECT count(*) FROM \"DiaSource\""), winnerRows);
     }
 
     private sealed class CancelOnCopy(CancellationTokenSource cancel) : IProgress<HistoryLoadProgress>

@@ -118,4 +118,86 @@ public sealed class AssociateCommandTests : IDisposable
         Assert.Equal(1, code2);
         Assert.Contains("does not exist", stderr2, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_ten_megabyte_cell_with_terminal_escapes_is_quoted_short_and_escaped_in_the_error()
+    {
+        var hostile = "\u001b[31m\u001b]0;pwned\u0007" + new string('9', 10_000_000) + "x";
+        var sources = Write("s.csv", $"id,ra,dec\n1,{hostile},20\n");
+        var output = Path.Combine(_dir, "out.csv");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("associate", "--objects", Objects(), "--sources", sources, "--out", output);
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, stdout);
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(stderr.Length < sources.Length + 200, $"the error is {stderr.Length} characters long");
+        Assert.DoesNotContain('\u001b', stderr);
+        Assert.DoesNotContain('\u0007', stderr);
+        Assert.Contains(":2: column 'ra': '\\x1B[31m\\x1B]0;pwned\\x0799", stderr, StringComparison.Ordinal);
+        Assert.Contains("...' (10000016 characters) is not a number", stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public async Task A_huge_header_is_quoted_short_in_the_error()
+    {
+        var objects = Write("o.csv", "id,ra," + new string('d', 1_000_000) + "\n1,10,20\n");
+
+        var (code, _, stderr) = await CliRunner.RunAsync("associate", "--objects", objects, "--sources", Sources(), "--out", Path.Combine(_dir, "out.csv"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("required column 'dec' is missing (found: 'id,ra,ddd", stderr, StringComparison.Ordinal);
+        Assert.True(stderr.Length < objects.Length + 200, $"the error is {stderr.Length} characters long");
+    }
+
+    [Theory]
+    [InlineData("objects")]
+    [InlineData("sources")]
+    public async Task A_header_only_input_is_refused_naming_the_file(string which)
+    {
+        var objects = which == "objects" ? Write("o.csv", "id,ra,dec\n") : Objects();
+        var sources = which == "sources" ? Write("s.csv", "id,ra,dec\n\n") : Sources();
+        var output = Path.Combine(_dir, "out.csv");
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("associate", "--objects", objects, "--sources", sources, "--out", output);
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"{(which == "objects" ? objects : sources)}: no {which[..^1]} rows (the file has a header only)", line, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+    }
+
+    [Theory]
+    [InlineData("--objects", "same")]
+    [InlineData("--sources", "same")]
+    [InlineData("--sources", "relative")]
+    [InlineData("--objects", "symlink")]
+    public async Task An_output_that_is_an_input_is_refused_and_the_input_is_untouched(string input, string spelling)
+    {
+        var objects = Objects();
+        var sources = Sources();
+        var target = input == "--objects" ? objects : sources;
+        var before = await File.ReadAllTextAsync(target);
+        var output = spelling switch
+        {
+            "same" => target,
+            "relative" => Path.GetRelativePath(Environment.CurrentDirectory, Path.Combine(_dir, ".", "..", Path.GetFileName(_dir), Path.GetFileName(target))),
+            _ => Path.Combine(_dir, "link.csv"),
+        };
+        if (spelling == "symlink")
+        {
+            File.CreateSymbolicLink(output, target);
+        }
+
+        var (code, stdout, stderr) = await CliRunner.RunAsync("associate", "--objects", objects, "--sources", sources, "--out", output);
+
+        Assert.Equal(1, code);
+        Assert.Equal(string.Empty, stdout);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"--out {output} is the input {input} {target}", line, StringComparison.Ordinal);
+        Assert.Equal(before, await File.ReadAllTextAsync(target));
+        Assert.Empty(Directory.GetFiles(_dir, "*.tmp"));
+    }
 }

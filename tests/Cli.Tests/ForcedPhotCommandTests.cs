@@ -133,6 +133,29 @@ public sealed class ForcedPhotCommandTests : IDisposable
         Assert.False(File.Exists(output));
     }
 
+    [Fact]
+    public async Task An_output_that_is_the_image_or_the_positions_is_refused_and_the_inputs_are_untouched()
+    {
+        var positions = WritePositions("id,x,y", ["1,20,20"]);
+        var image = await File.ReadAllBytesAsync(ImagePath);
+        var link = Path.Combine(_dir, "image-link.fits");
+        File.CreateSymbolicLink(link, ImagePath);
+
+        var (code, _, stderr) = await CliRunner.RunAsync("forced-phot", "--image", ImagePath, "--positions", positions, "--psf-fwhm", "3", "--out", positions);
+        Assert.Equal(1, code);
+        Assert.Contains($"--out {positions} is the input --positions {positions}", stderr, StringComparison.Ordinal);
+        Assert.Equal(["id,x,y", "1,20,20"], await File.ReadAllLinesAsync(positions));
+
+        (code, _, stderr) = await CliRunner.RunAsync("forced-phot", "--image", ImagePath, "--positions", positions, "--psf-fwhm", "3", "--out", link);
+        Assert.Equal(1, code);
+        Assert.Contains($"is the input --image {ImagePath}", stderr, StringComparison.Ordinal);
+
+        (code, _, stderr) = await CliRunner.RunAsync("detect", "--image", link, "--out", ImagePath);
+        Assert.Equal(1, code);
+        Assert.Contains($"--out {ImagePath} is the input --image {link}", stderr, StringComparison.Ordinal);
+        Assert.Equal(image, await File.ReadAllBytesAsync(ImagePath));
+    }
+
     private string WritePositions(string header, IEnumerable<string> rows)
     {
         var path = Path.Combine(_dir, $"positions-{Guid.NewGuid():N}.csv");

@@ -136,6 +136,30 @@ public sealed class FitsTests
         Assert.Contains(odd, ex.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("-32", "2E9", "2E9", "NAXIS1 = 2000000000, NAXIS2 = 2000000000")]
+    [InlineData("-32", "2E9", "10", "NAXIS1 = 2000000000, NAXIS2 = 10")]
+    [InlineData("-64", "2000000000", "1", "NAXIS1 = 2000000000, NAXIS2 = 1")]
+    [InlineData("8", "2147483647", "2147483647", "NAXIS1 = 2147483647, NAXIS2 = 2147483647")]
+    [InlineData("-32", "100", "-5", "NAXIS2 = -5")]
+    public void An_absurd_image_size_is_one_line_naming_the_file_and_the_keywords(string bitpix, string naxis1, string naxis2, string expected)
+    {
+        using var dir = new TempDir();
+        var path = dir.File("huge.fits");
+        var header = string.Concat(
+            new[] { "SIMPLE  =                    T", $"BITPIX  = {bitpix,20}", "NAXIS   =                    2", $"NAXIS1  = {naxis1,20}", $"NAXIS2  = {naxis2,20}", "END" }
+                .Select(card => card.PadRight(80)));
+        File.WriteAllText(path, header.PadRight(2880) + new string('\0', 2880));
+
+        foreach (var read in new Action[] { () => FitsFile.ReadHdu(path, 0), () => ExposureFits.Read(path) })
+        {
+            var ex = Assert.Throws<FitsException>(read);
+            Assert.StartsWith(path + ":", ex.Message, StringComparison.Ordinal);
+            Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain('\n', ex.Message);
+        }
+    }
+
     [Fact]
     public void A_failed_write_leaves_no_file_behind()
     {

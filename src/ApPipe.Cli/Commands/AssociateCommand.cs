@@ -32,11 +32,14 @@ internal static class AssociateCommand
             var strategyName = AssociationStrategies.Parse(parse.GetValue(strategy)!);
             var associationMode = AssociationModes.Parse(parse.GetValue(mode)!);
             var outPath = parse.GetValue(output)!;
+            var objectsPath = parse.GetValue(objects)!;
+            var sourcesPath = parse.GetValue(sources)!;
             CheckOutput(outPath);
+            OutputFile.RefuseInputs(outPath, ("--objects", objectsPath), ("--sources", sourcesPath));
 
             var clock = Stopwatch.StartNew();
-            var objectCatalog = await CatalogFile.ReadAsync(parse.GetValue(objects)!, "object", ct);
-            var sourceCatalog = await CatalogFile.ReadAsync(parse.GetValue(sources)!, "source", ct);
+            var objectCatalog = await ReadNonEmptyAsync(objectsPath, "object", ct);
+            var sourceCatalog = await ReadNonEmptyAsync(sourcesPath, "source", ct);
             var readSeconds = clock.Elapsed.TotalSeconds;
 
             // Connecting (and starting the embedded cluster) is not matching: it happens before the match clock starts.
@@ -77,6 +80,18 @@ internal static class AssociateCommand
             return CommandRunner.Success;
         });
         root.Subcommands.Add(command);
+    }
+
+    /// <summary>
+    /// An association input without rows is refused: a header-only file is far more often a failed export than a wish
+    /// to match nothing, and an empty result would hide it.
+    /// </summary>
+    private static async Task<Catalog> ReadNonEmptyAsync(string path, string label, CancellationToken ct)
+    {
+        var catalog = await CatalogFile.ReadAsync(path, label, ct);
+        return catalog.Count > 0
+            ? catalog
+            : throw new AssociationInputException($"{path}: no {label} rows (the file has a header only); association needs at least one {label}");
     }
 
     private static void CheckOutput(string path)

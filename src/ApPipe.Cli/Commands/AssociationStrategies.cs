@@ -1,4 +1,5 @@
 using Apdb.Association;
+using Apdb.Sky;
 using Npgsql;
 
 namespace Apdb.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class AssociationStrategies
         var canonical = name.Trim().ToLowerInvariant();
         return Names.Contains(canonical)
             ? canonical
-            : throw new AssociationInputException($"unknown strategy '{name}' (expected {string.Join(", ", Names)})");
+            : throw new AssociationInputException($"unknown strategy {UserText.Quote(name)} (expected {string.Join(", ", Names)})");
     }
 
     public static bool NeedsDatabase(string name) => name is "sql" or "q3c";

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Apdb.Association;
+using Apdb.Sky;
 
 namespace Apdb.Cli.Commands;
 
@@ -62,7 +63,7 @@ internal static class BenchCommands
         {
             if (!long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 50_000_000)
             {
-                throw new AssociationInputException($"--sizes: '{part}' is not a size between 1 and 50000000");
+                throw new AssociationInputException($"--sizes: {UserText.Quote(part)} is not a size between 1 and 50000000");
             }
 
             sizes.Add(n);

@@ -37,6 +37,7 @@ internal static class DetectCommand
             var clock = Stopwatch.StartNew();
             var imagePath = parse.GetValue(image)!;
             var outPath = parse.GetValue(output)!;
+            OutputFile.RefuseInputs(outPath, ("--image", imagePath));
             var sigma = parse.GetValue(threshold);
             if (!(sigma > 0 && sigma < 1000))
             {

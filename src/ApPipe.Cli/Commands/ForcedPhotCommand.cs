@@ -44,11 +44,12 @@ internal static class ForcedPhotCommand
             var imagePath = parse.GetValue(image)!;
             var positionsPath = parse.GetValue(positions)!;
             var outPath = parse.GetValue(output)!;
+            OutputFile.RefuseInputs(outPath, ("--image", imagePath), ("--positions", positionsPath));
             var fluxEstimator = parse.GetValue(estimator)?.Trim().ToLowerInvariant() switch
             {
                 "weighted" => FluxEstimator.Weighted,
                 "unweighted" => FluxEstimator.Unweighted,
-                var other => throw new ApdbUserException($"--estimator '{other}' is not 'weighted' or 'unweighted'"),
+                var other => throw new ApdbUserException($"--estimator {UserText.Quote(other)} is not 'weighted' or 'unweighted'"),
             };
             if (parse.GetValue(fwhm) is { } f && !(f > 0 && f < 1000))
             {
@@ -173,7 +174,7 @@ internal static class ForcedPhotCommand
 
         if (id < 0 || a < 0 || b < 0)
         {
-            throw new ApdbUserException($"{path} line 1: header '{header}' needs the columns id,x,y or id,ra,dec");
+            throw new ApdbUserException($"{path} line 1: header {UserText.Quote(header)} needs the columns id,x,y or id,ra,dec");
         }
 
         // Fields are cut from each line as spans (no per-line string arrays) and the lines read synchronously from the
@@ -204,7 +205,7 @@ internal static class ForcedPhotCommand
             var v = Parse(span[ranges[b]], names[b], path, line);
             if (sky && !(Math.Abs(v) <= 90))
             {
-                throw new ApdbUserException($"{path} line {line}: dec = {span[ranges[b]].Trim()} is outside [-90, 90]");
+                throw new ApdbUserException($"{path} line {line}: dec = {v.ToString(CultureInfo.InvariantCulture)} is outside [-90, 90]");
             }
 
             ids.Add(span[ranges[id]].Trim().ToString());
@@ -220,12 +221,12 @@ internal static class ForcedPhotCommand
         var trimmed = text.Trim();
         if (!double.TryParse(trimmed, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
         {
-            throw new ApdbUserException($"{path} line {line}: {name} = '{trimmed}' is not a number");
+            throw new ApdbUserException($"{path} line {line}: {name} = {UserText.Quote(trimmed)} is not a number");
         }
 
         if (!double.IsFinite(value))
         {
-            throw new ApdbUserException($"{path} line {line}: {name} = {trimmed} is not finite");
+            throw new ApdbUserException($"{path} line {line}: {name} = {value.ToString(CultureInfo.InvariantCulture)} is not finite");
         }
 
         return value;

@@ -39,7 +39,7 @@ internal static class HealpixCommands
             var decIndex = Array.IndexOf(names, "dec");
             if (raIndex < 0 || decIndex < 0)
             {
-                throw new ApdbUserException($"stdin line 1: header '{header}' lacks the columns 'ra' and 'dec'");
+                throw new ApdbUserException($"stdin line 1: header {UserText.Quote(header)} lacks the columns 'ra' and 'dec'");
             }
 
             var lineNumber = 1;
@@ -61,12 +61,12 @@ internal static class HealpixCommands
                 var de = ParseAngle(fields[decIndex], "dec", lineNumber);
                 if (!double.IsFinite(r))
                 {
-                    throw new ApdbUserException($"stdin line {lineNumber}: ra = {fields[raIndex].Trim()} is not finite");
+                    throw new ApdbUserException($"stdin line {lineNumber}: ra = {r.ToString(CultureInfo.InvariantCulture)} is not finite");
                 }
 
                 if (!double.IsFinite(de) || de < -90 || de > 90)
                 {
-                    throw new ApdbUserException($"stdin line {lineNumber}: dec = {fields[decIndex].Trim()} is outside [-90, 90]");
+                    throw new ApdbUserException($"stdin line {lineNumber}: dec = {de.ToString(CultureInfo.InvariantCulture)} is outside [-90, 90]");
                 }
 
                 ra.Add(r);
@@ -133,5 +133,5 @@ internal static class HealpixCommands
     private static double ParseAngle(string text, string name, int line) =>
         double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw new ApdbUserException($"stdin line {line}: {name} = '{text.Trim()}' is not a number");
+            : throw new ApdbUserException($"stdin line {line}: {name} = {UserText.Quote(text.Trim())} is not a number");
 }

@@ -6,6 +6,7 @@ using Apdb.Frontend.Pipeline;
 using Apdb.History;
 using Apdb.Schema;
 using Apdb.Simulation;
+using Apdb.Sky;
 using Npgsql;
 using ScottPlot;
 
@@ -63,7 +64,7 @@ internal sealed class HistoryDepthBench
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             var sky = SkyPreset.Find(parse.GetValue(preset))
-                ?? throw new ApdbUserException($"bench history-depth: unknown preset '{parse.GetValue(preset)}' (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
+                ?? throw new ApdbUserException($"bench history-depth: unknown preset {UserText.Quote(parse.GetValue(preset))} (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
             var depths = ParseMonths(parse.GetValue(months)!);
             var n = parse.GetValue(perStep);
             if (n is < 1 or > 1000)
@@ -301,7 +302,7 @@ internal sealed class HistoryDepthBench
         {
             if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) || m < 1 || m > 21)
             {
-                throw new ApdbUserException($"bench history-depth: --months: '{part}' is not a depth between 1 and 21");
+                throw new ApdbUserException($"bench history-depth: --months: {UserText.Quote(part)} is not a depth between 1 and 21");
             }
 
             months.Add(m);

@@ -3,6 +3,7 @@ using System.Globalization;
 using Apdb.History;
 using Apdb.Schema;
 using Apdb.Simulation;
+using Apdb.Sky;
 using Spectre.Console;
 
 namespace Apdb.Cli.Commands;
@@ -35,7 +36,7 @@ internal static class LoadHistoryCommand
             var presetName = parse.GetValue(preset)!;
             if (SkyPreset.Find(presetName) is null)
             {
-                return CommandRunner.Fail($"load-history: unknown preset '{presetName}' (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
+                return CommandRunner.Fail($"load-history: unknown preset {UserText.Quote(presetName)} (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
             }
 
             var monthCount = parse.GetValue(months);

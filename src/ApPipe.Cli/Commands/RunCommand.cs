@@ -5,6 +5,7 @@ using Apdb.Frontend.DiaPipe;
 using Apdb.Frontend.Pipeline;
 using Apdb.Schema;
 using Apdb.Simulation;
+using Apdb.Sky;
 using Npgsql;
 using Spectre.Console;
 
@@ -77,7 +78,7 @@ internal static partial class RunCommand
 
         if (s.FrontEnd is not ("image" or "catalog"))
         {
-            throw new ApdbUserException($"{command}: --frontend '{s.FrontEnd}' is not image or catalog");
+            throw new ApdbUserException($"{command}: --frontend {UserText.Quote(s.FrontEnd)} is not image or catalog");
         }
 
         if (s.TracePath is { } trace)
@@ -292,7 +293,7 @@ internal static partial class RunCommand
         {
             if (!long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 0 || value > max)
             {
-                throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture, $"run: {option}: '{part}' is not an id between 0 and {max}"));
+                throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture, $"run: {option}: {UserText.Quote(part)} is not an id between 0 and {max}"));
             }
 
             yield return value;

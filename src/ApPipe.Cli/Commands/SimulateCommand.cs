@@ -7,6 +7,7 @@ using Apdb.Frontend.Isr;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Simulation.Rendering;
+using Apdb.Sky;
 
 namespace Apdb.Cli.Commands;
 
@@ -37,7 +38,7 @@ internal static class SimulateCommand
         {
             var clock = Stopwatch.StartNew();
             var presetName = parse.GetValue(preset);
-            var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset '{presetName}' is not one of tiny, demo, fov");
+            var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
             var monthCount = parse.GetValue(months);
             if (monthCount is < 1 or > 24)
             {
@@ -154,12 +155,12 @@ internal static class SimulateCommand
         var values = new int[4];
         if (parts.Length != 4 || parts.Where((p, i) => !int.TryParse(p.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out values[i])).Any())
         {
-            throw new ApdbUserException($"--window '{text}' is not X0,Y0,W,H (four integers)");
+            throw new ApdbUserException($"--window {UserText.Quote(text)} is not X0,Y0,W,H (four integers)");
         }
 
         if (values[0] < 0 || values[1] < 0 || values[2] < 16 || values[3] < 16 || values[0] + values[2] > CameraLayout.DetectorPixels || values[1] + values[3] > CameraLayout.DetectorPixels)
         {
-            throw new ApdbUserException($"--window '{text}' is not inside the 4096 x 4096 detector (at least 16 x 16)");
+            throw new ApdbUserException($"--window {UserText.Quote(text)} is not inside the 4096 x 4096 detector (at least 16 x 16)");
         }
 
         return (values[0], values[1], values[2], values[3]);

@@ -71,6 +71,7 @@ public sealed class EmbeddedPostgres
     /// <summary>Starts the cluster (creating it first if needed) or attaches to it if it already runs.</summary>
     public async Task<EmbeddedCluster> StartAsync(CancellationToken cancellationToken = default)
     {
+        CheckHomeIsStartable();
         Directory.CreateDirectory(Home);
         using var gate = await AcquireLockAsync(cancellationToken);
         var binaries = await PostgresBinaries.LocateAsync(cancellationToken);
@@ -88,7 +89,7 @@ public sealed class EmbeddedPostgres
             var logPath = Path.Combine(DataDirectory, "server.log");
             var result = await ProcessRunner.RunAsync(
                 binaries.Tool("pg_ctl"),
-                ["-D", DataDirectory, "-l", logPath, "-w", "-t", "120", "-o", $"-p {port} -c listen_addresses={Loopback} -k {DataDirectory}", "start"],
+                ["-D", DataDirectory, "-l", logPath, "-w", "-t", "120", "-o", ServerOptions(port), "start"],
                 asServerUser: true,
                 cancellationToken);
             if (result.ExitCode != 0)
@@ -103,6 +104,28 @@ public sealed class EmbeddedPostgres
         var cluster = new EmbeddedCluster(Loopback, running.Value.Port, DatabaseUser, password, _options.Database, DataDirectory, running.Value.Pid);
         await EnsureDatabaseAsync(cluster, cancellationToken);
         return cluster;
+    }
+
+    /// <summary>
+    /// The server options pg_ctl passes on. pg_ctl runs the server through <c>/bin/sh -c</c> with this string pasted in,
+    /// so the socket directory (a path that may hold spaces or quotes) is single-quoted for the shell; inside, it is
+    /// double-quoted for the server, which reads <c>unix_socket_directories</c> as a comma-separated list.
+    /// </summary>
+    private string ServerOptions(int port) =>
+        string.Create(CultureInfo.InvariantCulture, $"-p {port} -c listen_addresses={Loopback} -k {ShellQuote($"\"{DataDirectory}\"")}");
+
+    private static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>
+    /// pg_ctl writes the data directory and log path into that shell command between double quotes, where these
+    /// characters keep a meaning; such a home cannot be started, so it is refused before anything is created.
+    /// </summary>
+    private void CheckHomeIsStartable()
+    {
+        if (Home.IndexOfAny(['"', '\\', '$', '`']) >= 0)
+        {
+            throw new ApdbUserException($"APDB home {Home}: pg_ctl cannot start a server in a path containing \", \\, $ or `; choose another APDB_HOME");
+        }
     }
 
     /// <summary>Stops the cluster if it runs. Returns whether it was running.</summary>
@@ -270,13 +293,13 @@ public sealed class EmbeddedPostgres
             return null;
         }
 
-        if (IsPostgresProcess(pid))
+        if (PostmasterProbe.IsServerOf(pid, DataDirectory))
         {
             return (pid, port);
         }
 
-        // The server died without removing its pid file (a crash or a reboot); pg_ctl would refuse to start over it
-        // when the pid now belongs to another program.
+        // The server died without removing its pid file (a crash or a reboot), and the pid is gone or belongs to
+        // another program now; pg_ctl would refuse to start over the file while that program runs.
         try
         {
             File.Delete(PidFile);
@@ -286,23 +309,6 @@ public sealed class EmbeddedPostgres
         }
 
         return null;
-    }
-
-    private static bool IsPostgresProcess(int pid)
-    {
-        try
-        {
-            var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-            return cmdline.Contains("postgres", StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return true;
-        }
     }
 
     private int ChoosePort()

@@ -24,6 +24,12 @@ public static partial class HistoryLoader
     /// <summary>Metadata key of the load's state: 'loading' or 'complete'.</summary>
     public const string StateKey = "history:state";
 
+    /// <summary>
+    /// The session advisory lock a load holds from start to end: a second loader of the same database is refused at
+    /// once instead of truncating under the first one's COPY (and both then failing or reporting the other's state).
+    /// </summary>
+    internal const long LoadLockKey = 4242003;
+
     private const int ChannelCapacity = 4;
 
     /// <summary>Generates and loads the history of a preset.</summary>
@@ -53,14 +59,16 @@ public static partial class HistoryLoader
         }
 
         var total = Stopwatch.StartNew();
+        await using var gate = await HoldLoadLockAsync(dataSource, cancellationToken);
         await SchemaMigrator.EnsureCurrentAsync(dataSource, cancellationToken);
         var generator = new HistoryGenerator(sky, months, seed);
         var visits = generator.Cadence.Visits.Count;
         progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Preparing, 0, 0, visits, 0, 0, 0));
+        Task<HistoryIndexes>? prepared = null;
         try
         {
             // Generation starts while the APDB is prepared; the COPY streams wait for the preparation.
-            var prepared = PrepareAsync(dataSource, generator, replace, cancellationToken);
+            prepared = PrepareAsync(dataSource, generator, replace, cancellationToken);
             var copy = await CopyAsync(dataSource, generator, progress, prepared, cancellationToken);
             var indexes = await prepared;
             var indexClock = Stopwatch.StartNew();
@@ -82,8 +90,60 @@ public static partial class HistoryLoader
         }
         catch (NpgsqlException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new ApdbUserException(
-                $"load-history: the database failed mid-load ({FirstLine(ex.Message)}); the APDB records an incomplete load: rerun with --replace", ex);
+            // Only this loader writes the load state (it holds the load lock), so what it says is known.
+            var outcome = prepared switch
+            {
+                { IsCompletedSuccessfully: true } => "the APDB records an incomplete load: rerun with --replace",
+                { IsCompleted: true } or null => "the APDB was left as it was",
+                _ => "the APDB may record an incomplete load (see metadata history:state): rerun with --replace",
+            };
+            throw new ApdbUserException($"load-history: the database failed mid-load ({FirstLine(ex.Message)}); {outcome}", ex);
+        }
+    }
+
+    /// <summary>Takes <see cref="LoadLockKey"/> for as long as the returned lock is not disposed.</summary>
+    private static async Task<LoadLock> HoldLoadLockAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LoadLockKey})", connection);
+            if (await command.ExecuteScalarAsync(cancellationToken) is not true)
+            {
+                throw new ApdbUserException(
+                    $"load-history: another history load is running on database {connection.Database}; nothing was changed: wait for it to finish and run again");
+            }
+
+            return new LoadLock(connection);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The held load lock. It is released explicitly: a pooled connection keeps its session, and with it the lock,
+    /// until it is next used.
+    /// </summary>
+    private sealed class LoadLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({LoadLockKey})", connection);
+                await unlock.ExecuteNonQueryAsync();
+            }
+            catch (NpgsqlException)
+            {
+                // The session is gone, and its locks with it.
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
         }
     }
 

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+
+namespace Apdb.Cli.Tests;
+
+/// <summary>Ctrl-C on the real command, as a separate process: SIGINT cancels it and it exits 130, like a shell.</summary>
+public sealed class CancellationProcessTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), $"apdb-sigint-{Guid.NewGuid():N}"[..32]);
+
+    public CancellationProcessTests()
+    {
+        Directory.CreateDirectory(_dir);
+    }
+
+    [Fact]
+    public async Task Sigint_cancels_a_command_which_exits_130_and_writes_nothing()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        // The object catalog is a FIFO: opening it for writing returns only once the command has opened it for reading,
+        // so the command is inside its body (its Ctrl-C handler installed) before the signal is sent.
+        var objects = Path.Combine(_dir, "objects.csv");
+        Assert.Equal(0, Exec("mkfifo", objects).ExitCode);
+        var sources = Path.Combine(_dir, "sources.csv");
+        await File.WriteAllTextAsync(sources, "id,ra,dec\n1,10.0,20.0\n");
+        var output = Path.Combine(_dir, "matches.csv");
+        using var command = StartCli("associate", "--objects", objects, "--sources", sources, "--strategy", "brute", "--out", output);
+        var stderr = command.StandardError.ReadToEndAsync();
+        var stdout = command.StandardOutput.ReadToEndAsync();
+
+        var open = Task.Run(() => new FileStream(objects, FileMode.Open, FileAccess.Write, FileShare.ReadWrite));
+        await Task.WhenAny(open, command.WaitForExitAsync());
+        if (!open.IsCompletedSuccessfully)
+        {
+            command.Kill();
+            Assert.Fail($"the FIFO did not open ({open.Exception?.InnerException?.Message}); the command said: {await stderr}");
+        }
+
+        await using (var writer = new StreamWriter(await open))
+        {
+            await writer.WriteLineAsync("id,ra,dec");
+            await writer.FlushAsync();
+            Assert.Equal(0, Exec("kill", "-INT", command.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
+
+            // Rows keep coming until the command stops reading: each read after the signal sees the cancellation.
+            try
+            {
+                for (var id = 1; !command.HasExited && id < 100_000; id++)
+                {
+                    await writer.WriteLineAsync($"{id},10.0,20.0");
+                    await writer.FlushAsync();
+                    await Task.Delay(20);
+                }
+            }
+            catch (IOException)
+            {
+                // The command closed the FIFO: it stopped reading.
+            }
+        }
+
+        await command.WaitForExitAsync();
+        Assert.Equal(130, command.ExitCode);
+        Assert.Equal("apdb: cancelled", (await stderr).Trim());
+        Assert.Equal(string.Empty, await stdout);
+        Assert.False(File.Exists(output));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dir, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static Process StartCli(params string[] args)
+    {
+        var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
+        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "apdb.dll"));
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment.Remove("APDB_DB");
+        return Process.Start(start)!;
+    }
+
+    private static (int ExitCode, string StdErr) Exec(string file, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stderr);
+    }
+}
