@@ -24,6 +24,27 @@ public sealed record DiaPipeOptions
     /// <summary>Forced photometry only for objects with at least this many DiaSources (Rubin: 2).</summary>
     public int ForcedPhotometryMinDiaSources { get; init; } = 2;
 
+    /// <summary>An unmatched source with reliability below this founds no DiaObject; 0 turns the cut off (Rubin: 0.1).</summary>
+    public double NewObjectReliabilityThreshold { get; init; } = 0.1;
+
+    /// <summary>An unmatched source with |apFlux/apFluxErr| below this founds no DiaObject; 0 turns the cut off (Rubin: 0, off).</summary>
+    public double NewObjectSnrThreshold { get; init; }
+
+    /// <summary>
+    /// With <see cref="NewObjectLowSnrReliabilityThreshold"/>: an unmatched source whose S/N is below this and whose
+    /// reliability is below that founds no DiaObject; 0 turns the combined cut off (Rubin: 0, off).
+    /// </summary>
+    public double NewObjectLowReliabilitySnrThreshold { get; init; }
+
+    /// <summary>The reliability threshold of the combined low-S/N cut (Rubin: 0.1).</summary>
+    public double NewObjectLowSnrReliabilityThreshold { get; init; } = 0.1;
+
+    /// <summary>
+    /// A detector-visit that would create more new DiaObjects than this is refused with an error and nothing stored;
+    /// 0 means no limit (Rubin's <c>maxNewDiaObjects</c>: 0).
+    /// </summary>
+    public int MaxNewDiaObjects { get; init; }
+
     /// <summary>Forced-photometry settings. One thread per fit call: the runner's workers supply the parallelism.</summary>
     public ForcedPhotOptions ForcedPhot { get; init; } = new() { MaxDegreeOfParallelism = 1 };
 
