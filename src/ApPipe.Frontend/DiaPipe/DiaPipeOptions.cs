@@ -18,7 +18,12 @@ public sealed record DiaPipeOptions
     /// <summary>Months (30 days) of DiaSource and DiaForcedSource history preloaded and summarised (Rubin: 12).</summary>
     public int HistoryMonths { get; init; } = 12;
 
-    /// <summary>Forced photometry continues this many days after an object's last detection (Rubin: 30).</summary>
+    /// <summary>
+    /// Forced photometry continues this many days after an object's last detection. This project's rule (the history
+    /// generator uses the same): ap_association (2026) has no time cut; it photometers every object on the image with
+    /// at least 2 DiaSources of reliability &gt;= 0.5, trailLength &lt;= 1.4" and no glint_trail or isDipole flag in the
+    /// 12-month history.
+    /// </summary>
     public double ForcedPhotometryDays { get; init; } = 30.0;
 
     /// <summary>Forced photometry only for objects with at least this many DiaSources (Rubin: 2).</summary>
