@@ -198,6 +198,7 @@ public sealed class ScipyOracleTests : IDisposable
         var ours = (await Associator.AssociateAsync(objects, sources, 2.0, AssociationMode.Optimal, BruteForceCandidateFinder.Instance)).Matches.Select(m => m.ObjectId).ToArray();
         var (raw, _) = OptimalOracle(objects, sources, 2.0, "optimal-raw-ra");
         var differing = ours.Zip(raw).Count(p => p.First != p.Second);
-        Assert.InRange(differing, 1, sources.Count / 4);
+        // With this seed, 228 of 1,828 sources; a tenth of that would still show the RA term is not a detail at 75 deg.
+        Assert.InRange(differing, sources.Count / 80, sources.Count / 4);
     }
 }
