@@ -14,6 +14,10 @@ public enum AssociationMode
     /// </summary>
     Nearest = 1,
 
-    /// <summary>Rubin since 2026: the minimum total score one-to-one matching, each source may stay unmatched.</summary>
+    /// <summary>
+    /// Rubin since 2026 (ap_association's matcher): the minimum total score one-to-one matching, scores being chord
+    /// distances or, with errors on both sides, Gaussian negative log-likelihoods; a source stays unmatched at one
+    /// global cost (see <see cref="MatchScore"/>).
+    /// </summary>
     Optimal = 2,
 }

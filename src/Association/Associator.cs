@@ -47,7 +47,7 @@ public static class Associator
         var t1 = timeProvider.GetTimestamp();
         var pairs = ExactPairs.Filter(objects, sources, candidates, radiusArcsec, cancellationToken);
         var t2 = timeProvider.GetTimestamp();
-        var matches = BuildResults(objects, sources, pairs, Resolvers.Resolve(mode, objects, sources, pairs, cancellationToken));
+        var matches = BuildResults(objects, sources, pairs, Resolvers.Resolve(mode, objects, sources, pairs, radiusArcsec, cancellationToken));
         var t3 = timeProvider.GetTimestamp();
         var timings = new AssociationTimings(
             timeProvider.GetElapsedTime(t0, t1).TotalSeconds,
@@ -75,7 +75,7 @@ public static class Associator
         ArgumentNullException.ThrowIfNull(candidates);
         ThrowHelper.ThrowIfBadRadius(radiusArcsec);
         var pairs = ExactPairs.Filter(objects, sources, candidates, radiusArcsec, cancellationToken);
-        return BuildResults(objects, sources, pairs, Resolvers.Resolve(mode, objects, sources, pairs, cancellationToken));
+        return BuildResults(objects, sources, pairs, Resolvers.Resolve(mode, objects, sources, pairs, radiusArcsec, cancellationToken));
     }
 
     private static MatchResult[] BuildResults(Catalog objects, Catalog sources, ExactPairs pairs, int[] sourcePair)

@@ -6,11 +6,11 @@ namespace Apdb.Association;
 /// <param name="PsfFluxMean">Inverse-variance weighted mean psfFlux.</param>
 /// <param name="PsfFluxMeanErr">1/sqrt(sum of weights).</param>
 /// <param name="PsfFluxSigma">Sample standard deviation (ddof 1) of psfFlux; null with fewer than 2 points.</param>
-/// <param name="PsfFluxNdata">Number of non-NaN psfFlux values.</param>
+/// <param name="PsfFluxNdata">Number of sources with both psfFlux and psfFluxErr present (meas_base's count).</param>
 /// <param name="PsfFluxMin">Smallest psfFlux.</param>
 /// <param name="PsfFluxMax">Largest psfFlux.</param>
-/// <param name="PsfFluxMaxSlope">Largest |dFlux/dt| between time-consecutive points, nJy per day; null with fewer than 2 times.</param>
-/// <param name="PsfFluxErrMean">Mean psfFluxErr of the points with a psfFlux.</param>
+/// <param name="PsfFluxMaxSlope">Largest signed dFlux/dt between time-consecutive points, nJy per day; null with fewer than 2 times.</param>
+/// <param name="PsfFluxErrMean">Mean of the present psfFluxErr values of the band.</param>
 /// <param name="ScienceFluxMean">Inverse-variance weighted mean scienceFlux.</param>
 /// <param name="ScienceFluxMeanErr">1/sqrt(sum of weights) for scienceFlux.</param>
 public readonly record struct BandSummary(

@@ -2,7 +2,8 @@ namespace Apdb.Association;
 
 /// <summary>
 /// The DiaPipe steps around the matcher, as pure functions: unmatched sources become new DiaObjects with
-/// diaObjectId = diaSourceId, unless a bad flag keeps them out.
+/// diaObjectId = diaSourceId, unless the new-object filter keeps them out (they are then dropped, as Rubin drops its
+/// "marginal" DiaSources), and a visit that would create more than <c>maxNewDiaObjects</c> is refused.
 /// </summary>
 public static class DiaObjectAssignment
 {
@@ -28,10 +29,22 @@ public static class DiaObjectAssignment
     /// <param name="matches">Association results in source order.</param>
     /// <param name="isBad">Given a source's position in <paramref name="matches"/>, whether it must not found an object.</param>
     /// <returns>One assignment per source, in source order.</returns>
-    public static SourceAssignment[] Assign(IReadOnlyList<MatchResult> matches, Func<int, bool> isBad)
+    public static SourceAssignment[] Assign(IReadOnlyList<MatchResult> matches, Func<int, bool> isBad) => Assign(matches, isBad, maxNewDiaObjects: 0);
+
+    /// <summary>
+    /// Assigns every source a DiaObject, dropping unmatched sources for which <paramref name="isBad"/> is true, and
+    /// refuses the whole set when it would create more than <paramref name="maxNewDiaObjects"/> new objects.
+    /// </summary>
+    /// <param name="matches">Association results in source order.</param>
+    /// <param name="isBad">Given a source's position in <paramref name="matches"/>, whether it must not found an object.</param>
+    /// <param name="maxNewDiaObjects">The most new objects allowed; 0 means no limit (Rubin's default).</param>
+    /// <returns>One assignment per source, in source order.</returns>
+    /// <exception cref="TooManyNewDiaObjectsException">More than <paramref name="maxNewDiaObjects"/> (&gt; 0) new objects.</exception>
+    public static SourceAssignment[] Assign(IReadOnlyList<MatchResult> matches, Func<int, bool> isBad, int maxNewDiaObjects)
     {
         ArgumentNullException.ThrowIfNull(matches);
         ArgumentNullException.ThrowIfNull(isBad);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewDiaObjects);
         var result = new SourceAssignment[matches.Count];
         for (var i = 0; i < result.Length; i++)
         {
@@ -41,6 +54,15 @@ public static class DiaObjectAssignment
                 : isBad(i)
                     ? new SourceAssignment(m.SourceId, null, SourceOutcome.Dropped)
                     : new SourceAssignment(m.SourceId, m.SourceId, SourceOutcome.NewObject);
+        }
+
+        if (maxNewDiaObjects > 0)
+        {
+            var created = result.Count(a => a.Outcome == SourceOutcome.NewObject);
+            if (created > maxNewDiaObjects)
+            {
+                throw new TooManyNewDiaObjectsException(created, maxNewDiaObjects);
+            }
         }
 
         return result;

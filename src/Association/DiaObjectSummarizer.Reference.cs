@@ -54,14 +54,14 @@ public static partial class DiaObjectSummarizer
             var dt = h.MidpointMjdTai[points[k]] - h.MidpointMjdTai[points[k - 1]];
             if (dt > 0)
             {
-                var slope = Math.Abs(h.PsfFlux[points[k]] - h.PsfFlux[points[k - 1]]) / dt;
+                var slope = (h.PsfFlux[points[k]] - h.PsfFlux[points[k - 1]]) / dt;
                 maxSlope = maxSlope is { } m ? Math.Max(m, slope) : slope;
             }
         }
 
-        var errors = points.Select(r => h.PsfFluxErr[r]).Where(double.IsFinite).ToList();
+        var errors = rows.Select(r => h.PsfFluxErr[r]).Where(e => !double.IsNaN(e)).ToList();
         return new BandSummary(
-            mean, meanErr, sigma, fluxes.Count,
+            mean, meanErr, sigma, points.Count(r => !double.IsNaN(h.PsfFluxErr[r])),
             fluxes.Count > 0 ? fluxes.Min() : null,
             fluxes.Count > 0 ? fluxes.Max() : null,
             maxSlope,

@@ -1,14 +1,29 @@
 namespace Apdb.Association;
 
 /// <summary>
-/// DiaObject summaries per band over a DiaSource history: mean position, counts, inverse-variance weighted mean fluxes,
-/// flux scatter, extremes, maximum slope and mean error (Rubin's current default summary plugins).
+/// DiaObject summaries per band over a DiaSource history, column by column as meas_base's DiaObject calculation
+/// plugins that ap_association's DiaPipe runs by default (ap_meanPosition, ap_nDiaSources, ap_meanFlux, ap_sigmaFlux,
+/// ap_minMaxFlux, ap_maxSlopeFlux, ap_meanErrFlux, ap_meanTotFlux; meas_base 2025).
 /// </summary>
 /// <remarks>
-/// Rules shared by both implementations. A source counts for a band's psfFlux statistics when its psfFlux is not NaN;
-/// it enters the weighted mean when its error is also finite and &gt; 0 (weight 1/err^2). <c>psfFluxErrMean</c> averages
-/// the finite errors of the counted sources. The slope uses the counted sources in time order (ties by input row) and
-/// skips pairs with equal times. Objects come out in ascending diaObjectId.
+/// <list type="bullet">
+/// <item><c>ra</c>, <c>dec</c>: the normalised mean unit vector (averageSpherePoint). <c>nDiaSources</c>: all sources.</item>
+/// <item><c>psfFluxMean</c>, <c>psfFluxMeanErr</c>: inverse-variance weighted mean and 1/sqrt(sum of weights) over the
+/// sources with psfFlux and psfFluxErr both present; <c>psfFluxNdata</c> counts those sources.</item>
+/// <item><c>psfFluxSigma</c>: sample standard deviation (ddof 1) of the present psfFlux values, null below two.</item>
+/// <item><c>psfFluxMin</c>, <c>psfFluxMax</c>: over the present psfFlux values.</item>
+/// <item><c>psfFluxMaxSlope</c>: the largest signed (F[k] - F[k-1]) / (t[k] - t[k-1]) over the sources with a psfFlux
+/// in time order, null below two.</item>
+/// <item><c>psfFluxErrMean</c>: mean of the present psfFluxErr values of the band, whether or not psfFlux is present.</item>
+/// <item><c>scienceFluxMean</c>, <c>scienceFluxMeanErr</c>: as psfFluxMean over scienceFlux and scienceFluxErr.</item>
+/// </list>
+/// Deliberate differences, each where meas_base would produce an infinity or NaN from a degenerate input: a weight needs
+/// an error that is finite and &gt; 0 (meas_base divides by a zero error); two sources at the same time give no slope
+/// (meas_base divides by zero; equal times are taken in input row order); a band with no usable scienceFlux has a null
+/// scienceFluxMeanErr (meas_base writes +inf). Not meas_base's: meas_base computes no DiaObject raErr/decErr (Rubin's
+/// DiaObject keeps the errors of the source that created it); ours is the error of the mean position,
+/// sqrt(sum raErr^2)/n, null when any source lacks it. first/lastDiaSourceMjdTai are the earliest and latest midpoints of
+/// the history given (DiaPipe gives the 12-month window). Objects come out in ascending diaObjectId.
 /// </remarks>
 public static partial class DiaObjectSummarizer
 {
@@ -138,6 +153,7 @@ public static partial class DiaObjectSummarizer
     private struct BandAccumulator
     {
         private int _count;
+        private int _ndata;
         private double _mean;
         private double _m2;
         private double _min;
@@ -162,9 +178,20 @@ public static partial class DiaObjectSummarizer
                 _scienceWeightedSum += w * scienceFlux;
             }
 
+            if (!double.IsNaN(fluxErr))
+            {
+                _errCount++;
+                _errSum += fluxErr;
+            }
+
             if (double.IsNaN(flux))
             {
                 return;
+            }
+
+            if (!double.IsNaN(fluxErr))
+            {
+                _ndata++;
             }
 
             if (_count == 0)
@@ -179,7 +206,8 @@ public static partial class DiaObjectSummarizer
                 var dt = time - _prevTime;
                 if (dt > 0)
                 {
-                    _maxSlope = _hasSlope ? Math.Max(_maxSlope, Math.Abs(flux - _prevFlux) / dt) : Math.Abs(flux - _prevFlux) / dt;
+                    var slope = (flux - _prevFlux) / dt;
+                    _maxSlope = _hasSlope ? Math.Max(_maxSlope, slope) : slope;
                     _hasSlope = true;
                 }
             }
@@ -190,12 +218,6 @@ public static partial class DiaObjectSummarizer
             var delta = flux - _mean;
             _mean += delta / _count;
             _m2 += delta * (flux - _mean);
-            if (double.IsFinite(fluxErr))
-            {
-                _errCount++;
-                _errSum += fluxErr;
-            }
-
             if (IsUsableWeight(flux, fluxErr))
             {
                 var w = 1.0 / (fluxErr * fluxErr);
@@ -208,7 +230,7 @@ public static partial class DiaObjectSummarizer
             _weightSum > 0 ? _weightedSum / _weightSum : null,
             _weightSum > 0 ? 1.0 / Math.Sqrt(_weightSum) : null,
             _count >= 2 ? Math.Sqrt(_m2 / (_count - 1)) : null,
-            _count,
+            _ndata,
             _count > 0 ? _min : null,
             _count > 0 ? _max : null,
             _hasSlope ? _maxSlope : null,

@@ -1,8 +1,9 @@
 namespace Apdb.Association;
 
 /// <summary>
-/// Minimum total score one-to-one matching with a "no match" option per source, solved exactly per connected
-/// component of the candidate graph.
+/// Minimum total score one-to-one matching in which every source may instead take a "no match" option at one global
+/// cost (<see cref="MatchScore.NoMatchCost"/>), as ap_association's matcher does with one ghost column per source;
+/// solved exactly per connected component of the candidate graph.
 /// </summary>
 /// <remarks>
 /// Determinism: pairs arrive sorted by (source row, object row); components are solved in order of their first source
@@ -12,7 +13,7 @@ namespace Apdb.Association;
 /// </remarks>
 internal static class OptimalResolver
 {
-    public static int[] Resolve(Catalog objects, Catalog sources, ExactPairs pairs, CancellationToken cancellationToken)
+    public static int[] Resolve(Catalog objects, Catalog sources, ExactPairs pairs, double radiusArcsec, CancellationToken cancellationToken)
     {
         var ns = sources.Count;
         var no = objects.Count;
@@ -25,11 +26,11 @@ internal static class OptimalResolver
         }
 
         // Scores, and each source's pair range (pairs are sorted by source row).
-        var useErrors = objects.HasErrors && sources.HasErrors;
+        var likelihood = MatchScore.UsesLikelihood(objects, sources);
         var score = new double[n];
         for (var p = 0; p < n; p++)
         {
-            score[p] = useErrors
+            score[p] = likelihood
                 ? MatchScore.GaussianScore(objects, pairs.Objects[p], sources, pairs.Sources[p])
                 : MatchScore.ChordScore(pairs.ChordSquared[p]);
         }
@@ -39,6 +40,8 @@ internal static class OptimalResolver
         {
             maxScore = Math.Max(maxScore, v);
         }
+
+        var noMatchCost = MatchScore.NoMatchCost(likelihood, maxScore, radiusArcsec);
 
         var firstPair = new int[ns + 1];
         for (var p = 0; p < n; p++)
@@ -116,7 +119,7 @@ internal static class OptimalResolver
             var colCount = objectStart[c + 1] - objectStart[c];
             if (rows.Length == 1)
             {
-                // One source: its no-match cost is above every candidate, so it takes its best (first on ties).
+                // One source: the no-match cost is above every candidate, so it takes its best (first on ties).
                 var s = rows[0];
                 var best = firstPair[s];
                 for (var p = best + 1; p < firstPair[s + 1]; p++)
@@ -140,18 +143,15 @@ internal static class OptimalResolver
             var edgeCol = new int[edgeStart[rows.Length]];
             var edgeCost = new double[edgeCol.Length];
             var noMatch = new double[rows.Length];
+            Array.Fill(noMatch, noMatchCost);
             for (var r = 0; r < rows.Length; r++)
             {
-                var worst = double.NegativeInfinity;
                 var e = edgeStart[r];
                 for (var p = firstPair[rows[r]]; p < firstPair[rows[r] + 1]; p++, e++)
                 {
                     edgeCol[e] = localObject[pairs.Objects[p]];
                     edgeCost[e] = score[p];
-                    worst = Math.Max(worst, score[p]);
                 }
-
-                noMatch[r] = MatchScore.NoMatchCost(worst, maxScore);
             }
 
             var rowMatch = solver.Solve(rows.Length, colCount, edgeStart, edgeCol, edgeCost, noMatch);

@@ -5,11 +5,11 @@ namespace Apdb.Association;
 /// </summary>
 internal static class Resolvers
 {
-    public static int[] Resolve(AssociationMode mode, Catalog objects, Catalog sources, ExactPairs pairs, CancellationToken cancellationToken) => mode switch
+    public static int[] Resolve(AssociationMode mode, Catalog objects, Catalog sources, ExactPairs pairs, double radiusArcsec, CancellationToken cancellationToken) => mode switch
     {
         AssociationMode.Greedy => Greedy(objects, sources, pairs),
         AssociationMode.Nearest => Nearest(objects, sources, pairs),
-        AssociationMode.Optimal => OptimalResolver.Resolve(objects, sources, pairs, cancellationToken),
+        AssociationMode.Optimal => OptimalResolver.Resolve(objects, sources, pairs, radiusArcsec, cancellationToken),
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown association mode"),
     };
 

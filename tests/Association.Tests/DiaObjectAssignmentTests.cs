@@ -35,4 +35,17 @@ public sealed class DiaObjectAssignmentTests
         var created = DiaObjectAssignment.NewDiaObjects(sources, a);
         Assert.Equal([new CatalogEntry(11, 2, 2, double.NaN, double.NaN), new CatalogEntry(12, 3, 3, 1e-5, 2e-5)], created);
     }
+
+    [Fact]
+    public void More_new_objects_than_the_limit_throws_with_the_count_and_the_limit_and_zero_is_no_limit()
+    {
+        Assert.Equal(2, DiaObjectAssignment.Assign(Matches, _ => false, maxNewDiaObjects: 0).Count(a => a.Outcome == SourceOutcome.NewObject));
+        Assert.Equal(4, DiaObjectAssignment.Assign(Matches, _ => false, maxNewDiaObjects: 2).Length);
+        var ex = Assert.Throws<TooManyNewDiaObjectsException>(() => DiaObjectAssignment.Assign(Matches, _ => false, maxNewDiaObjects: 1));
+        Assert.Equal((2, 1), (ex.Count, ex.Limit));
+        Assert.Equal("would create 2 new DiaObjects, more than maxNewDiaObjects = 1; refused, nothing stored", ex.Message);
+
+        // A dropped source founds nothing, so it does not count.
+        Assert.Single(DiaObjectAssignment.Assign(Matches, i => i == 1, maxNewDiaObjects: 1), a => a.Outcome == SourceOutcome.NewObject);
+    }
 }

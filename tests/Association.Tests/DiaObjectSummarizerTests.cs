@@ -42,7 +42,7 @@ public sealed class DiaObjectSummarizerTests
 
         // Object 42, g band, out of time order; one NaN flux, one NaN error. Positions straddle RA = 0.
         rows.Add(42, 2, Band.G, 0.001, 0, 20, 2, 200, 10);
-        rows.Add(42, 4, Band.G, 359.999, 0, 14, double.NaN, 150, 10);
+        rows.Add(42, 4, Band.G, 359.999, 0, -10, double.NaN, 150, 10);
         rows.Add(42, 1, Band.G, 0.001, 0, 10, 1, 100, 10);
         rows.Add(42, 3, Band.G, 359.999, 0, double.NaN, 1, 120, double.NaN);
 
@@ -61,15 +61,20 @@ public sealed class DiaObjectSummarizerTests
         Assert.Equal(12.0, g.PsfFluxMean!.Value, 12);
         Assert.Equal(1 / Math.Sqrt(1.25), g.PsfFluxMeanErr!.Value, 12);
 
-        // Sample std of {10, 20, 14}: sqrt(((14/3)^2 + (16/3)^2 + (2/3)^2) / 2) = sqrt(76/3).
-        Assert.Equal(Math.Sqrt(76.0 / 3.0), g.PsfFluxSigma!.Value, 12);
-        Assert.Equal(3, g.PsfFluxNdata);
-        Assert.Equal(10.0, g.PsfFluxMin);
+        // Sample std of {10, 20, -10}: mean 20/3, squared deviations (100 + 1600 + 2500) / 9, over n - 1 = 2.
+        Assert.Equal(Math.Sqrt(700.0 / 3.0), g.PsfFluxSigma!.Value, 12);
+
+        // meas_base counts the sources with both psfFlux and psfFluxErr: t = 1 and 2 (t = 4 has no error).
+        Assert.Equal(2, g.PsfFluxNdata);
+        Assert.Equal(-10.0, g.PsfFluxMin);
         Assert.Equal(20.0, g.PsfFluxMax);
 
-        // In time order (1, 10), (2, 20), (4, 14): slopes 10 and 3 per day.
+        // In time order (1, 10), (2, 20), (4, -10): slopes +10 and -15 per day; meas_base takes the signed maximum, +10
+        // (the largest |slope| would be 15).
         Assert.Equal(10.0, g.PsfFluxMaxSlope!.Value, 12);
-        Assert.Equal(1.5, g.PsfFluxErrMean!.Value, 12);
+
+        // Mean of every present psfFluxErr of the band, including t = 3 whose flux is missing: (1 + 2 + 1) / 3.
+        Assert.Equal(4.0 / 3.0, g.PsfFluxErrMean!.Value, 12);
 
         // Science flux: 100, 200, 150 (each +- 10; the NaN-error row is skipped) -> 150 +- 10/sqrt(3).
         Assert.Equal(150.0, g.ScienceFluxMean!.Value, 12);

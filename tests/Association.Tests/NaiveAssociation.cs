@@ -58,26 +58,32 @@ internal static class NaiveAssociation
         return result;
     }
 
-    /// <summary>Total optimal-mode cost of an assignment (objectId per source; null = no match).</summary>
+    /// <summary>
+    /// Total optimal-mode cost of an assignment (objectId per source; null = no match), restating ap_association's rule:
+    /// one no-match cost for every source, 1.01 x radius (radians) with chord scores, the largest score + 1 with
+    /// likelihood scores.
+    /// </summary>
     public static double Cost(Catalog objects, Catalog sources, double radiusArcsec, IReadOnlyList<long?> assignment)
     {
         var pairs = Pairs(objects, sources, radiusArcsec);
-        var useErrors = objects.HasErrors && sources.HasErrors;
-        double Score(Pair p) => useErrors ? MatchScore.GaussianScore(objects, p.O, sources, p.S) : MatchScore.ChordScore(p.Chord2);
-        var maxScore = pairs.Count == 0 ? 0.0 : pairs.Max(Score);
+        var likelihood = MatchScore.UsesLikelihood(objects, sources);
+        double Score(Pair p) => likelihood ? MatchScore.GaussianScore(objects, p.O, sources, p.S) : Math.Sqrt(p.Chord2);
+        var noMatch = likelihood
+            ? (pairs.Count == 0 ? 0.0 : pairs.Max(Score)) + 1.0
+            : 1.01 * radiusArcsec / 206264.80624709636;
         var total = 0.0;
         for (var s = 0; s < sources.Count; s++)
         {
             var mine = pairs.Where(p => p.S == s).ToList();
             if (mine.Count == 0)
             {
+                // No candidate: the source takes its ghost column, as in ap_association's full matching.
                 Assert.Null(assignment[s]);
+                total += noMatch;
                 continue;
             }
 
-            total += assignment[s] is { } id
-                ? Score(mine.Single(p => p.ObjectId == id))
-                : MatchScore.NoMatchCost(mine.Max(Score), maxScore);
+            total += assignment[s] is { } id ? Score(mine.Single(p => p.ObjectId == id)) : noMatch;
         }
 
         return total;

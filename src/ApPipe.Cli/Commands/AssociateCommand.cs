@@ -14,7 +14,7 @@ internal static class AssociateCommand
         var sources = new Option<string>("--sources") { Description = "Source catalog, same format", Required = true };
         var radius = new Option<double>("--radius-arcsec") { Description = "Match radius in arcseconds (> 0); 1.0 is Rubin's", DefaultValueFactory = _ => 1.0 };
         var strategy = new Option<string>("--strategy") { Description = "brute | memory | sql | q3c (sql and q3c run in PostgreSQL)", DefaultValueFactory = _ => "memory" };
-        var mode = new Option<string>("--mode") { Description = "greedy | nearest | optimal", DefaultValueFactory = _ => "greedy" };
+        var mode = new Option<string>("--mode") { Description = "greedy | nearest | optimal (ap_association's minimum total score matching: chord, or with raErr/decErr on both sides the Gaussian negative log-likelihood; one global no-match cost)", DefaultValueFactory = _ => "greedy" };
         var output = new Option<string>("--out") { Description = "Output CSV sourceId,objectId,distArcsec (one line per source)", Required = true };
         var command = new Command("associate", "Associate sources with objects; every strategy gives identical output for a mode")
         {

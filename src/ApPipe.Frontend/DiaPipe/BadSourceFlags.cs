@@ -3,22 +3,33 @@ using Apdb.Records;
 namespace Apdb.Frontend.DiaPipe;
 
 /// <summary>
-/// The DiaSource flags that keep an unmatched source from founding a new DiaObject (after Rubin's
-/// FilterDiaSourceCatalog defaults: bad pixels, and cosmic rays, saturation, interpolation or no data at the centre,
-/// off-image and edge). Such sources are dropped: not stored, counted in the report.
+/// The DiaSource flags that keep an unmatched source from founding a new DiaObject: ap_association's
+/// <c>newObjectBadFlags</c> (diaPipe.py, 2026): centroid_flag, pixelFlags_crCenter, pixelFlags_nodataCenter,
+/// pixelFlags_interpolatedCenter, pixelFlags_saturatedCenter, pixelFlags_suspectCenter, pixelFlags_streakCenter and
+/// glint_trail. A null flag counts as not set, as Rubin's <c>fillna(False)</c> does.
 /// </summary>
 public static class BadSourceFlags
 {
+    /// <summary>The flags, as their APDB column names.</summary>
+    public static IReadOnlyList<string> ColumnNames { get; } =
+    [
+        "centroid_flag", "pixelFlags_crCenter", "pixelFlags_nodataCenter", "pixelFlags_interpolatedCenter",
+        "pixelFlags_saturatedCenter", "pixelFlags_suspectCenter", "pixelFlags_streakCenter", "glint_trail",
+    ];
+
     /// <summary>Whether the source carries any of the bad flags.</summary>
+    /// <param name="source">The DiaSource.</param>
+    /// <returns>True when any flag of <see cref="ColumnNames"/> is set.</returns>
     public static bool IsBad(DiaSource source)
     {
         ArgumentNullException.ThrowIfNull(source);
-        return source.PixelFlagsBad == true
+        return source.CentroidFlag == true
             || source.PixelFlagsCrCenter == true
-            || source.PixelFlagsSaturatedCenter == true
-            || source.PixelFlagsInterpolatedCenter == true
             || source.PixelFlagsNodataCenter == true
-            || source.PixelFlagsOffimage == true
-            || source.PixelFlagsEdge == true;
+            || source.PixelFlagsInterpolatedCenter == true
+            || source.PixelFlagsSaturatedCenter == true
+            || source.PixelFlagsSuspectCenter == true
+            || source.PixelFlagsStreakCenter == true
+            || source.GlintTrail == true;
     }
 }

@@ -7,7 +7,7 @@ namespace Apdb.Frontend.DiaPipe;
 /// <param name="DiaSources">DiaSources from the front end.</param>
 /// <param name="Matched">Sources associated with an existing DiaObject.</param>
 /// <param name="NewObjects">New DiaObjects (diaObjectId = diaSourceId).</param>
-/// <param name="Dropped">Unmatched sources with a bad flag: no object, not stored.</param>
+/// <param name="Dropped">Unmatched sources the new-object filter rejects (<see cref="NewObjectFilter"/>): no object, not stored.</param>
 /// <param name="UpdatedObjects">DiaObject versions written (matched objects' new versions plus new objects).</param>
 /// <param name="ForcedTargets">Objects measured by forced photometry.</param>
 /// <param name="ForcedSources">DiaForcedSources written.</param>

@@ -18,11 +18,37 @@ public sealed record DiaPipeOptions
     /// <summary>Months (30 days) of DiaSource and DiaForcedSource history preloaded and summarised (Rubin: 12).</summary>
     public int HistoryMonths { get; init; } = 12;
 
-    /// <summary>Forced photometry continues this many days after an object's last detection (Rubin: 30).</summary>
+    /// <summary>
+    /// Forced photometry continues this many days after an object's last detection. This project's rule (the history
+    /// generator uses the same): ap_association (2026) has no time cut; it photometers every object on the image with
+    /// at least 2 DiaSources of reliability &gt;= 0.5, trailLength &lt;= 1.4" and no glint_trail or isDipole flag in the
+    /// 12-month history.
+    /// </summary>
     public double ForcedPhotometryDays { get; init; } = 30.0;
 
     /// <summary>Forced photometry only for objects with at least this many DiaSources (Rubin: 2).</summary>
     public int ForcedPhotometryMinDiaSources { get; init; } = 2;
+
+    /// <summary>An unmatched source with reliability below this founds no DiaObject; 0 turns the cut off (Rubin: 0.1).</summary>
+    public double NewObjectReliabilityThreshold { get; init; } = 0.1;
+
+    /// <summary>An unmatched source with |apFlux/apFluxErr| below this founds no DiaObject; 0 turns the cut off (Rubin: 0, off).</summary>
+    public double NewObjectSnrThreshold { get; init; }
+
+    /// <summary>
+    /// With <see cref="NewObjectLowSnrReliabilityThreshold"/>: an unmatched source whose S/N is below this and whose
+    /// reliability is below that founds no DiaObject; 0 turns the combined cut off (Rubin: 0, off).
+    /// </summary>
+    public double NewObjectLowReliabilitySnrThreshold { get; init; }
+
+    /// <summary>The reliability threshold of the combined low-S/N cut (Rubin: 0.1).</summary>
+    public double NewObjectLowSnrReliabilityThreshold { get; init; } = 0.1;
+
+    /// <summary>
+    /// A detector-visit that would create more new DiaObjects than this is refused with an error and nothing stored;
+    /// 0 means no limit (Rubin's <c>maxNewDiaObjects</c>: 0).
+    /// </summary>
+    public int MaxNewDiaObjects { get; init; }
 
     /// <summary>Forced-photometry settings. One thread per fit call: the runner's workers supply the parallelism.</summary>
     public ForcedPhotOptions ForcedPhot { get; init; } = new() { MaxDegreeOfParallelism = 1 };

@@ -151,7 +151,7 @@ public sealed class DiaPipeline
         var sourceCatalog = Catalog.Create(sources.Select(s => new CatalogEntry(s.DiaSourceId, s.Ra, s.Dec, Err(s.RaErr), Err(s.DecErr))).ToArray(), "DiaSource");
         var association = await Associator.AssociateAsync(objectCatalog, sourceCatalog, Options.MatchRadiusArcsec, Options.Mode,
             HealpixCandidateFinder.Instance, _time, cancellationToken).ConfigureAwait(false);
-        var assignments = DiaObjectAssignment.Assign(association.Matches, i => BadSourceFlags.IsBad(sources[i]));
+        var assignments = NewObjectFilter.Assign(association.Matches, sources, Options);
         var stored = new List<DiaSource>(sources.Count);
         int matched = 0, created = 0, dropped = 0;
         for (var i = 0; i < sources.Count; i++)

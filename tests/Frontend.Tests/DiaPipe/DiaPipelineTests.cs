@@ -64,10 +64,24 @@ public sealed class DiaPipelineTests : IAsyncLifetime
 
         var dropped = result.Sources.Where(s => s.DiaObjectId is null).ToArray();
         Assert.Equal(result.Counts.Dropped, dropped.Length);
-        Assert.All(dropped, s => Assert.True(BadSourceFlags.IsBad(s)));
+        Assert.All(dropped, s => Assert.True(NewObjectFilter.Rejects(s, new DiaPipeOptions())));
         Assert.Equal(0, await _apdb.ScalarAsync("SELECT count(*) FROM \"DiaSource\" WHERE \"diaSourceId\" = ANY(@ids)", ("ids", dropped.Select(s => s.DiaSourceId).ToArray())));
         Assert.Equal(result.Sources.Count - dropped.Length, await _apdb.ScalarAsync(
             "SELECT count(*) FROM \"DiaSource\" WHERE visit = @v AND detector = @d", ("v", _visit.VisitId), ("d", (short)_detector)));
+    }
+
+    [Fact]
+    public async Task A_visit_that_would_create_more_new_objects_than_MaxNewDiaObjects_is_refused_and_stores_nothing()
+    {
+        var ex = await Assert.ThrowsAsync<ApdbUserException>(() =>
+            new DiaPipeline(_apdb.Store, new DiaPipeOptions { MaxNewDiaObjects = 1 }).ProcessAsync(_visit, _detector, _front));
+        Assert.Matches(@"^the detector-visit would create \d+ new DiaObjects, more than maxNewDiaObjects = 1; refused, nothing stored$", ex.Message);
+        Assert.Equal(0, await _apdb.ScalarAsync(
+            "SELECT count(*) FROM \"DiaSource\" WHERE visit = @v AND detector = @d", ("v", _visit.VisitId), ("d", (short)_detector)));
+
+        // A limit above the visit's count lets it through.
+        var result = await new DiaPipeline(_apdb.Store, new DiaPipeOptions { MaxNewDiaObjects = 100_000 }).ProcessAsync(_visit, _detector, _front);
+        Assert.True(result.Counts.NewObjects > 1);
     }
 
     [Fact]
