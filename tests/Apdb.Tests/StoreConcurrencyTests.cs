@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Apdb.Embedded;
+using Apdb.Tests.Shared;
 using Apdb.Tests.Support;
 using Npgsql;
 

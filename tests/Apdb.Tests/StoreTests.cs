@@ -1,6 +1,7 @@
 using Apdb.Records;
 using Apdb.Sky;
 using Apdb.Tests.Support;
+using Npgsql;
 
 namespace Apdb.Tests;
 
@@ -155,6 +156,27 @@ public sealed class StoreTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(0, await _db.CountAsync("SELECT count(*) FROM \"DiaObject\" WHERE \"diaObjectId\" >= 100000 AND \"diaObjectId\" < 120000"));
         Assert.Equal(0, await _db.CountAsync("SELECT count(*) FROM \"DiaSource\" WHERE visit = 6001"));
         Assert.False(await Store.ContainsVisitDetectorAsync(dv));
+    }
+
+    [Fact]
+    public async Task A_store_after_another_process_dropped_the_partitions_recreates_them()
+    {
+        var random = new Random(8);
+        var first = new DetectorVisit(7101, 3);
+        await Store.StoreAsync(first, VisitMjd, [], [RowFactory.Source(random, 47001, first, 61, -31, VisitMjd, null)], []);
+
+        // What a concurrent `load-history --replace` does to the partitions this process has already seen.
+        await using (var other = NpgsqlDataSource.Create(_db.ConnectionString))
+        await using (var drop = other.CreateCommand($"DROP TABLE \"DiaSource_m{(long)Math.Floor(VisitMjd / 30)}\""))
+        {
+            await drop.ExecuteNonQueryAsync();
+        }
+
+        var second = new DetectorVisit(7102, 3);
+        await Store.StoreAsync(second, VisitMjd, [], [RowFactory.Source(random, 47002, second, 61, -31, VisitMjd, null)], []);
+
+        Assert.Equal(1, await _db.CountAsync("SELECT count(*) FROM \"DiaSource\" WHERE \"diaSourceId\" IN (47001, 47002)"));
+        Assert.Equal(1, await _db.CountAsync("SELECT count(*) FROM apdb_visit_detector WHERE visit = 7102"));
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Apdb.Tests.Shared;
+using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 
@@ -125,6 +127,59 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
         }
 
         Assert.Equal(rows, await CountAsync(db, "SELECT count(*) FROM \"DiaSource\""));
+    }
+
+    [Fact]
+    public async Task Visits_run_out_of_order_keep_one_open_version_per_object_and_the_newest_in_DiaObjectLast()
+    {
+        var (v1, v2, firstMjd) = await NextTwoVisitsAsync();
+        var db = await TinyAsync();
+        foreach (var visit in new[] { v2, v1 })
+        {
+            var (code, _, stderr) = await CliRunner.RunAsync(
+                "run", "--db", db, "--visit", visit.ToString(CultureInfo.InvariantCulture), "--detectors", "2", "--frontend", "catalog", "--out", Path.Combine(_dir, $"o{visit}"), "--json");
+            Assert.True(code == 0, stderr);
+        }
+
+        await AssertInvariantsAsync(db, firstMjd);
+    }
+
+    [Fact]
+    public async Task Two_runs_at_once_on_different_visits_keep_every_invariant()
+    {
+        var (v1, v2, firstMjd) = await NextTwoVisitsAsync();
+        var db = await TinyAsync();
+        var runs = await Task.WhenAll(new[] { v1, v2 }.Select(visit => CliProcess.RunAsync(
+            "run", "--db", db, "--visit", visit.ToString(CultureInfo.InvariantCulture), "--detectors", "2", "--workers", "2", "--frontend", "catalog",
+            "--out", Path.Combine(_dir, $"c{visit}"), "--json")));
+        Assert.All(runs, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        Assert.Equal(4, await CountAsync(db, "SELECT count(*) FROM apdb_visit_detector WHERE visit IN (" + v1 + ", " + v2 + ")"));
+
+        await AssertInvariantsAsync(db, firstMjd);
+    }
+
+    /// <summary>The first two visits after the tiny history, and the first one's time, from an in-order run.</summary>
+    private async Task<(long First, long Second, double FirstMjd)> NextTwoVisitsAsync()
+    {
+        var db = await TinyAsync();
+        var (code, stdout, stderr) = await CliRunner.RunAsync(
+            "run", "--db", db, "--visits", "2", "--detectors", "1", "--frontend", "catalog", "--out", Path.Combine(_dir, "plan"), "--json");
+        Assert.True(code == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var visits = json.RootElement.GetProperty("perVisit").EnumerateArray().Select(v => v.GetProperty("visit").GetInt64()).ToArray();
+        Assert.Equal(2, visits.Length);
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT min(\"visitMjdTai\") FROM apdb_visit_detector WHERE visit = @v", connection);
+        command.Parameters.AddWithValue("v", visits[0]);
+        return (visits[0], visits[1], (double)(await command.ExecuteScalarAsync())!);
+    }
+
+    private static async Task AssertInvariantsAsync(string db, double firstNewVisitMjd)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(db);
+        Assert.Empty(await ApdbInvariants.ViolationsAsync(dataSource));
+        Assert.Empty(await ApdbInvariants.SummaryViolationsAsync(dataSource, since: firstNewVisitMjd));
     }
 
     private async Task<string> TinyAsync()

@@ -2,7 +2,7 @@ using System.Globalization;
 using Apdb.Records;
 using Npgsql;
 
-namespace Apdb.Tests.Support;
+namespace Apdb.Tests.Shared;
 
 /// <summary>
 /// The store's invariants, checked in SQL over a whole APDB; each returns the violations it finds (none is the pass).
@@ -48,13 +48,15 @@ public static class ApdbInvariants
 
     /// <summary>
     /// Versions whose nDiaSources differs from the number of stored sources of the object in the window ending at the
-    /// version's start (for stores that summarise with <see cref="CountingSummarizer"/>).
+    /// version's start, among the versions starting at or after <paramref name="since"/>: a summariser that counts the
+    /// sources it is given (all of DiaPipe's do) must have been given every stored source of its window.
     /// </summary>
-    public static Task<List<string>> SummaryViolationsAsync(NpgsqlDataSource dataSource, double windowDays = 360) =>
+    public static Task<List<string>> SummaryViolationsAsync(NpgsqlDataSource dataSource, double windowDays = 360, double since = double.NegativeInfinity) =>
         ColumnAsync(dataSource,
             "SELECT o.\"diaObjectId\" || '@' || o.\"validityStartMjdTai\" || ' has ' || o.\"nDiaSources\" FROM \"DiaObject\" o WHERE o.\"nDiaSources\" <> " +
             "(SELECT count(*) FROM \"DiaSource\" s WHERE s.\"diaObjectId\" = o.\"diaObjectId\" AND s.\"midpointMjdTai\" > o.\"validityStartMjdTai\" - " +
-            windowDays.ToString(CultureInfo.InvariantCulture) + " AND s.\"midpointMjdTai\" <= o.\"validityStartMjdTai\") LIMIT 10");
+            windowDays.ToString(CultureInfo.InvariantCulture) + " AND s.\"midpointMjdTai\" <= o.\"validityStartMjdTai\") AND o.\"validityStartMjdTai\" >= " +
+            (double.IsNegativeInfinity(since) ? "'-Infinity'" : since.ToString("R", CultureInfo.InvariantCulture)) + " LIMIT 10");
 
     /// <summary>The APDB's DiaObject histories, sources and registry as text lines, for comparing two APDBs.</summary>
     public static async Task<List<string>> SnapshotAsync(NpgsqlDataSource dataSource)
