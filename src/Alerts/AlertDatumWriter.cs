@@ -1,0 +1,69 @@
+using Avro.Generic;
+using Avro.IO;
+
+namespace Apdb.Alerts;
+
+/// <summary>
+/// Writes an <see cref="AlertPacket"/> as the <c>lsst.v10_0.alert</c> record, field by field in schema order with the
+/// generated <see cref="AvroRecordEncoder"/>. Fields the pipeline has no value for (observation reason, target name, the
+/// solar-system records) are null.
+/// </summary>
+public sealed class AlertDatumWriter : DatumWriter<AlertPacket>
+{
+    /// <summary>The shared instance (the writer holds no state).</summary>
+    public static AlertDatumWriter Instance { get; } = new();
+
+    /// <inheritdoc />
+    public Avro.Schema Schema => AlertSchema.Alert;
+
+    /// <inheritdoc />
+    public void Write(AlertPacket datum, Encoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(datum);
+        ArgumentNullException.ThrowIfNull(encoder);
+        encoder.WriteLong(datum.DiaSourceId);
+        encoder.WriteUnionIndex(0); // observation_reason
+        encoder.WriteUnionIndex(0); // target_name
+        AvroRecordEncoder.WriteDiaSource(encoder, datum.DiaSource);
+        encoder.WriteUnionIndex(1);
+        WriteArray(encoder, datum.PrvDiaSources, AvroRecordEncoder.WriteDiaSource);
+        encoder.WriteUnionIndex(1);
+        WriteArray(encoder, datum.PrvDiaForcedSources, AvroRecordEncoder.WriteDiaForcedSource);
+        encoder.WriteUnionIndex(1);
+        AvroRecordEncoder.WriteDiaObject(encoder, datum.DiaObject);
+        encoder.WriteUnionIndex(0); // ssSource
+        encoder.WriteUnionIndex(0); // mpc_orbits
+        AvroUnion.Write(encoder, datum.CutoutDifference);
+        AvroUnion.Write(encoder, datum.CutoutScience);
+        AvroUnion.Write(encoder, datum.CutoutTemplate);
+    }
+
+    /// <summary>Encodes one packet as Avro binary (no container, no framing).</summary>
+    public static byte[] Encode(AlertPacket packet)
+    {
+        using var stream = new MemoryStream();
+        Instance.Write(packet, new BinaryEncoder(stream));
+        return stream.ToArray();
+    }
+
+    /// <summary>Decodes Avro binary written with <see cref="AlertSchema.Alert"/> into a generic record.</summary>
+    public static GenericRecord Decode(ReadOnlySpan<byte> body)
+    {
+        using var stream = new MemoryStream(body.ToArray(), writable: false);
+        var reader = new GenericDatumReader<GenericRecord>(AlertSchema.Alert, AlertSchema.Alert);
+        return reader.Read(null!, new BinaryDecoder(stream));
+    }
+
+    private static void WriteArray<T>(Encoder encoder, IReadOnlyList<T> items, Action<Encoder, T> write)
+    {
+        encoder.WriteArrayStart();
+        encoder.SetItemCount(items.Count);
+        foreach (var item in items)
+        {
+            encoder.StartItem();
+            write(encoder, item);
+        }
+
+        encoder.WriteArrayEnd();
+    }
+}
