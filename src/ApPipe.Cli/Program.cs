@@ -36,6 +36,7 @@ internal static class Program
         DetectCommand.AddTo(root);
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);
+        AlertsCommand.AddTo(root);
         return root;
     }
 }

@@ -1,3 +1,4 @@
+using Apdb.Alerts;
 using Apdb.Records;
 
 namespace Apdb.Frontend.DiaPipe;
@@ -39,6 +40,24 @@ public sealed class DetectorVisitResult
 
     /// <summary>What the store wrote.</summary>
     public StoreResult Store { get; }
+
+    /// <summary>The DiaSources stored (each with its <c>diaObjectId</c>), in the order they were stored.</summary>
+    public IReadOnlyList<DiaSource> StoredSources { get; init; } = [];
+
+    /// <summary>The DiaObject versions stored.</summary>
+    public IReadOnlyList<DiaObject> StoredObjects { get; init; } = [];
+
+    /// <summary>The preloaded DiaSources (the history window of the padded region).</summary>
+    public IReadOnlyList<DiaSource> PreloadedSources { get; init; } = [];
+
+    /// <summary>The preloaded DiaForcedSources.</summary>
+    public IReadOnlyList<DiaForcedSource> PreloadedForcedSources { get; init; } = [];
+
+    /// <summary>
+    /// The front end's exposures for alert cutouts, or null when there are none. The runner drops them once the alerts
+    /// are written, so a visit's results do not hold every detector's images.
+    /// </summary>
+    public AlertImages? Images { get; internal set; }
 
     /// <summary>Seconds of a stage (0 when it did not run).</summary>
     public double Seconds(string stage) => Spans.Where(s => s.Stage == stage).Sum(s => s.Seconds);
