@@ -101,8 +101,8 @@ public sealed class CutoutTests : IDisposable
                 data = h[0].data
                 print(h[0].data.shape[0], h[0].data.shape[1], int(np.isnan(data).sum()), int((h["MASK"].data != 0).sum()))
                 print(repr(float(x)), repr(float(y)))
-            c = CCDData.read(sys.argv[1] + "/cutout.fits", unit="nJy")
-            print(type(c.uncertainty).__name__, c.mask.shape[0], c.wcs is not None)
+            c = CCDData.read(sys.argv[1] + "/cutout.fits")
+            print(type(c.uncertainty).__name__, c.mask.shape[0], c.wcs is not None, c.unit)
             """, _dir).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
         var first = output[0].Split(' ').Select(int.Parse).ToArray();
@@ -115,7 +115,7 @@ public sealed class CutoutTests : IDisposable
         var xy = output[1].Split(' ').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         Assert.Equal(118.0 - x0, xy[0], 1e-6);
         Assert.Equal(2.0 - y0, xy[1], 1e-6);
-        Assert.Equal("VarianceUncertainty 30 True", output[2].Trim());
+        Assert.Equal("VarianceUncertainty 30 True nJy", output[^1].Trim());
     }
 
     private List<FitsHdu> Read(byte[] fits)
