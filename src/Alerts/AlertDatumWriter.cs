@@ -16,8 +16,28 @@ public sealed class AlertDatumWriter : DatumWriter<AlertPacket>
     /// <inheritdoc />
     public Avro.Schema Schema => AlertSchema.Alert;
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Writes the packet: encoded whole by <see cref="Encode"/> and handed to <paramref name="encoder"/> as raw bytes
+    /// (the Avro binary encoding of a record is the concatenation of its fields' encodings).
+    /// </summary>
     public void Write(AlertPacket datum, Encoder encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        var body = Encode(datum);
+        encoder.WriteFixed(body);
+    }
+
+    /// <summary>Encodes one packet as Avro binary (no container, no framing).</summary>
+    public static byte[] Encode(AlertPacket packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        var encoder = new AvroBufferEncoder();
+        WriteFields(packet, encoder);
+        return encoder.Written.ToArray();
+    }
+
+    /// <summary>Writes the packet's fields in schema order to any Avro encoder.</summary>
+    internal static void WriteFields(AlertPacket datum, Encoder encoder)
     {
         ArgumentNullException.ThrowIfNull(datum);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -36,14 +56,6 @@ public sealed class AlertDatumWriter : DatumWriter<AlertPacket>
         AvroUnion.Write(encoder, datum.CutoutDifference);
         AvroUnion.Write(encoder, datum.CutoutScience);
         AvroUnion.Write(encoder, datum.CutoutTemplate);
-    }
-
-    /// <summary>Encodes one packet as Avro binary (no container, no framing).</summary>
-    public static byte[] Encode(AlertPacket packet)
-    {
-        using var stream = new MemoryStream();
-        Instance.Write(packet, new BinaryEncoder(stream));
-        return stream.ToArray();
     }
 
     /// <summary>Decodes Avro binary written with <see cref="AlertSchema.Alert"/> into a generic record.</summary>

@@ -64,6 +64,17 @@ public sealed class AlertFileTests : IDisposable
     }
 
     [Fact]
+    public void Packets_encode_to_the_same_bytes_as_Apache_Avros_BinaryEncoder()
+    {
+        foreach (var packet in Packets())
+        {
+            using var stream = new MemoryStream();
+            AlertDatumWriter.WriteFields(packet, new Avro.IO.BinaryEncoder(stream));
+            Assert.Equal(stream.ToArray(), AlertDatumWriter.Encode(packet));
+        }
+    }
+
+    [Fact]
     public void Confluent_frames_are_length_magic_byte_big_endian_schema_id_and_the_Avro_body()
     {
         var packets = Packets();
