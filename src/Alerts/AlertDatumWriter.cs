@@ -63,7 +63,10 @@ public sealed class AlertDatumWriter : DatumWriter<AlertPacket>
     {
         using var stream = new MemoryStream(body.ToArray(), writable: false);
         var reader = new GenericDatumReader<GenericRecord>(AlertSchema.Alert, AlertSchema.Alert);
-        return reader.Read(null!, new BinaryDecoder(stream));
+        var record = reader.Read(null!, new BinaryDecoder(stream));
+        return stream.Position == body.Length
+            ? record
+            : throw new AlertException($"an alert body of {body.Length} bytes holds {body.Length - stream.Position} bytes after the packet");
     }
 
     private static void WriteArray<T>(Encoder encoder, IReadOnlyList<T> items, Action<Encoder, T> write)

@@ -121,12 +121,20 @@ internal static class AlertsCommand
         return string.Create(CultureInfo.InvariantCulture, $"{width}x{height} FITS ({extensions} HDUs, {bytes.Length:N0} bytes)");
     }
 
+    /// <summary>The primary image's shape and the HDU count of a cutout; zeros when the bytes are not FITS.</summary>
     private static (int Width, int Height, int Hdus) Shape(byte[] fits)
     {
-        using var stream = new MemoryStream(fits, writable: false);
-        var hdus = FitsFile.ReadHeaders(stream, "cutout");
-        var axes = hdus[0].Axes;
-        return (axes.Count > 0 ? axes[0] : 0, axes.Count > 1 ? axes[1] : 0, hdus.Count);
+        try
+        {
+            using var stream = new MemoryStream(fits, writable: false);
+            var hdus = FitsFile.ReadHeaders(stream, "cutout");
+            var axes = hdus[0].Axes;
+            return (axes.Count > 0 ? axes[0] : 0, axes.Count > 1 ? axes[1] : 0, hdus.Count);
+        }
+        catch (FitsException)
+        {
+            return (0, 0, 0);
+        }
     }
 
     private static Dictionary<string, object?> ToJson(GenericRecord record)
