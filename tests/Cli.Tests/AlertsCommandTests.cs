@@ -107,6 +107,27 @@ public sealed class AlertsCommandTests : IClassFixture<PipelineCliDatabase>, IDi
         Assert.Equal(json.RootElement.GetProperty("rows").GetProperty("DiaSource").GetInt64(), AlertFileReader.Read(file).Count);
     }
 
+    [Fact]
+    public async Task Demo_writes_its_alerts_under_out_and_says_where()
+    {
+        var db = await _database.CreateDatabaseAsync("demo_alerts");
+        var outDir = Path.Combine(_dir, "demo");
+        var (code, stdout, stderr) = await CliRunner.RunAsync(
+            "demo", "--db", db, "--visits", "1", "--detectors", "1", "--frontend", "catalog", "--out", outDir);
+        Assert.True(code == 0, stderr);
+
+        var alerts = Path.Combine(outDir, "alerts");
+        Assert.Contains($"under {alerts}", stdout, StringComparison.Ordinal);
+        var file = Assert.Single(Directory.GetFiles(alerts, "*.avro"));
+        await using var connection = new NpgsqlConnection(db);
+        await connection.OpenAsync();
+        var name = Path.GetFileNameWithoutExtension(file).Split('-');
+        var (visit, detector) = (long.Parse(name[0]["visit".Length..], CultureInfo.InvariantCulture), short.Parse(name[1]["det".Length..], CultureInfo.InvariantCulture));
+        var stored = await IdsAsync(connection, "SELECT \"diaSourceId\" FROM \"DiaSource\" WHERE visit = @a AND detector = @b", visit, detector);
+        Assert.NotEmpty(stored);
+        Assert.Equal(stored.Order(), AlertFileReader.Read(file).Select(p => (long)p["diaSourceId"]).Order());
+    }
+
     [Theory]
     [InlineData("--alert-format xml", "--alert-format 'xml'")]
     [InlineData("--alert-format confluent", "--alert-format needs --alerts")]
