@@ -56,8 +56,14 @@ public sealed class AlertsCommandTests : IClassFixture<PipelineCliDatabase>, IDi
                 packets++;
                 var source = (GenericRecord)packet["diaSource"];
                 var objectId = (long)source["diaObjectId"];
-                Assert.Equal(objectId, (long)((GenericRecord)packet["diaObject"])["diaObjectId"]);
+                var diaObject = (GenericRecord)packet["diaObject"];
+                Assert.Equal(objectId, (long)diaObject["diaObjectId"]);
                 var t = (double)source["midpointMjdTai"];
+                // The packet's DiaObject is the version stored with the source.
+                Assert.Equal(t, (double)diaObject["validityStartMjdTai"]);
+                var version = await IdsAsync(connection,
+                    "SELECT \"nDiaSources\"::bigint FROM \"DiaObject\" WHERE \"diaObjectId\" = @a AND \"validityStartMjdTai\" = @b", objectId, t);
+                Assert.Equal([(long)(int)diaObject["nDiaSources"]], version);
                 var window = new object[] { objectId, t - (12 * 30.0), t };
                 var prv = ((object[])packet["prvDiaSources"]).Cast<GenericRecord>().Select(s => (long)s["diaSourceId"]).ToList();
                 var lightCurve = await IdsAsync(connection,
