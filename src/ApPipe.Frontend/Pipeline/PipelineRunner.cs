@@ -154,6 +154,8 @@ public sealed class PipelineRunner
                     {
                         Accumulate(report, worker, result, alerts);
                     }
+
+                    result.ReleaseAlertInputs();
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -198,14 +200,13 @@ public sealed class PipelineRunner
     }
 
     /// <summary>
-    /// Writes the alerts of a stored detector-visit and drops its images; returns the alert stage's span and file, or
-    /// null when alerts are off. A failure is reported against the detector-visit, whose store stands.
+    /// Writes the alerts of a stored detector-visit; returns the alert stage's span and file, or null when alerts are
+    /// off. A failure is reported against the detector-visit, whose store stands.
     /// </summary>
     private (StageSpan Span, AlertFileResult? File)? PackageAlerts(DetectorVisitResult result, PipelineRunReport report)
     {
         if (Alerts is not { } alerts)
         {
-            result.Images = null;
             return null;
         }
 
@@ -230,10 +231,6 @@ public sealed class PipelineRunner
                 report.Failed.Add($"{result.DetectorVisit}: stored, but no alerts were written ({ex.GetType().Name}: {FirstLine(ex.Message)})");
                 report.InternalFailure = true;
             }
-        }
-        finally
-        {
-            result.Images = null;
         }
 
         return (new StageSpan("alerts", start, _pipeline.Now - start), file);
