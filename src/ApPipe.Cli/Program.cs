@@ -38,6 +38,7 @@ internal static class Program
         DetectCommand.AddTo(root);
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);
+        AlertsCommand.AddTo(root);
         return root;
     }
 }

@@ -33,6 +33,9 @@ public sealed class FrontEndResult
     /// <summary>The calibrated science exposure with variance, mask, WCS, PSF and calibration.</summary>
     public required Exposure Science { get; init; }
 
+    /// <summary>The template warped to the science pixel grid (before PSF matching), or null when the front end has none.</summary>
+    public Exposure? Template { get; init; }
+
     /// <summary>Seconds spent per stage, in order: at least <c>isr</c>, <c>calibrate</c>, <c>subtract</c>, <c>detect</c>;
     /// image rendering, when the input is simulated, is reported as <c>simulate</c> so it can be left out of the totals.</summary>
     public required IReadOnlyList<StageTiming> Stages { get; init; }

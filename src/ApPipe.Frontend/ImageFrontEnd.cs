@@ -73,7 +73,7 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
 
         var calibration = clock.Run("calibrate", () => Calibrate(science, rendered.ReferenceCatalog, steps), cancellationToken);
 
-        var (difference, solution, noiseRatio) = clock.Run("subtract", () =>
+        var (difference, solution, noiseRatio, template) = clock.Run("subtract", () =>
         {
             var warped = steps.Run("warp", () => new TemplateWarper().Warp(rendered.Template, science.Wcs!, science.Width, science.Height, $"the template of visit {visit.VisitId} detector {rendered.Detector}"), cancellationToken);
             var matcher = new AlardLuptonMatcher();
@@ -93,7 +93,7 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             // pixel noise shifts the S/N distribution enough to double the 5-sigma false detections: take it out on meshes.
             steps.Run("diffBackground", () => SubtractResidualBackground(diff), cancellationToken);
             var ratio = steps.Run("noiseRescale", () => AlardLuptonMatcher.RescaleNoise(diff, science.Mask), cancellationToken);
-            return (diff, fit, ratio);
+            return (diff, fit, ratio, warped);
         }, cancellationToken);
 
         var snrScale = 1.0;
@@ -110,7 +110,7 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             return (built, peaks.Count, dropped);
         }, cancellationToken);
 
-        var result = new FrontEndResult { DiaSources = rows, Difference = difference, Science = science, Stages = clock.Stages };
+        var result = new FrontEndResult { DiaSources = rows, Difference = difference, Science = science, Template = template, Stages = clock.Stages };
         var diagnostics = new FrontEndDiagnostics
         {
             ScienceSources = calibration.Sources.Count,

@@ -7,8 +7,8 @@ namespace Apdb.Imaging;
 public static partial class FitsFile
 {
     /// <summary>
-    /// Writes HDUs to a file: the first is the primary HDU, the rest IMAGE extensions. The file is written to a
-    /// temporary name beside the target and moved into place, so a failure never leaves a partial file.
+    /// Writes HDUs to a file: the first is the primary HDU, the rest IMAGE extensions. The file is written
+    /// atomically (<see cref="AtomicFile"/>), so a failure never leaves a partial file.
     /// </summary>
     public static void Write(string path, IReadOnlyList<FitsHdu> hdus)
     {
@@ -18,31 +18,17 @@ public static partial class FitsFile
             throw new ArgumentException("a FITS file needs at least the primary HDU", nameof(hdus));
         }
 
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                Write(stream, hdus);
-            }
-
-            File.Move(temp, full, overwrite: true);
+            AtomicFile.Write(path, stream => Write(stream, hdus));
         }
         catch (IOException ex)
         {
-            TryDelete(temp);
             throw new FitsException($"{path}: cannot be written ({ex.Message})", ex);
         }
         catch (UnauthorizedAccessException ex)
         {
-            TryDelete(temp);
             throw new FitsException($"{path}: cannot be written ({ex.Message})", ex);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
         }
     }
 
@@ -181,17 +167,5 @@ public static partial class FitsFile
         }
 
         return (long)data.Length * Marshal.SizeOf<T>();
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // Best effort: the temporary file is hidden and named uniquely.
-        }
     }
 }

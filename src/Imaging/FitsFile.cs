@@ -26,6 +26,13 @@ public static partial class FitsFile
         return ScanHdus(stream, path);
     }
 
+    /// <summary>Lists the HDUs of FITS bytes in a seekable stream (a cutout in memory); <paramref name="name"/> names it in errors.</summary>
+    public static IReadOnlyList<FitsHduInfo> ReadHeaders(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        return ScanHdus(stream, name);
+    }
+
     /// <summary>Reads every HDU; non-image extensions come back with a null image.</summary>
     public static IReadOnlyList<FitsHdu> ReadAll(string path)
     {
@@ -96,7 +103,7 @@ public static partial class FitsFile
     internal static bool IsStructural(string keyword) =>
         StructuralKeywords.Contains(keyword) || (keyword.StartsWith("NAXIS", StringComparison.Ordinal) && keyword.Length > 5 && char.IsAsciiDigit(keyword[5]));
 
-    private static List<FitsHduInfo> ScanHdus(FileStream stream, string path)
+    private static List<FitsHduInfo> ScanHdus(Stream stream, string path)
     {
         var length = stream.Length;
         if (length == 0)
@@ -186,7 +193,7 @@ public static partial class FitsFile
         return result;
     }
 
-    private static void CheckSignature(FileStream stream, string path, long length)
+    private static void CheckSignature(Stream stream, string path, long length)
     {
         var n = (int)Math.Min(length, 9);
         var head = new byte[n];

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""Generate the APDB DDL (sql/migrations) and the C# row classes (src/Apdb/Records) from Rubin's
-APDB v10 column list (tools/schema/apdb-schema-v10.tsv). Run from the repository root:
+"""Generate the APDB DDL (sql/migrations), the C# row classes (src/Apdb/Records), and the alert packet's Avro schema
+and record encoders (src/Alerts) from Rubin's APDB v10 column list (tools/schema/apdb-schema-v10.tsv). Run from the
+repository root:
 
     python3 tools/schema/generate.py
 
 The output is committed; CI checks that it is up to date (tests compare the live schema with the TSV).
 """
 import csv
+import json
 import os
 import sys
 
@@ -186,6 +188,145 @@ public sealed class {table}
 }}
 """
 
+# The alert packet (Rubin alert schema v10.0). Its records are the APDB tables' columns in table order, in Avro types,
+# less the columns the alert leaves out, and with a few counts that the APDB requires but the alert allows to be null.
+# tests/Alerts.Tests compares the result field by field with Rubin's published .avsc files.
+ALERT_NAMESPACE = "lsst.v10_0"
+ALERT_RECORDS = {  # APDB table -> Avro record name
+    "DiaSource": "diaSource", "DiaForcedSource": "diaForcedSource", "DiaObject": "diaObject",
+    "SSSource": "ssSource", "mpc_orbits": "mpc_orbits",
+}
+ALERT_OMITTED = {
+    "DiaSource": ["ssObjectReassocTimeMjdTai", "exposureTime", "trailAlgorithm", "trail_flag", "reliabilityVersion"],
+    "DiaObject": ["validityEndMjdTai"],
+}
+ALERT_NULLABLE = {
+    "DiaSource": ["psfNdata", "trailNdata", "dipoleNdata", "bboxSize"],
+    "DiaObject": [b + "_psfFluxNdata" for b in "ugrizy"],
+}
+# The records the pipeline fills; the others (ssSource, mpc_orbits) are always null in our packets.
+ALERT_ENCODED = ["DiaSource", "DiaObject", "DiaForcedSource"]
+AVRO_TYPES = {
+    "long": "long", "double": "double", "float": "float", "int": "int", "short": "int", "boolean": "boolean",
+    "char": "string", "text": "string", "string": "string",
+    "timestamp": {"type": "long", "logicalType": "timestamp-micros"},
+}
+# Avro primitive -> the Apache.Avro Encoder method that writes it.
+AVRO_WRITERS = {"long": "WriteLong", "double": "WriteDouble", "float": "WriteFloat", "int": "WriteInt",
+                "boolean": "WriteBoolean", "string": "WriteString"}
+
+def read_descriptions():
+    docs = {}
+    with open(TSV, newline="") as f:
+        for row in csv.reader(f, delimiter="\t"):
+            if not row or row[0].startswith("#"):
+                continue
+            unit = row[4] if len(row) > 4 else ""
+            text = row[5] if len(row) > 5 else ""
+            docs[(row[0], row[1])] = text + (f" [{unit}]" if unit else "")
+    return docs
+
+def alert_columns(table, columns):
+    """(column, felis type, nullable in the alert) of the table's alert record, in table order."""
+    omitted = set(ALERT_OMITTED.get(table, []))
+    nullable = set(ALERT_NULLABLE.get(table, []))
+    unknown = (omitted | nullable) - {c for c, _, _ in columns}
+    if unknown:
+        sys.exit(f"generate.py: alert overrides name columns {table} does not have: {sorted(unknown)}")
+    return [(c, t, n or c in nullable) for c, t, n in columns if c not in omitted]
+
+def avro_record(table, columns, docs):
+    fields = []
+    for col, dtype, nullable in alert_columns(table, columns):
+        field = {"name": col, "doc": docs.get((table, col), "")}
+        if nullable:
+            field["type"] = ["null", AVRO_TYPES[dtype]]
+            field["default"] = None
+        else:
+            field["type"] = AVRO_TYPES[dtype]
+        fields.append(field)
+    return {"type": "record", "namespace": ALERT_NAMESPACE, "name": ALERT_RECORDS[table], "fields": fields}
+
+def alert_schema(cols, docs):
+    rec = {t: avro_record(t, cols[t], docs) for t in ALERT_RECORDS}
+    def nullable(t, doc):
+        return {"type": ["null", t], "default": None, "doc": doc}
+    def field(name, spec):
+        return dict({"name": name}, **spec)
+    return {
+        "type": "record", "namespace": ALERT_NAMESPACE, "name": "alert",
+        "doc": "Rubin Avro alert schema v10.0, generated from the APDB v10 schema by tools/schema/generate.py",
+        "fields": [
+            {"name": "diaSourceId", "type": "long", "doc": "Identifier of the triggering DiaSource"},
+            field("observation_reason", nullable("string", "Scheduler reason for the image containing this diaSource.")),
+            field("target_name", nullable("string", "Scheduler target for the image containing this diaSource.")),
+            {"name": "diaSource", "type": rec["DiaSource"], "doc": "The triggering DiaSource"},
+            field("prvDiaSources", nullable({"type": "array", "items": f"{ALERT_NAMESPACE}.diaSource"},
+                                            "The DiaObject's DiaSources of the 12 months before this one")),
+            field("prvDiaForcedSources", nullable({"type": "array", "items": rec["DiaForcedSource"]},
+                                                  "The DiaObject's DiaForcedSources of the 12 months before this one")),
+            field("diaObject", nullable(rec["DiaObject"], "The DiaObject, as stored with this DiaSource")),
+            field("ssSource", nullable(rec["SSSource"], "The solar-system source, when associated with one")),
+            field("mpc_orbits", nullable(rec["mpc_orbits"], "The MPC orbit of the solar-system object")),
+            field("cutoutDifference", nullable("bytes", "FITS cutout of the difference image")),
+            field("cutoutScience", nullable("bytes", "FITS cutout of the calibrated science image")),
+            field("cutoutTemplate", nullable("bytes", "FITS cutout of the template warped to the science image")),
+        ],
+    }
+
+def avro_encoders(cols):
+    methods = []
+    names = []
+    for table in ALERT_ENCODED:
+        lines = []
+        fields = alert_columns(table, cols[table])
+        apdb_nullable = {c: n for c, _, n in cols[table]}
+        for col, dtype, nullable in fields:
+            avro = AVRO_TYPES[dtype]
+            if not isinstance(avro, str):
+                sys.exit(f"generate.py: no encoder for {table}.{col} ({dtype})")
+            write = AVRO_WRITERS[avro]
+            prop = "row." + pascal(col)
+            if not nullable:
+                lines.append(f"        encoder.{write}({prop});")
+            elif not apdb_nullable[col]:
+                lines.append(f"        AvroUnion.Write(encoder, ({CS_TYPES[dtype]}?){prop});")
+            else:
+                lines.append(f"        AvroUnion.Write(encoder, {prop});")
+        rec = ALERT_RECORDS[table]
+        methods.append(f"""    /// <summary>Writes <paramref name="row"/> as the Avro record <c>{ALERT_NAMESPACE}.{rec}</c> ({len(fields)} fields).</summary>
+    public static void Write{table}(Encoder encoder, {table} row)
+    {{
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentNullException.ThrowIfNull(row);
+{chr(10).join(lines)}
+    }}
+""")
+        names.append(f"""    /// <summary>The fields of <c>{ALERT_NAMESPACE}.{rec}</c> in schema order, each with the <see cref="{table}"/> property it comes from.</summary>
+    public static IReadOnlyList<(string Field, string Property)> {table}Fields {{ get; }} =
+    [
+        {(chr(10) + "        ").join(f'("{c}", "{pascal(c)}"),' for c, _, _ in fields)}
+    ];
+""")
+    return f"""// <auto-generated>
+// Generated by tools/schema/generate.py from Rubin's APDB schema v10.0.0. Do not edit by hand.
+// </auto-generated>
+#nullable enable
+using Apdb.Records;
+using Avro.IO;
+
+namespace Apdb.Alerts;
+
+/// <summary>
+/// Avro binary encoders of the alert's APDB records (schema <c>{ALERT_NAMESPACE}</c>), one field after another in schema
+/// order: no reflection, no generic records. Nullable fields are unions with null first (<see cref="AvroUnion"/>).
+/// </summary>
+public static class AvroRecordEncoder
+{{
+{chr(10).join(methods)}
+{chr(10).join(names)}}}
+"""
+
 def main():
     cols = read_columns()
     missing = [t for t in TABLES if t not in cols]
@@ -201,6 +342,13 @@ def main():
     for t in RECORD_TABLES:
         with open(os.path.join(rec_dir, f"{t}.cs"), "w") as f:
             f.write(record(t, cols[t]))
+    alerts_dir = os.path.join(ROOT, "src", "Alerts")
+    os.makedirs(os.path.join(alerts_dir, "Schema"), exist_ok=True)
+    with open(os.path.join(alerts_dir, "Schema", f"{ALERT_NAMESPACE}.alert.avsc"), "w") as f:
+        json.dump(alert_schema(cols, read_descriptions()), f, indent=1)
+        f.write("\n")
+    with open(os.path.join(alerts_dir, "AvroRecordEncoder.cs"), "w") as f:
+        f.write(avro_encoders(cols))
 
 if __name__ == "__main__":
     main()

@@ -11,8 +11,8 @@ namespace Apdb.Cli.Commands;
 
 /// <summary>
 /// <c>demo</c>: the one-command tour. The embedded database (or --db), the schema, a year of <c>demo</c> history (skipped
-/// when the APDB already holds the same complete load), the next few new visits through the full pipeline, the
-/// report, and SQL to paste into <c>apdb psql</c>.
+/// when the APDB already holds the same complete load), the next few new visits through the full pipeline with their
+/// alerts (under <c>--out</c>/alerts unless <c>--alerts</c> says where), the report, and SQL to paste into <c>apdb psql</c>.
 /// </summary>
 internal static class DemoCommand
 {
@@ -30,9 +30,11 @@ internal static class DemoCommand
         var trace = new Option<string?>("--trace") { Description = "Write a Chrome trace-event JSON of every stage" };
         var output = new Option<string>("--out") { Description = "Directory for the plots and run.json", DefaultValueFactory = _ => Path.Combine("artifacts", "demo") };
         var frontEnd = new Option<string>("--frontend") { Description = "image (render and process exposures) or catalog (catalog-level DiaSources, no images)", DefaultValueFactory = _ => RunCommand.DefaultFrontEnd };
-        var command = new Command("demo", "The tour: embedded database, a year of demo history, new visits through the full pipeline, a report, example SQL")
+        var alerts = RunCommand.AlertsOption();
+        var alertFormat = RunCommand.AlertFormatOption();
+        var command = new Command("demo", "The tour: embedded database, a year of demo history, new visits through the full pipeline with alerts, a report, example SQL")
         {
-            visits, detectors, workers, seed, replace, trace, output, frontEnd,
+            visits, detectors, workers, seed, replace, trace, output, frontEnd, alerts, alertFormat,
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
@@ -42,8 +44,11 @@ internal static class DemoCommand
                 throw new ApdbUserException($"demo: --visits {visitCount} is outside 1-100");
             }
 
+            // The demo always writes alerts: under --out (artifacts/demo/alerts) unless --alerts names a directory.
+            var outDir = parse.GetValue(output);
             var settings = RunCommand.Check(new RunCommand.Settings(visitCount, parse.GetValue(detectors), parse.GetValue(workers),
-                parse.GetValue(trace), parse.GetValue(output), Replace: false, VisitIds: null, DetectorIds: null, parse.GetValue(frontEnd)!), "demo");
+                parse.GetValue(trace), outDir, Replace: false, VisitIds: null, DetectorIds: null, parse.GetValue(frontEnd)!,
+                parse.GetValue(alerts) ?? Path.Combine(outDir ?? ".", "alerts"), parse.GetValue(alertFormat) ?? "avro"), "demo");
             return await RunAsync(context, settings, parse.GetValue(seed), parse.GetValue(replace), ct);
         });
         return command;

@@ -60,6 +60,15 @@ internal static partial class RunCommand
             preset = survey.Preset.Name,
             seed = survey.Seed,
             historyMonths = survey.Months,
+            alerts = settings.AlertsDir is { } alertsDir ? new
+            {
+                dir = Path.GetFullPath(alertsDir),
+                format = settings.AlertFormat,
+                files = report.Rows.GetValueOrDefault("alertFiles"),
+                packets = report.Rows.GetValueOrDefault("alerts"),
+                bytes = report.Rows.GetValueOrDefault("alertBytes"),
+                seconds = Math.Round(report.Stages.GetValueOrDefault("alerts").Seconds, 4),
+            } : null,
         };
     }
 
@@ -120,6 +129,14 @@ internal static partial class RunCommand
         if (settings.TracePath is { } trace)
         {
             Console.WriteLine($"trace: {trace} (open in https://ui.perfetto.dev)");
+        }
+
+        if (settings.AlertsDir is { } alertsDir)
+        {
+            var packets = report.Rows.GetValueOrDefault("alerts");
+            var stage = report.Stages.GetValueOrDefault("alerts");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"alerts: {packets:N0} packets in {report.Rows.GetValueOrDefault("alertFiles")} {settings.AlertFormat} file(s) under {Path.GetFullPath(alertsDir)} ({(packets > 0 ? report.Rows.GetValueOrDefault("alertBytes") / (double)packets : 0):N0} bytes per alert, {1000 * stage.Seconds / Math.Max(1, stage.Calls):F1} ms per detector-visit); `apdb alerts show FILE` prints them"));
         }
 
         if (settings.OutDir is { } outDir)

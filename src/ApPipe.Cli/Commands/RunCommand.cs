@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Apdb.Alerts;
 using Apdb.Frontend;
 using Apdb.Frontend.DiaPipe;
 using Apdb.Frontend.Pipeline;
@@ -13,14 +14,15 @@ namespace Apdb.Cli.Commands;
 
 /// <summary>
 /// <c>run [--visits N] [--detectors D] [--workers W] [--trace T.json] [--out DIR] [--replace] [--visit IDS]
-/// [--detector-ids IDS] [--frontend image|catalog]</c>: the full ApPipe on the visits that follow the loaded history.
+/// [--detector-ids IDS] [--frontend image|catalog] [--alerts DIR [--alert-format avro|confluent]]</c>: the full ApPipe on
+/// the visits that follow the loaded history, and the alerts of every stored DiaSource.
 /// </summary>
 internal static partial class RunCommand
 {
     /// <summary>What a run does, as parsed and checked from the command line.</summary>
     internal sealed record Settings(
         int Visits, int Detectors, int Workers, string? TracePath, string? OutDir, bool Replace,
-        IReadOnlyList<long>? VisitIds, IReadOnlyList<int>? DetectorIds, string FrontEnd);
+        IReadOnlyList<long>? VisitIds, IReadOnlyList<int>? DetectorIds, string FrontEnd, string? AlertsDir = null, string AlertFormat = "avro");
 
     public static void AddTo(RootCommand root) => root.Subcommands.Add(Create());
 
@@ -39,9 +41,11 @@ internal static partial class RunCommand
             Description = "image: render and process exposures (ISR, calibration, subtraction, detection); catalog: the simulation's catalog-level DiaSources, no images",
             DefaultValueFactory = _ => DefaultFrontEnd,
         };
+        var alerts = AlertsOption();
+        var alertFormat = AlertFormatOption();
         var command = new Command("run", "Run ApPipe (front end + DiaPipe) on new visits against the APDB's history; resumable")
         {
-            visits, detectors, workers, trace, output, replace, visitIds, detectorIds, frontEnd,
+            visits, detectors, workers, trace, output, replace, visitIds, detectorIds, frontEnd, alerts, alertFormat,
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
@@ -49,7 +53,12 @@ internal static partial class RunCommand
                 parse.GetValue(visits), parse.GetValue(detectors), parse.GetValue(workers), parse.GetValue(trace), parse.GetValue(output),
                 parse.GetValue(replace), ParseList(parse.GetValue(visitIds), "--visit", long.MaxValue).Select(v => (long)v).ToList() is { Count: > 0 } v ? v : null,
                 ParseList(parse.GetValue(detectorIds), "--detector-ids", CameraLayout.DetectorCount - 1).Select(d => (int)d).ToList() is { Count: > 0 } d ? d : null,
-                parse.GetValue(frontEnd)!));
+                parse.GetValue(frontEnd)!, parse.GetValue(alerts), parse.GetValue(alertFormat) ?? "avro"));
+            if (parse.GetResult(alertFormat) is { Implicit: false } && settings.AlertsDir is null)
+            {
+                throw new ApdbUserException("run: --alert-format needs --alerts DIR");
+            }
+
             var dataSource = await context.GetDataSourceAsync(ct);
             await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
             var survey = await LoadedSurvey.ReadAsync(dataSource, ct);
@@ -93,6 +102,16 @@ internal static partial class RunCommand
             {
                 throw new ApdbUserException($"{command}: --trace {trace}: directory {dir} does not exist");
             }
+        }
+
+        if (s.AlertFormat is not ("avro" or "confluent"))
+        {
+            throw new ApdbUserException($"{command}: --alert-format '{s.AlertFormat}' is not avro or confluent");
+        }
+
+        if (s.AlertsDir is { } alertsDir && File.Exists(alertsDir))
+        {
+            throw new ApdbUserException($"{command}: --alerts {alertsDir} is a file; give a directory");
         }
 
         if (s.OutDir is { } outDir && File.Exists(outDir))
@@ -177,8 +196,9 @@ internal static partial class RunCommand
             settings = settings with { Workers = cap };
         }
 
+        var alerts = CreateAlertPackager(settings, command);
         var store = new ApdbStore(dataSource);
-        var runner = new PipelineRunner(store, survey, frontEnd, new DiaPipeOptions { ReplaceExisting = settings.Replace });
+        var runner = new PipelineRunner(store, survey, frontEnd, new DiaPipeOptions { ReplaceExisting = settings.Replace }) { Alerts = alerts };
         PipelineRunReport report;
         if (context.Json || Console.IsOutputRedirected)
         {
@@ -245,6 +265,44 @@ internal static partial class RunCommand
     {
         var fits = (int)Math.Clamp(availableBytes * 3 / 4 / ImageWorkerBytes, 1, 64);
         return requested > fits ? fits : null;
+    }
+
+    /// <summary>The <c>--alerts DIR</c> option of <c>run</c> and <c>demo</c>.</summary>
+    internal static Option<string?> AlertsOption(string? defaultDir = null) => new("--alerts")
+    {
+        Description = "Write one alert per stored DiaSource (Rubin alert schema v10.0), one file per detector-visit under DIR",
+        DefaultValueFactory = _ => defaultDir,
+    };
+
+    /// <summary>The <c>--alert-format</c> option.</summary>
+    internal static Option<string?> AlertFormatOption() => new("--alert-format")
+    {
+        Description = "avro: an Avro Object Container File per detector-visit (.avro); confluent: length-prefixed Confluent wire-format frames (.confluent)",
+        DefaultValueFactory = _ => "avro",
+    };
+
+    /// <summary>
+    /// The alert packager of a run, or null without <c>--alerts</c>. The directory is created and probed here, before
+    /// anything is stored, so an unwritable one is a one-line error with nothing written.
+    /// </summary>
+    private static AlertPackager? CreateAlertPackager(Settings settings, string command)
+    {
+        if (settings.AlertsDir is not { } dir)
+        {
+            return null;
+        }
+
+        var writer = new AlertFileWriter(dir, settings.AlertFormat == "confluent" ? AlertFormat.Confluent : AlertFormat.Avro);
+        try
+        {
+            writer.EnsureWritable();
+        }
+        catch (AlertException ex)
+        {
+            throw new ApdbUserException($"{command}: --alerts: {ex.Message}", ex);
+        }
+
+        return new AlertPackager(writer, new AlertPacketBuilder(new DiaPipeOptions().HistoryMonths));
     }
 
     /// <summary>The front end when none is chosen: the image front end.</summary>

@@ -1,3 +1,4 @@
+using Apdb.Alerts;
 using Apdb.Records;
 
 namespace Apdb.Frontend.DiaPipe;
@@ -39,6 +40,34 @@ public sealed class DetectorVisitResult
 
     /// <summary>What the store wrote.</summary>
     public StoreResult Store { get; }
+
+    /// <summary>The DiaSources stored (each with its <c>diaObjectId</c>), in the order they were stored.</summary>
+    public IReadOnlyList<DiaSource> StoredSources { get; internal set; } = [];
+
+    /// <summary>The DiaObject versions stored.</summary>
+    public IReadOnlyList<DiaObject> StoredObjects { get; internal set; } = [];
+
+    /// <summary>The preloaded DiaSources (the history window of the padded region).</summary>
+    public IReadOnlyList<DiaSource> PreloadedSources { get; internal set; } = [];
+
+    /// <summary>The preloaded DiaForcedSources.</summary>
+    public IReadOnlyList<DiaForcedSource> PreloadedForcedSources { get; internal set; } = [];
+
+    /// <summary>The front end's exposures for alert cutouts, or null when there are none.</summary>
+    public AlertImages? Images { get; internal set; }
+
+    /// <summary>
+    /// Drops what only the alerts need (the stored and preloaded rows, the images), so that the runner, which keeps a
+    /// visit's results until every detector of it is done, does not hold every detector's images and history.
+    /// </summary>
+    internal void ReleaseAlertInputs()
+    {
+        StoredSources = [];
+        StoredObjects = [];
+        PreloadedSources = [];
+        PreloadedForcedSources = [];
+        Images = null;
+    }
 
     /// <summary>Seconds of a stage (0 when it did not run).</summary>
     public double Seconds(string stage) => Spans.Where(s => s.Stage == stage).Sum(s => s.Seconds);

@@ -1,3 +1,4 @@
+using Apdb.Alerts;
 using Apdb.Association;
 using Apdb.ForcedPhot;
 using Apdb.Records;
@@ -109,6 +110,7 @@ public sealed class DiaPipeline
         }
 
         var core = await RunCoreAsync(visit, detector, front.DiaSources, loaded, (targets, positions) => MeasureForced(front, positions), spans, cancellationToken).ConfigureAwait(false);
+        core.Images = new AlertImages(front.Difference, front.Science, front.Template);
         return core;
     }
 
@@ -256,7 +258,10 @@ public sealed class DiaPipeline
 
         var counts = new DiaPipeCounts(preload.Objects.Count, preload.Sources.Count, preload.ForcedSources.Count, sources.Count,
             matched, created, dropped, versions.Count, targetIds.Count, forced.Count);
-        return new DetectorVisitResult(detectorVisit, t, spans, counts, sources, preload.Objects, result);
+        return new DetectorVisitResult(detectorVisit, t, spans, counts, sources, preload.Objects, result)
+        {
+            StoredSources = stored, StoredObjects = versions, PreloadedSources = preload.Sources, PreloadedForcedSources = preload.ForcedSources,
+        };
     }
 
     /// <summary>

@@ -5,7 +5,7 @@ public sealed class PipelineRunReport
 {
     /// <summary>The canonical stage order of the report.</summary>
     public static IReadOnlyList<string> StageOrder { get; } =
-        ["preload", "isr", "calibrate", "subtract", "detect", "associate", "diaCalculation", "forcedPhot", "store"];
+        ["preload", "isr", "calibrate", "subtract", "detect", "associate", "diaCalculation", "forcedPhot", "store", "alerts"];
 
     /// <summary>Visits with at least one detector-visit processed.</summary>
     public int Visits { get; internal set; }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Apdb.Alerts;
 using Apdb.Frontend.DiaPipe;
 using Npgsql;
 
@@ -48,6 +49,12 @@ public sealed class PipelineRunner
 
     /// <summary>The DiaPipe the runner uses.</summary>
     public DiaPipeline Pipeline => _pipeline;
+
+    /// <summary>
+    /// Writes each detector-visit's alerts after its store has committed, or null for no alerts. An alert failure is
+    /// reported for its detector-visit and never undoes the store.
+    /// </summary>
+    public AlertPackager? Alerts { get; init; }
 
     /// <summary>Runs the plan; failures end up in <see cref="PipelineRunReport.Failure"/>, not as exceptions.</summary>
     /// <param name="plan">Visits in time order with their detectors.</param>
@@ -141,11 +148,14 @@ public sealed class PipelineRunner
                 try
                 {
                     var result = await _pipeline.ProcessAsync(visit, detector, _frontEnd, null, stop.Token).ConfigureAwait(false);
+                    var alerts = PackageAlerts(result, report);
                     results.Add(result);
                     lock (report)
                     {
-                        Accumulate(report, worker, result);
+                        Accumulate(report, worker, result, alerts);
                     }
+
+                    result.ReleaseAlertInputs();
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
@@ -189,10 +199,55 @@ public sealed class PipelineRunner
         return [.. results];
     }
 
-    private void Accumulate(PipelineRunReport report, int worker, DetectorVisitResult result)
+    /// <summary>
+    /// Writes the alerts of a stored detector-visit; returns the alert stage's span and file, or null when alerts are
+    /// off. A failure is reported against the detector-visit, whose store stands.
+    /// </summary>
+    private (StageSpan Span, AlertFileResult? File)? PackageAlerts(DetectorVisitResult result, PipelineRunReport report)
+    {
+        if (Alerts is not { } alerts)
+        {
+            return null;
+        }
+
+        var start = _pipeline.Now;
+        AlertFileResult? file = null;
+        try
+        {
+            file = alerts.Package(new AlertInput(result.DetectorVisit, result.StoredSources, result.StoredObjects,
+                result.PreloadedSources, result.PreloadedForcedSources, result.Images));
+        }
+        catch (AlertException ex)
+        {
+            lock (report)
+            {
+                report.Failed.Add($"{result.DetectorVisit}: stored, but no alerts were written: {FirstLine(ex.Message)}");
+            }
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            lock (report)
+            {
+                report.Failed.Add($"{result.DetectorVisit}: stored, but no alerts were written ({ex.GetType().Name}: {FirstLine(ex.Message)})");
+                report.InternalFailure = true;
+            }
+        }
+
+        return (new StageSpan("alerts", start, _pipeline.Now - start), file);
+    }
+
+    private void Accumulate(PipelineRunReport report, int worker, DetectorVisitResult result, (StageSpan Span, AlertFileResult? File)? alerts)
     {
         report.DetectorVisits++;
-        foreach (var span in result.Spans)
+        IEnumerable<StageSpan> spans = alerts is { } a ? [.. result.Spans, a.Span] : result.Spans;
+        if (alerts is { File: { } file })
+        {
+            Add(report, "alerts", file.Packets);
+            Add(report, "alertBytes", file.Bytes);
+            Add(report, "alertFiles", 1);
+        }
+
+        foreach (var span in spans)
         {
             var t = report.Stages.GetValueOrDefault(span.Stage);
             report.Stages[span.Stage] = new StageTotal(t.Seconds + span.Seconds, t.Calls + 1);
