@@ -166,8 +166,7 @@ public sealed class EmbeddedPostgres
         SetMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var pwFile = Path.Combine(Home, ".initdb-pw");
-        await File.WriteAllTextAsync(pwFile, password + "\n", cancellationToken);
-        SetMode(pwFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await SecretFile.WriteAsync(pwFile, password, cancellationToken);
         try
         {
             if (ProcessRunner.IsRoot)
@@ -224,8 +223,7 @@ public sealed class EmbeddedPostgres
         }
 
         // The secret is the last file written: its presence marks a complete initialisation.
-        await File.WriteAllTextAsync(SecretPath, password + "\n", cancellationToken);
-        SetMode(SecretPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await SecretFile.WriteAsync(SecretPath, password, cancellationToken);
     }
 
     private async Task EnsureDatabaseAsync(EmbeddedCluster cluster, CancellationToken cancellationToken)
