@@ -1,0 +1,108 @@
+using Apdb.Embedded;
+using Npgsql;
+
+namespace Apdb.Cli.Tests;
+
+/// <summary>
+/// <c>apdb sql</c> on an embedded cluster of its own: it reads as the database's reader role and needs --write (the
+/// writer role) to change rows; neither may change the schema or reach the server's programs and files.
+/// </summary>
+[Collection(ConsoleCollection.Name)]
+public sealed class SqlCommandTests : IAsyncLifetime
+{
+    private readonly string _home = Path.Combine(Path.GetTempPath(), $"apdb-sql-{Guid.NewGuid():N}"[..30]);
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_home);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(_home, (UnixFileMode)0b111_101_101);
+        }
+
+        // A small cluster: the command would otherwise size shared_buffers for a real APDB.
+        await new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = _home, SharedBuffers = "64MB", MaintenanceWorkMem = "64MB" }).StartAsync();
+        var init = await CliRunner.RunInHomeAsync(_home, "init");
+        Assert.True(init.ExitCode == 0, init.Stderr);
+        Assert.Contains("roles apdb_owner, apdb_writer, apdb_reader: created", init.Stdout, StringComparison.Ordinal);
+    }
+
+    public async Task DisposeAsync()
+    {
+        NpgsqlConnection.ClearAllPools();
+        var postgres = new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = _home });
+        await postgres.StopAsync();
+        postgres.Delete();
+    }
+
+    [Fact]
+    public async Task Sql_reads_as_the_reader_and_writes_only_with_write_as_the_writer()
+    {
+        var who = await Sql("SELECT current_user, current_setting('transaction_read_only')", "--csv");
+        Assert.True(who.ExitCode == 0, who.Stderr);
+        Assert.Contains("apdb_reader,on", who.Stdout, StringComparison.Ordinal);
+
+        var refused = await Sql("INSERT INTO metadata (name, value) VALUES ('probe', 'x')");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--write", refused.Stderr, StringComparison.Ordinal);
+
+        var written = await Sql("INSERT INTO metadata (name, value) VALUES ('probe', 'x')", "--write");
+        Assert.True(written.ExitCode == 0, written.Stderr);
+        var writer = await Sql("SELECT current_user", "--write", "--csv");
+        Assert.Contains("apdb_writer", writer.Stdout, StringComparison.Ordinal);
+        var read = await Sql("SELECT value FROM metadata WHERE name = 'probe'", "--csv");
+        Assert.Equal(["value", "x"], read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+
+        // The role's password is the command's alone.
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home, "secret-apdb_reader")));
+        }
+    }
+
+    [Theory]
+    [InlineData("DROP TABLE \"DiaObject\"")]
+    [InlineData("COPY (SELECT 1) TO PROGRAM 'id'")]
+    [InlineData("SELECT pg_read_file('/etc/passwd')")]
+    [InlineData("ALTER TABLE \"DiaObject\" ADD COLUMN x int")]
+    public async Task Neither_the_reader_nor_the_writer_may_change_the_schema_or_reach_the_server(string statement)
+    {
+        // The reader's statement runs in a read-only transaction too, which may refuse first (25006); the writer's
+        // can only be refused for lack of rights (42501).
+        var asReader = await Sql(statement);
+        Assert.Equal(1, asReader.ExitCode);
+        Assert.Matches("SQL error (42501|25006)", asReader.Stderr);
+
+        var asWriter = await Sql(statement, "--write");
+        Assert.Equal(1, asWriter.ExitCode);
+        Assert.Contains("SQL error 42501", asWriter.Stderr, StringComparison.Ordinal);
+
+        var table = await Sql("SELECT count(*) FROM \"DiaObject\"", "--csv");
+        Assert.True(table.ExitCode == 0, table.Stderr);
+    }
+
+    [Theory]
+    [InlineData("", "the query is empty")]
+    [InlineData("   -- only a comment\n", "the query is empty")]
+    [InlineData("SELECT 1; SELECT 2", "holds 2 statements")]
+    [InlineData("SELECT 1; DROP TABLE \"DiaObject\"", "holds 2 statements")]
+    public async Task An_empty_query_or_several_statements_are_refused_with_exit_1(string query, string message)
+    {
+        var result = await Sql(query);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, result.Stdout);
+    }
+
+    [Fact]
+    public async Task Semicolons_in_strings_identifiers_comments_and_dollar_quotes_do_not_split_a_statement()
+    {
+        var result = await Sql("SELECT ';' AS \"a;b\", $x$;$x$ AS c, E'\\';' AS d /* ; */ -- ;\n;", "--csv");
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal(["a;b,c,d", ";,;,';"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    private Task<(int ExitCode, string Stdout, string Stderr)> Sql(params string[] args) => CliRunner.RunInHomeAsync(_home, ["sql", .. args]);
+}
