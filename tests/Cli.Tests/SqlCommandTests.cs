@@ -8,33 +8,8 @@ namespace Apdb.Cli.Tests;
 /// writer role) to change rows; neither may change the schema or reach the server's programs and files.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class SqlCommandTests : IAsyncLifetime
+public sealed class SqlCommandTests(SqlCommandTests.Cluster cluster) : IClassFixture<SqlCommandTests.Cluster>
 {
-    private readonly string _home = Path.Combine(Path.GetTempPath(), $"apdb-sql-{Guid.NewGuid():N}"[..30]);
-
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_home);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(_home, (UnixFileMode)0b111_101_101);
-        }
-
-        // A small cluster: the command would otherwise size shared_buffers for a real APDB.
-        await new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = _home, SharedBuffers = "64MB", MaintenanceWorkMem = "64MB" }).StartAsync();
-        var init = await CliRunner.RunInHomeAsync(_home, "init");
-        Assert.True(init.ExitCode == 0, init.Stderr);
-        Assert.Contains("roles apdb_owner, apdb_writer, apdb_reader: created", init.Stdout, StringComparison.Ordinal);
-    }
-
-    public async Task DisposeAsync()
-    {
-        NpgsqlConnection.ClearAllPools();
-        var postgres = new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = _home });
-        await postgres.StopAsync();
-        postgres.Delete();
-    }
-
     [Fact]
     public async Task Sql_reads_as_the_reader_and_writes_only_with_write_as_the_writer()
     {
@@ -56,7 +31,7 @@ public sealed class SqlCommandTests : IAsyncLifetime
         // The role's password is the command's alone.
         if (!OperatingSystem.IsWindows())
         {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home, "secret-apdb_reader")));
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(cluster.Home, "secret-apdb_reader")));
         }
     }
 
@@ -104,5 +79,34 @@ public sealed class SqlCommandTests : IAsyncLifetime
         Assert.Equal(["a;b,c,d", ";,;,';"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
-    private Task<(int ExitCode, string Stdout, string Stderr)> Sql(params string[] args) => CliRunner.RunInHomeAsync(_home, ["sql", .. args]);
+    private Task<(int ExitCode, string Stdout, string Stderr)> Sql(params string[] args) => CliRunner.RunInHomeAsync(cluster.Home, ["sql", .. args]);
+
+    /// <summary>One initialised embedded cluster for the class's tests.</summary>
+    public sealed class Cluster : IAsyncLifetime
+    {
+        public string Home { get; } = Path.Combine(Path.GetTempPath(), $"apdb-sql-{Guid.NewGuid():N}"[..30]);
+
+        public async Task InitializeAsync()
+        {
+            Directory.CreateDirectory(Home);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(Home, (UnixFileMode)0b111_101_101);
+            }
+
+            // A small cluster: the command would otherwise size shared_buffers for a real APDB.
+            await new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = Home, SharedBuffers = "64MB", MaintenanceWorkMem = "64MB" }).StartAsync();
+            var init = await CliRunner.RunInHomeAsync(Home, "init");
+            Assert.True(init.ExitCode == 0, init.Stderr);
+            Assert.Contains("roles apdb_owner, apdb_writer, apdb_reader: created", init.Stdout, StringComparison.Ordinal);
+        }
+
+        public async Task DisposeAsync()
+        {
+            NpgsqlConnection.ClearAllPools();
+            var postgres = new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = Home });
+            await postgres.StopAsync();
+            postgres.Delete();
+        }
+    }
 }

@@ -11,7 +11,7 @@ namespace Apdb.Embedded;
 /// <see cref="EmbeddedPostgresOptions.Home"/>, listening on loopback on a free port with SCRAM authentication and a
 /// generated secret, reused while it runs, restarted after a crash (a stale pid file is recovered).
 /// </summary>
-public sealed class EmbeddedPostgres
+public sealed partial class EmbeddedPostgres
 {
     /// <summary>The operating-system user the server runs as when this process is root.</summary>
     public const string ServerUser = "postgres";
