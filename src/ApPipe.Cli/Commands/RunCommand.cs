@@ -49,7 +49,8 @@ internal static partial class RunCommand
                 parse.GetValue(replace), ParseList(parse.GetValue(visitIds), "--visit", long.MaxValue).Select(v => (long)v).ToList() is { Count: > 0 } v ? v : null,
                 ParseList(parse.GetValue(detectorIds), "--detector-ids", CameraLayout.DetectorCount - 1).Select(d => (int)d).ToList() is { Count: > 0 } d ? d : null,
                 parse.GetValue(frontEnd)!));
-            var dataSource = await context.GetDataSourceAsync(ct);
+            // The pipeline stores as the writer role: it changes rows and makes partitions, never the schema.
+            var dataSource = await context.GetDataSourceAsync(ApdbRole.Writer, ct);
             await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
             var survey = await LoadedSurvey.ReadAsync(dataSource, ct);
             return (await ExecuteAsync(context, dataSource, survey, settings, "run", printJson: true, ct)).ExitCode;

@@ -104,6 +104,6 @@ public sealed class EmbeddedCluster
         }
 
         await transaction.CommitAsync(cancellationToken);
-        return new NpgsqlConnectionStringBuilder(ConnectionString) { Username = name, Password = password, MaxPoolSize = 20 }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Username = name, Password = password }.ConnectionString;
     }
 }
