@@ -76,6 +76,37 @@ public static partial class ApdbConnector
     [GeneratedRegex(@"(?i)(?:password\s*=\s*(?<value>'[^']*'|""[^""]*""|[^;&]*))|(?:^postgres(?:ql)?://[^:@/]*:(?<value>[^@/]*)@)")]
     private static partial Regex PasswordPattern();
 
+    /// <summary>
+    /// A libpq URI for <paramref name="connectionString"/> without the password, keeping the TLS settings
+    /// (<c>sslmode</c>, <c>sslrootcert</c>, <c>sslcert</c>, <c>sslkey</c>) so that psql connects the same way.
+    /// </summary>
+    public static string ToPasswordlessUri(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var query = new List<string>();
+        if (b.SslMode != SslMode.Prefer)
+        {
+            query.Add("sslmode=" + b.SslMode switch
+            {
+                SslMode.VerifyCA => "verify-ca",
+                SslMode.VerifyFull => "verify-full",
+                var mode => mode.ToString().ToLowerInvariant(),
+            });
+        }
+
+        foreach (var (name, value) in new[] { ("sslrootcert", b.RootCertificate), ("sslcert", b.SslCertificate), ("sslkey", b.SslKey) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
+            }
+        }
+
+        var host = b.Host is { } h && h.Contains(':', StringComparison.Ordinal) && !h.Contains(',', StringComparison.Ordinal) && !h.StartsWith('[') ? $"[{h}]" : b.Host;
+        return $"postgresql://{Uri.EscapeDataString(b.Username ?? string.Empty)}@{host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? string.Empty)}" +
+               (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
+    }
+
     /// <summary><c>host:port/database</c> for messages (never the password).</summary>
     public static string Describe(string connectionString)
     {

@@ -132,4 +132,15 @@ public sealed class ConnectorTests(PostgresServer server)
 
         Assert.DoesNotContain("Hunter2Secret", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_status_uri_keeps_the_tls_settings_and_drops_the_password()
+    {
+        var cs = ApdbConnector.Normalize("postgresql://alice:Hunter2Secret@db.example.org:6543/apdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20root.pem");
+
+        var uri = ApdbConnector.ToPasswordlessUri(cs);
+
+        Assert.Equal("postgresql://alice@db.example.org:6543/apdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20root.pem", uri);
+        Assert.Equal(SslMode.VerifyFull, new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize(uri)).SslMode);
+    }
 }

@@ -106,8 +106,7 @@ internal static class DatabaseCommands
             if (!embedded)
             {
                 connectionString = context.ConnectionString;
-                var b = new NpgsqlConnectionStringBuilder(connectionString);
-                uri = $"postgresql://{Uri.EscapeDataString(b.Username ?? string.Empty)}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? string.Empty)}";
+                uri = ApdbConnector.ToPasswordlessUri(connectionString!);
                 try
                 {
                     dataDir = (string?)await new NpgsqlCommand("SHOW data_directory", connection).ExecuteScalarAsync(ct);
