@@ -79,6 +79,43 @@ public sealed class SqlCommandTests(SqlCommandTests.Cluster cluster) : IClassFix
         Assert.Equal(["a;b,c,d", ";,;,';"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 
+    [Fact]
+    public async Task Run_on_the_embedded_cluster_stores_as_the_writer_role()
+    {
+        var load = await CliRunner.RunInHomeAsync(cluster.Home, "--json", "load-history", "--preset", "tiny");
+        Assert.True(load.ExitCode == 0, load.Stderr);
+        var before = await CountStoredAsync();
+
+        // Without the writer's right to register a detector-visit, the run cannot store: it stores as the writer.
+        await AsAdministratorAsync("REVOKE INSERT ON apdb_visit_detector FROM apdb_writer");
+        var refused = await CliRunner.RunInHomeAsync(cluster.Home, "--json", "run", "--visits", "1", "--detectors", "1", "--frontend", "catalog", "--out", Path.Combine(cluster.Home, "run"));
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.True(refused.Stderr.Contains("permission denied", StringComparison.Ordinal), refused.Stderr);
+        Assert.Equal(before, await CountStoredAsync());
+
+        // init states the rights again, and the same run stores.
+        Assert.Equal(0, (await CliRunner.RunInHomeAsync(cluster.Home, "--json", "init")).ExitCode);
+        var run = await CliRunner.RunInHomeAsync(cluster.Home, "--json", "run", "--visits", "1", "--detectors", "1", "--frontend", "catalog", "--out", Path.Combine(cluster.Home, "run"));
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Equal(before + 1, await CountStoredAsync());
+    }
+
+    private async Task<long> CountStoredAsync()
+    {
+        var result = await Sql("SELECT count(*) FROM apdb_visit_detector", "--csv");
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        return long.Parse(result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task AsAdministratorAsync(string sql)
+    {
+        var embedded = await new EmbeddedPostgres(new EmbeddedPostgresOptions { Home = cluster.Home }).StartAsync();
+        await using var connection = new NpgsqlConnection(embedded.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
     private Task<(int ExitCode, string Stdout, string Stderr)> Sql(params string[] args) => CliRunner.RunInHomeAsync(cluster.Home, ["sql", .. args]);
 
     /// <summary>One initialised embedded cluster for the class's tests.</summary>
