@@ -1,8 +1,8 @@
 namespace Apdb.Cli.Tests;
 
-/// <summary>What a bad --db does: exit 1, one line naming the problem, never the password.</summary>
+/// <summary>--db: a bad one exits 1 with one line naming the problem, never the password; apdb sql on it reads unless --write.</summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class DbOptionTests
+public sealed class DbOptionTests(PipelineCliDatabase server) : IClassFixture<PipelineCliDatabase>
 {
     [Theory]
     [InlineData("postgresql://apdb:Hunter2Secret@127.0.0.1:99999/apdb", "port '99999'")]
@@ -21,5 +21,22 @@ public sealed class DbOptionTests
             Assert.DoesNotContain("Hunter2Secret", result.Stderr + result.Stdout, StringComparison.Ordinal);
             Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         }
+    }
+
+    [Fact]
+    public async Task Sql_on_a_db_server_runs_read_only_unless_write_is_given()
+    {
+        var db = await server.CreateDatabaseAsync("sqldb");
+        Assert.Equal(0, (await CliRunner.RunAsync("--db", db, "init")).ExitCode);
+
+        var refused = await CliRunner.RunAsync("--db", db, "sql", "INSERT INTO metadata (name, value) VALUES ('probe', 'x')");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("SQL error 25006", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--write", refused.Stderr, StringComparison.Ordinal);
+
+        var written = await CliRunner.RunAsync("--db", db, "sql", "--write", "INSERT INTO metadata (name, value) VALUES ('probe', 'x')");
+        Assert.True(written.ExitCode == 0, written.Stderr);
+        var read = await CliRunner.RunAsync("--db", db, "sql", "--csv", "SELECT value FROM metadata WHERE name = 'probe'");
+        Assert.Equal(["value", "x"], read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }
