@@ -76,6 +76,7 @@ internal static class LibpqUri
         }
 
         ApplyHosts(builder, hostSpec);
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -88,6 +89,22 @@ internal static class LibpqUri
 
             var name = Decode(pair[..eq], "a parameter name");
             Apply(builder, name, Decode(pair[(eq + 1)..], $"the value of '{Printable(name)}'"));
+            given.Add(name);
+        }
+
+        if (builder.RootCertificate == "system")
+        {
+            // libpq's "trust the operating system's roots": Npgsql does that when no root certificate is named. As in
+            // libpq, it implies verify-full and refuses a weaker mode.
+            builder.RootCertificate = null;
+            if (!given.Contains("sslmode"))
+            {
+                builder.SslMode = SslMode.VerifyFull;
+            }
+            else if (builder.SslMode != SslMode.VerifyFull)
+            {
+                throw new ApdbUserException($"{Source}: sslrootcert=system needs sslmode=verify-full (a weaker mode would not check the server's name)");
+            }
         }
 
         if (string.IsNullOrEmpty(builder.Host))

@@ -143,4 +143,15 @@ public sealed class ConnectorTests(PostgresServer server)
         Assert.Equal("postgresql://alice@db.example.org:6543/apdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20root.pem", uri);
         Assert.Equal(SslMode.VerifyFull, new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize(uri)).SslMode);
     }
+
+    [Fact]
+    public void Sslrootcert_system_trusts_the_operating_system_roots_and_implies_verify_full()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize("postgresql://h/db?sslrootcert=system"));
+        Assert.Equal(SslMode.VerifyFull, cs.SslMode);
+        Assert.Null(cs.RootCertificate);
+
+        var error = Assert.Throws<ApdbUserException>(() => ApdbConnector.Normalize("postgresql://h/db?sslrootcert=system&sslmode=require"));
+        Assert.Contains("sslrootcert=system needs sslmode=verify-full", error.Message, StringComparison.Ordinal);
+    }
 }
