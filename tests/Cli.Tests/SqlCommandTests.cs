@@ -100,6 +100,20 @@ public sealed class SqlCommandTests(SqlCommandTests.Cluster cluster) : IClassFix
         Assert.Equal(before + 1, await CountStoredAsync());
     }
 
+    [Fact]
+    public async Task Up_with_tls_serves_encrypted_connections_that_verify_full_accepts()
+    {
+        var up = await CliRunner.RunInHomeAsync(cluster.Home, "--json", "up", "--tls");
+        Assert.True(up.ExitCode == 0, up.Stderr);
+        using var json = System.Text.Json.JsonDocument.Parse(up.Stdout);
+        var tlsUri = json.RootElement.GetProperty("tlsUri").GetString()!;
+        Assert.Contains("sslmode=verify-full&sslrootcert=", tlsUri, StringComparison.Ordinal);
+
+        await using var dataSource = await ApdbConnector.ConnectAsync(tlsUri);
+        await using var command = dataSource.CreateCommand("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+        Assert.True((bool)(await command.ExecuteScalarAsync())!);
+    }
+
     private async Task<long> CountStoredAsync()
     {
         var result = await Sql("SELECT count(*) FROM apdb_visit_detector", "--csv");

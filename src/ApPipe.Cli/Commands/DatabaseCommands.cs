@@ -22,24 +22,27 @@ internal static class DatabaseCommands
 
     private static Command Up()
     {
-        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)");
-        CommandRunner.SetAction(command, async (_, context, ct) =>
+        var tls = new Option<bool>("--tls") { Description = "Also accept TLS connections, with a self-signed certificate made on first use (kept on after restarts)" };
+        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)") { tls };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             if (context.ExternalDb is not null)
             {
                 return CommandRunner.Fail("up manages the embedded cluster; with --db / APDB_DB the server is yours to start");
             }
 
+            var rootCertificate = parse.GetValue(tls) ? await CliContext.Embedded().EnableTlsAsync(ct) : null;
             await context.GetDataSourceAsync(ct);
             var cluster = context.Cluster!;
+            var verifyFull = rootCertificate is null ? null : $"{cluster.Uri}?sslmode=verify-full&sslrootcert={Uri.EscapeDataString(rootCertificate)}";
             if (context.Json)
             {
-                context.WriteJson(new { running = true, embedded = true, uri = cluster.Uri, dataDir = cluster.DataDirectory, port = cluster.Port });
+                context.WriteJson(new { running = true, embedded = true, uri = cluster.Uri, dataDir = cluster.DataDirectory, port = cluster.Port, tlsRootCertificate = rootCertificate, tlsUri = verifyFull });
             }
             else
             {
                 Console.WriteLine($"embedded PostgreSQL running on {cluster.Host}:{cluster.Port} (data {cluster.DataDirectory})");
-                Console.WriteLine($"connect: psql \"{cluster.Uri}\"   or   apdb psql");
+                Console.WriteLine($"connect: psql \"{verifyFull ?? cluster.Uri}\"   or   apdb psql");
             }
 
             return CommandRunner.Success;
