@@ -146,6 +146,20 @@ public sealed class RoleTests(PostgresServer server) : IAsyncLifetime
         Assert.EndsWith("_writer", ApdbRoles.NameFor(a, ApdbRole.Writer), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void The_rights_cover_every_table_the_migrations_create_and_every_shipped_function()
+    {
+        var tables = ApdbRoles.TableNames().ToList();
+        var functions = ApdbRoles.FunctionNames().ToList();
+
+        Assert.Contains("DiaObject", tables);
+        Assert.Contains("apdb_visit_detector", tables);
+        Assert.Contains("apdb_migrations", tables);
+        Assert.Equal(SqlScripts.Migrations.Count(m => m.Text.Contains("CREATE TABLE", StringComparison.OrdinalIgnoreCase)) + 1, tables.Count);
+        Assert.Contains("apdb_ensure_partitions", functions);
+        Assert.Contains("light_curve", functions);
+    }
+
     private string Role(ApdbRole role) => ApdbRoles.NameFor(_database, role);
 
     /// <summary>Gives the role LOGIN and a password, as the embedded cluster does, and opens a data source as it.</summary>

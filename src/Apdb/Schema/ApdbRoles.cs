@@ -174,7 +174,7 @@ public static partial class ApdbRoles
 
     private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
-    [GeneratedRegex("""CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?""", RegexOptions.IgnoreCase)]
+    [GeneratedRegex("""CREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?"?(\w+)"?""", RegexOptions.IgnoreCase)]
     private static partial Regex CreateTable();
 
     [GeneratedRegex("""CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+"?(\w+)"?""", RegexOptions.IgnoreCase)]
