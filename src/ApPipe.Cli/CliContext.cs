@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Apdb.Embedded;
+using Apdb.Schema;
 using Npgsql;
 
 namespace Apdb.Cli;
@@ -65,6 +66,23 @@ internal sealed class CliContext : IAsyncDisposable
             ConnectionString = Cluster.ConnectionString;
         }
 
+        _dataSource = await ApdbConnector.ConnectAsync(ConnectionString, cancellationToken);
+        return _dataSource;
+    }
+
+    /// <summary>
+    /// Connects as the APDB's reader or writer role (<see cref="ApdbRoles"/>). On the embedded cluster that is a login of
+    /// its own; with --db / APDB_DB it is the given user, whose rights the server decides.
+    /// </summary>
+    public async Task<NpgsqlDataSource> GetDataSourceAsync(ApdbRole role, CancellationToken cancellationToken)
+    {
+        if (_dataSource is not null || ExternalDb is not null)
+        {
+            return await GetDataSourceAsync(cancellationToken);
+        }
+
+        Cluster = await Embedded().StartAsync(cancellationToken);
+        ConnectionString = await Cluster.LoginConnectionStringAsync(role, cancellationToken);
         _dataSource = await ApdbConnector.ConnectAsync(ConnectionString, cancellationToken);
         return _dataSource;
     }

@@ -55,7 +55,9 @@ internal static class CommandRunner
             }
             catch (Exception ex)
             {
-                Console.Error.WriteLine($"apdb: internal error: {ex.GetType().Name}: {ex.Message}");
+                // A library's message may quote a connection string: never its password.
+                var message = context.ExternalDb is { } db ? ApdbConnector.Scrub(ex.Message, db) : ex.Message;
+                Console.Error.WriteLine($"apdb: internal error: {ex.GetType().Name}: {message}");
                 if (Environment.GetEnvironmentVariable("APDB_DEBUG") == "1")
                 {
                     Console.Error.WriteLine(ex);

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text.RegularExpressions;
 using Npgsql;
 
 namespace Apdb;
@@ -7,61 +8,103 @@ namespace Apdb;
 /// Opens an APDB data source from a connection string or a libpq URI and turns connection failures (unreachable
 /// server, wrong credentials, missing database) into one-line user errors that name the server.
 /// </summary>
-public static class ApdbConnector
+public static partial class ApdbConnector
 {
-    /// <summary>Accepts <c>Host=...;Username=...</c> or <c>postgresql://user:secret@host:port/db</c>; returns an Npgsql connection string.</summary>
+    /// <summary>
+    /// Accepts <c>Host=...;Username=...</c> or a libpq URI <c>postgresql://user:secret@host:port/db?sslmode=verify-full&amp;...</c>
+    /// (every URI parameter Npgsql has an equivalent for is carried through, any other is refused); returns an Npgsql
+    /// connection string. Errors name what was wrong and never contain the password.
+    /// </summary>
     public static string Normalize(string connection)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connection);
-        if (!connection.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !connection.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
+        if (LibpqUri.IsUri(connection))
         {
-            try
-            {
-                return new NpgsqlConnectionStringBuilder(connection).ConnectionString;
-            }
-            catch (ArgumentException ex)
-            {
-                throw new ApdbUserException($"--db / APDB_DB is not a valid connection string: {ex.Message}", ex);
-            }
+            return LibpqUri.Parse(connection).ConnectionString;
         }
 
-        if (!Uri.TryCreate(connection, UriKind.Absolute, out var uri))
+        try
         {
-            throw new ApdbUserException($"--db / APDB_DB is not a valid postgresql:// URI: {connection}");
+            return new NpgsqlConnectionStringBuilder(connection).ConnectionString;
         }
-
-        var builder = new NpgsqlConnectionStringBuilder { Host = string.IsNullOrEmpty(uri.Host) ? "localhost" : uri.Host };
-        if (uri.Port > 0)
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidCastException or OverflowException)
         {
-            builder.Port = uri.Port;
+            throw new ApdbUserException($"--db / APDB_DB is not a valid connection string: {Scrub(ex.Message, connection)}", ex);
         }
+    }
 
-        if (uri.UserInfo.Length > 0)
+    /// <summary>
+    /// <paramref name="message"/> with every password that <paramref name="connection"/> holds (a <c>Password=</c>
+    /// key, a URI's user information or <c>password=</c> parameter, in plain or percent-encoded form) replaced by <c>***</c>.
+    /// </summary>
+    public static string Scrub(string message, string connection)
+    {
+        foreach (var secret in Secrets(connection))
         {
-            var parts = uri.UserInfo.Split(':', 2);
-            builder.Username = Uri.UnescapeDataString(parts[0]);
-            if (parts.Length == 2)
+            if (secret.Length > 0)
             {
-                builder.Password = Uri.UnescapeDataString(parts[1]);
+                message = message.Replace(secret, "***", StringComparison.Ordinal);
             }
         }
 
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
+        return message;
+    }
+
+    private static IEnumerable<string> Secrets(string connection)
+    {
+        foreach (Match m in PasswordPattern().Matches(connection))
         {
-            builder.Database = database;
+            var value = m.Groups["value"].Value.Trim().Trim('\'', '"');
+            yield return value;
+            yield return SafeUnescape(value);
+        }
+    }
+
+    private static string SafeUnescape(string text)
+    {
+        try
+        {
+            return Uri.UnescapeDataString(text);
+        }
+        catch (UriFormatException)
+        {
+            return text;
+        }
+    }
+
+    // A Key=Value password, a URI's "user:password@", or a URI "password=" parameter.
+    [GeneratedRegex(@"(?i)(?:password\s*=\s*(?<value>'[^']*'|""[^""]*""|[^;&]*))|(?:^postgres(?:ql)?://[^:@/]*:(?<value>[^@/]*)@)")]
+    private static partial Regex PasswordPattern();
+
+    /// <summary>
+    /// A libpq URI for <paramref name="connectionString"/> without the password, keeping the TLS settings
+    /// (<c>sslmode</c>, <c>sslrootcert</c>, <c>sslcert</c>, <c>sslkey</c>) so that psql connects the same way.
+    /// </summary>
+    public static string ToPasswordlessUri(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var query = new List<string>();
+        if (b.SslMode != SslMode.Prefer)
+        {
+            query.Add("sslmode=" + b.SslMode switch
+            {
+                SslMode.VerifyCA => "verify-ca",
+                SslMode.VerifyFull => "verify-full",
+                var mode => mode.ToString().ToLowerInvariant(),
+            });
         }
 
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var (name, value) in new[] { ("sslrootcert", b.RootCertificate), ("sslcert", b.SslCertificate), ("sslkey", b.SslKey) })
         {
-            var kv = pair.Split('=', 2);
-            if (kv.Length == 2 && kv[0] == "host")
+            if (!string.IsNullOrEmpty(value))
             {
-                builder.Host = Uri.UnescapeDataString(kv[1]);
+                query.Add($"{name}={Uri.EscapeDataString(value)}");
             }
         }
 
-        return builder.ConnectionString;
+        var host = b.Host is { } h && h.Contains(':', StringComparison.Ordinal) && !h.Contains(',', StringComparison.Ordinal) && !h.StartsWith('[') ? $"[{h}]" : b.Host;
+        return $"postgresql://{Uri.EscapeDataString(b.Username ?? string.Empty)}@{host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? string.Empty)}" +
+               (query.Count > 0 ? "?" + string.Join('&', query) : string.Empty);
     }
 
     /// <summary><c>host:port/database</c> for messages (never the password).</summary>
@@ -102,9 +145,11 @@ public static class ApdbConnector
             PostgresException pg => new ApdbUserException($"PostgreSQL at {where}: {pg.MessageText}", ex),
             NpgsqlException { InnerException: SocketException socket } =>
                 new ApdbUserException($"cannot reach PostgreSQL at {where}: {socket.Message}", ex),
+            NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException tls } =>
+                new ApdbUserException($"PostgreSQL at {where}: TLS handshake failed (sslmode={new NpgsqlConnectionStringBuilder(connectionString).SslMode}): {tls.Message}", ex),
             NpgsqlException { InnerException: TimeoutException } or TimeoutException =>
                 new ApdbUserException($"cannot reach PostgreSQL at {where}: the connection timed out", ex),
-            _ => new ApdbUserException($"cannot connect to PostgreSQL at {where}: {ex.Message}", ex),
+            _ => new ApdbUserException($"cannot connect to PostgreSQL at {where}: {Scrub(ex.Message, connectionString)}", ex),
         };
     }
 }

@@ -43,4 +43,115 @@ public sealed class ConnectorTests(PostgresServer server)
         var error = Assert.Throws<ApdbUserException>(() => ApdbConnector.Normalize("this is not=a;valid;;;=connection"));
         Assert.Contains("--db", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Every_libpq_uri_parameter_with_an_Npgsql_equivalent_is_carried_through()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize(
+            "postgresql://u:pw@ignored:1/ignored?host=db.example.org&port=6543&dbname=apdb2&user=alice&password=p%26w" +
+            "&sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem&sslcert=%2Fh%2Fc.pem&sslkey=%2Fh%2Fk.pem&application_name=night%20run" +
+            "&options=-c%20statement_timeout%3D5s&connect_timeout=7&target_session_attrs=read-write&keepalives_idle=30"));
+
+        Assert.Equal("db.example.org", cs.Host);
+        Assert.Equal(6543, cs.Port);
+        Assert.Equal("apdb2", cs.Database);
+        Assert.Equal("alice", cs.Username);
+        Assert.Equal("p&w", cs.Password);
+        Assert.Equal(SslMode.VerifyFull, cs.SslMode);
+        Assert.Equal("/etc/ca.pem", cs.RootCertificate);
+        Assert.Equal("/h/c.pem", cs.SslCertificate);
+        Assert.Equal("/h/k.pem", cs.SslKey);
+        Assert.Equal("night run", cs.ApplicationName);
+        Assert.Equal("-c statement_timeout=5s", cs.Options);
+        Assert.Equal(7, cs.Timeout);
+        Assert.Equal("read-write", cs.TargetSessionAttributes);
+        Assert.Equal(30, cs.TcpKeepAliveTime);
+    }
+
+    [Theory]
+    [InlineData("disable", SslMode.Disable)]
+    [InlineData("allow", SslMode.Allow)]
+    [InlineData("prefer", SslMode.Prefer)]
+    [InlineData("require", SslMode.Require)]
+    [InlineData("verify-ca", SslMode.VerifyCA)]
+    [InlineData("verify-full", SslMode.VerifyFull)]
+    public void Each_libpq_sslmode_maps_to_the_Npgsql_mode(string libpq, SslMode expected)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize($"postgresql://h/db?sslmode={libpq}"));
+
+        Assert.Equal(expected, cs.SslMode);
+    }
+
+    [Fact]
+    public void A_uri_with_several_hosts_keeps_each_host_and_port()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize("postgresql://a.example:5433,[::1]:5434/apdb"));
+
+        Assert.Equal("a.example:5433,[::1]:5434", cs.Host);
+        Assert.Equal("apdb", cs.Database);
+    }
+
+    [Theory]
+    [InlineData("postgresql://h/db?sslmod=require", "'sslmod'")]
+    [InlineData("postgresql://h/db?service=prod", "'service'")]
+    [InlineData("postgresql://h/db?sslmode=verify", "sslmode='verify'")]
+    [InlineData("postgresql://h/db?connect_timeout=soon", "'connect_timeout'")]
+    [InlineData("postgresql://h/db?sslmode", "'sslmode' has no value")]
+    public void An_unknown_or_invalid_uri_parameter_is_refused_by_name(string uri, string named)
+    {
+        var error = Assert.Throws<ApdbUserException>(() => ApdbConnector.Normalize(uri));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+    }
+
+    [Theory]
+    [InlineData("postgresql://apdb:Hunter2Secret@127.0.0.1:99999/apdb")]
+    [InlineData("postgresql://apdb:Hunter2Secret@127.0.0.1:port/apdb")]
+    [InlineData("postgresql://apdb:Hunter2Secret@[::1/apdb")]
+    [InlineData("postgresql://apdb@127.0.0.1/apdb?password=Hunter2Secret&port=0")]
+    [InlineData("postgresql://apdb:Hunter2Secret@127.0.0.1/apdb?bogus=1")]
+    [InlineData("Host=127.0.0.1;Password=Hunter2Secret;Port=99999999999")]
+    [InlineData("Host=127.0.0.1;Password=Hunter2Secret;Bogus=Hunter2Secret")]
+    [InlineData("Host=127.0.0.1;Password='Hunter2Secret';Timeout=Hunter2Secret")]
+    [InlineData("Host=127.0.0.1;Password=Hunter2Secret;;;=x")]
+    public void No_error_about_a_bad_connection_contains_its_password(string connection)
+    {
+        var error = Assert.Throws<ApdbUserException>(() => ApdbConnector.Normalize(connection));
+
+        Assert.DoesNotContain("Hunter2Secret", error.Message, StringComparison.Ordinal);
+        Assert.Contains("--db", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refused_login_does_not_print_the_password()
+    {
+        var wrong = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Username = "nobody_here", Password = "Hunter2Secret" }.ConnectionString;
+
+        var error = await Assert.ThrowsAsync<ApdbUserException>(() => ApdbConnector.ConnectAsync(wrong));
+
+        Assert.DoesNotContain("Hunter2Secret", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_status_uri_keeps_the_tls_settings_and_drops_the_password()
+    {
+        var cs = ApdbConnector.Normalize("postgresql://alice:Hunter2Secret@db.example.org:6543/apdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20root.pem");
+
+        var uri = ApdbConnector.ToPasswordlessUri(cs);
+
+        Assert.Equal("postgresql://alice@db.example.org:6543/apdb?sslmode=verify-full&sslrootcert=%2Fetc%2Fca%20root.pem", uri);
+        Assert.Equal(SslMode.VerifyFull, new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize(uri)).SslMode);
+    }
+
+    [Fact]
+    public void Sslrootcert_system_trusts_the_operating_system_roots_and_implies_verify_full()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize("postgresql://h/db?sslrootcert=system"));
+        Assert.Equal(SslMode.VerifyFull, cs.SslMode);
+        Assert.Null(cs.RootCertificate);
+
+        var error = Assert.Throws<ApdbUserException>(() => ApdbConnector.Normalize("postgresql://h/db?sslrootcert=system&sslmode=require"));
+        Assert.Contains("sslrootcert=system needs sslmode=verify-full", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -14,15 +14,24 @@ internal static class CliRunner
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunInHomeAsync(null, args);
+
+    /// <summary>Runs with <c>APDB_HOME</c> set to <paramref name="apdbHome"/> (when given) for the call: the embedded cluster's home.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInHomeAsync(string? apdbHome, params string[] args)
     {
         await Gate.WaitAsync();
         var originalOut = Console.Out;
         var originalError = Console.Error;
+        var originalHome = Environment.GetEnvironmentVariable("APDB_HOME");
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         try
         {
+            if (apdbHome is not null)
+            {
+                Environment.SetEnvironmentVariable("APDB_HOME", apdbHome);
+            }
+
             Console.SetOut(stdout);
             Console.SetError(stderr);
             var parse = Program.BuildRoot().Parse(args);
@@ -33,6 +42,7 @@ internal static class CliRunner
         {
             Console.SetOut(originalOut);
             Console.SetError(originalError);
+            Environment.SetEnvironmentVariable("APDB_HOME", originalHome);
             Gate.Release();
         }
     }

@@ -22,24 +22,27 @@ internal static class DatabaseCommands
 
     private static Command Up()
     {
-        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)");
-        CommandRunner.SetAction(command, async (_, context, ct) =>
+        var tls = new Option<bool>("--tls") { Description = "Also accept TLS connections, with a self-signed certificate made on first use (kept on after restarts)" };
+        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)") { tls };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             if (context.ExternalDb is not null)
             {
                 return CommandRunner.Fail("up manages the embedded cluster; with --db / APDB_DB the server is yours to start");
             }
 
+            var rootCertificate = parse.GetValue(tls) ? await CliContext.Embedded().EnableTlsAsync(ct) : null;
             await context.GetDataSourceAsync(ct);
             var cluster = context.Cluster!;
+            var verifyFull = rootCertificate is null ? null : $"{cluster.Uri}?sslmode=verify-full&sslrootcert={Uri.EscapeDataString(rootCertificate)}";
             if (context.Json)
             {
-                context.WriteJson(new { running = true, embedded = true, uri = cluster.Uri, dataDir = cluster.DataDirectory, port = cluster.Port });
+                context.WriteJson(new { running = true, embedded = true, uri = cluster.Uri, dataDir = cluster.DataDirectory, port = cluster.Port, tlsRootCertificate = rootCertificate, tlsUri = verifyFull });
             }
             else
             {
                 Console.WriteLine($"embedded PostgreSQL running on {cluster.Host}:{cluster.Port} (data {cluster.DataDirectory})");
-                Console.WriteLine($"connect: psql \"{cluster.Uri}\"   or   apdb psql");
+                Console.WriteLine($"connect: psql \"{verifyFull ?? cluster.Uri}\"   or   apdb psql");
             }
 
             return CommandRunner.Success;
@@ -106,8 +109,7 @@ internal static class DatabaseCommands
             if (!embedded)
             {
                 connectionString = context.ConnectionString;
-                var b = new NpgsqlConnectionStringBuilder(connectionString);
-                uri = $"postgresql://{Uri.EscapeDataString(b.Username ?? string.Empty)}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? string.Empty)}";
+                uri = ApdbConnector.ToPasswordlessUri(connectionString!);
                 try
                 {
                     dataDir = (string?)await new NpgsqlCommand("SHOW data_directory", connection).ExecuteScalarAsync(ct);
@@ -157,15 +159,25 @@ internal static class DatabaseCommands
         {
             var dataSource = await context.GetDataSourceAsync(ct);
             var report = await SchemaMigrator.MigrateAsync(dataSource, parse.GetValue(drop), ct);
+            var roles = report.Roles;
             if (context.Json)
             {
-                context.WriteJson(new { applied = report.Applied, version = report.Version, dropped = report.Dropped, schemaVersion = SchemaMigrator.RubinSchemaVersion });
+                context.WriteJson(new
+                {
+                    applied = report.Applied, version = report.Version, dropped = report.Dropped, schemaVersion = SchemaMigrator.RubinSchemaVersion,
+                    roles = new { created = roles.Created, granted = roles.Granted, skipped = roles.Skipped },
+                });
             }
             else
             {
                 Console.WriteLine(report.Applied.Count == 0
                     ? $"APDB schema is current (migration {report.Version}, Rubin schema {SchemaMigrator.RubinSchemaVersion})"
                     : $"applied {report.Applied.Count} migration(s), now at {report.Version} (Rubin schema {SchemaMigrator.RubinSchemaVersion})");
+                var database = new NpgsqlConnectionStringBuilder(context.ConnectionString).Database ?? string.Empty;
+                var names = string.Join(", ", Enum.GetValues<ApdbRole>().Select(r => ApdbRoles.NameFor(database, r)));
+                Console.WriteLine(roles.Granted
+                    ? $"roles {names}: {(roles.Created.Count == 0 ? "in place" : $"created {string.Join(", ", roles.Created)}")}, rights granted"
+                    : $"roles skipped: {roles.Skipped}");
             }
 
             return CommandRunner.Success;
@@ -177,12 +189,35 @@ internal static class DatabaseCommands
     {
         var query = new Argument<string>("query") { Description = "One SQL statement" };
         var csv = new Option<bool>("--csv") { Description = "Print the result as CSV" };
-        var command = new Command("sql", "Run one SQL statement against the APDB and print the result") { query, csv };
+        var write = new Option<bool>("--write") { Description = "Allow a statement that changes data (runs as the writer role instead of the read-only reader)" };
+        var command = new Command("sql", "Run one SQL statement against the APDB as the read-only role and print the result") { query, csv, write };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            var dataSource = await context.GetDataSourceAsync(ct);
+            var text = parse.GetValue(query) ?? string.Empty;
+            var statements = SqlStatements.Count(text);
+            if (statements == 0)
+            {
+                return CommandRunner.Fail("sql: the query is empty: give one SQL statement, e.g. apdb sql 'SELECT count(*) FROM \"DiaObjectLast\"'");
+            }
+
+            if (statements > 1)
+            {
+                return CommandRunner.Fail($"sql: the query holds {statements} statements; apdb sql runs one at a time (use one call per statement, or apdb psql for a script)");
+            }
+
+            var writing = parse.GetValue(write);
+            var dataSource = await context.GetDataSourceAsync(writing ? ApdbRole.Writer : ApdbRole.Reader, ct);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var command = new NpgsqlCommand(parse.GetValue(query), connection);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            if (!writing)
+            {
+                // The reader role is the boundary on the embedded cluster; a read-only transaction also guards a --db
+                // user who could write, and stops temporary tables and sequence calls.
+                await using var readOnly = new NpgsqlCommand("SET TRANSACTION READ ONLY", connection, transaction);
+                await readOnly.ExecuteNonQueryAsync(ct);
+            }
+
+            await using var command = new NpgsqlCommand(text, connection, transaction);
             NpgsqlDataReader reader;
             try
             {
@@ -190,7 +225,15 @@ internal static class DatabaseCommands
             }
             catch (PostgresException ex)
             {
-                return CommandRunner.Fail($"SQL error {ex.SqlState}: {ex.MessageText}{(ex.Position > 0 ? $" (at character {ex.Position})" : string.Empty)}");
+                var hint = (writing, ex.SqlState) switch
+                {
+                    (false, PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.ReadOnlySqlTransaction) =>
+                        " (apdb sql reads as the read-only role; add --write to change data)",
+                    (true, PostgresErrorCodes.InsufficientPrivilege) =>
+                        " (--write runs as the writer role, which changes rows but not the schema; use apdb psql as the administrator)",
+                    _ => string.Empty,
+                };
+                return CommandRunner.Fail($"SQL error {ex.SqlState}: {ex.MessageText}{(ex.Position > 0 ? $" (at character {ex.Position})" : string.Empty)}{hint}");
             }
 
             await using (reader)
@@ -198,6 +241,7 @@ internal static class DatabaseCommands
                 await SqlOutput.WriteAsync(reader, context, parse.GetValue(csv), ct);
             }
 
+            await transaction.CommitAsync(ct);
             return CommandRunner.Success;
         });
         return command;

@@ -59,7 +59,8 @@ internal static partial class RunCommand
                 throw new ApdbUserException("run: --alert-format needs --alerts DIR");
             }
 
-            var dataSource = await context.GetDataSourceAsync(ct);
+            // The pipeline stores as the writer role: it changes rows and makes partitions, never the schema.
+            var dataSource = await context.GetDataSourceAsync(ApdbRole.Writer, ct);
             await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
             var survey = await LoadedSurvey.ReadAsync(dataSource, ct);
             return (await ExecuteAsync(context, dataSource, survey, settings, "run", printJson: true, ct)).ExitCode;

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using Apdb.Schema;
 using Npgsql;
 
 namespace Apdb.Embedded;
@@ -53,4 +55,55 @@ public sealed class EmbeddedCluster
         Database = database,
         MaxPoolSize = 200,
     }.ConnectionString;
+
+    /// <summary>
+    /// A connection string that logs in to the APDB database as its writer or reader role (<see cref="ApdbRoles"/>,
+    /// created by <c>apdb init</c>) instead of the superuser. On first use the role is given LOGIN and a generated
+    /// password, kept beside the cluster's secret in a file only its owner can read.
+    /// </summary>
+    public async Task<string> LoginConnectionStringAsync(ApdbRole role, CancellationToken cancellationToken = default)
+    {
+        if (role == ApdbRole.Owner)
+        {
+            throw new ArgumentOutOfRangeException(nameof(role), role, "the owner role does not log in: migrations run through the superuser");
+        }
+
+        var name = ApdbRoles.NameFor(Database, role);
+        var secretPath = Path.Combine(Path.GetDirectoryName(DataDirectory)!, $"secret-{name}");
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        // Two commands starting at once must agree on one password: the file is read or written under this lock.
+        await using (var gate = new NpgsqlCommand("SELECT pg_advisory_xact_lock(4242003)", connection, transaction))
+        {
+            await gate.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await using (var exists = new NpgsqlCommand("SELECT 1 FROM pg_roles WHERE rolname = @name", connection, transaction))
+        {
+            exists.Parameters.AddWithValue("name", name);
+            if (await exists.ExecuteScalarAsync(cancellationToken) is null)
+            {
+                throw new ApdbUserException($"role {name} does not exist in the embedded cluster ({DataDirectory}): run 'apdb init' first");
+            }
+        }
+
+        // The password goes into ALTER ROLE as a literal, so only what this method writes (hex) is ever used.
+        var password = File.Exists(secretPath) ? await SecretFile.ReadAsync(secretPath, cancellationToken) : string.Empty;
+        if (password.Length < 32 || !password.All(char.IsAsciiHexDigitLower))
+        {
+            password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+            await SecretFile.WriteAsync(secretPath, password, cancellationToken);
+        }
+
+        // Stated every time: 'apdb init --drop' or a DBA may have changed the role since the password was made.
+        await using (var login = new NpgsqlCommand($"ALTER ROLE {ApdbRoles.Quote(name)} WITH LOGIN PASSWORD '{password}'", connection, transaction))
+        {
+            await login.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new NpgsqlConnectionStringBuilder(ConnectionString) { Username = name, Password = password }.ConnectionString;
+    }
 }

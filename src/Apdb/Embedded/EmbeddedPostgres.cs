@@ -11,7 +11,7 @@ namespace Apdb.Embedded;
 /// <see cref="EmbeddedPostgresOptions.Home"/>, listening on loopback on a free port with SCRAM authentication and a
 /// generated secret, reused while it runs, restarted after a crash (a stale pid file is recovered).
 /// </summary>
-public sealed class EmbeddedPostgres
+public sealed partial class EmbeddedPostgres
 {
     /// <summary>The operating-system user the server runs as when this process is root.</summary>
     public const string ServerUser = "postgres";
@@ -189,8 +189,7 @@ public sealed class EmbeddedPostgres
         SetMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
         var pwFile = Path.Combine(Home, ".initdb-pw");
-        await File.WriteAllTextAsync(pwFile, password + "\n", cancellationToken);
-        SetMode(pwFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await SecretFile.WriteAsync(pwFile, password, cancellationToken);
         try
         {
             if (ProcessRunner.IsRoot)
@@ -247,8 +246,7 @@ public sealed class EmbeddedPostgres
         }
 
         // The secret is the last file written: its presence marks a complete initialisation.
-        await File.WriteAllTextAsync(SecretPath, password + "\n", cancellationToken);
-        SetMode(SecretPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await SecretFile.WriteAsync(SecretPath, password, cancellationToken);
     }
 
     private async Task EnsureDatabaseAsync(EmbeddedCluster cluster, CancellationToken cancellationToken)

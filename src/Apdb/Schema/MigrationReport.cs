@@ -4,4 +4,5 @@ namespace Apdb.Schema;
 /// <param name="Applied">Migrations applied by this call (empty when the schema was current).</param>
 /// <param name="Version">The schema's migration number afterwards.</param>
 /// <param name="Dropped">Whether the schema was dropped first.</param>
-public sealed record MigrationReport(IReadOnlyList<string> Applied, int Version, bool Dropped);
+/// <param name="Roles">The owner, writer and reader roles: created, granted, or skipped and why.</param>
+public sealed record MigrationReport(IReadOnlyList<string> Applied, int Version, bool Dropped, RoleReport Roles);

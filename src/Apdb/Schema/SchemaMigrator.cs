@@ -4,8 +4,10 @@ namespace Apdb.Schema;
 
 /// <summary>
 /// Creates or upgrades the APDB schema in the connection's current schema: numbered migrations, each applied once
-/// and recorded with its checksum in <c>apdb_migrations</c>, then the functions. Idempotent; concurrent callers
-/// serialise on an advisory lock; everything happens in one transaction, so a failure leaves the database as it was.
+/// and recorded with its checksum in <c>apdb_migrations</c>, then the functions, then the owner, writer and reader
+/// roles and their rights (<see cref="ApdbRoles"/>; skipped, and said so, when the connected user may not create
+/// roles). Idempotent; concurrent callers serialise on an advisory lock; everything happens in one transaction, so a
+/// failure leaves the database as it was.
 /// </summary>
 public static class SchemaMigrator
 {
@@ -20,6 +22,20 @@ public static class SchemaMigrator
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
+
+        // The owner runs the migrations, so what they create is the owner's; objects from before the roles existed
+        // are handed over first, or the owner could not alter them.
+        var (owner, createdRoles, skipped) = await ApdbRoles.PrepareAsync(connection, transaction, cancellationToken);
+        if (owner is not null && (skipped = await ApdbRoles.GrantAsync(connection, transaction, cancellationToken)) is not null)
+        {
+            owner = null;
+        }
+
+        if (owner is not null)
+        {
+            await ExecuteAsync(connection, transaction, $"SET LOCAL ROLE {ApdbRoles.Quote(owner)}", cancellationToken);
+        }
+
         if (drop)
         {
             await ExecuteAsync(connection, transaction, SqlScripts.Get("sql/drop.sql").Text, cancellationToken);
@@ -92,8 +108,14 @@ public static class SchemaMigrator
             await ExecuteAsync(connection, transaction, function.Text, cancellationToken);
         }
 
+        if (owner is not null)
+        {
+            await ExecuteAsync(connection, transaction, "RESET ROLE", cancellationToken);
+            skipped = await ApdbRoles.GrantAsync(connection, transaction, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
-        return new MigrationReport(done, SqlScripts.LatestMigration, drop);
+        return new MigrationReport(done, SqlScripts.LatestMigration, drop, new RoleReport(createdRoles, owner is not null && skipped is null, skipped));
     }
 
     /// <summary>The schema's migration number, or null when the database has no APDB schema.</summary>
