@@ -112,13 +112,13 @@ public sealed partial class ApdbStore
         for (var attempt = 1; ; attempt++)
         {
             await EnsurePartitionsAsync(months, cancellationToken);
-            var committing = false;
+            StoreResult? committing = null;
             try
             {
                 await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 var result = await WriteAsync(connection, transaction, detectorVisit, visitMjdTai, plan, sources, forcedSources, options, cancellationToken);
-                committing = true;
+                committing = result;
                 await transaction.CommitAsync(cancellationToken);
                 return result;
             }
@@ -133,10 +133,10 @@ public sealed partial class ApdbStore
             }
             catch (Exception ex) when (attempt < StoreAttempts && IsRetryable(ex) && !cancellationToken.IsCancellationRequested)
             {
-                if (committing && await IsRegisteredAsync(detectorVisit, cancellationToken))
+                if (committing is not null && await IsRegisteredAsync(detectorVisit, cancellationToken))
                 {
-                    // The commit reached the server before the connection broke: the store is done.
-                    return new StoreResult(detectorVisit, plan.Objects?.Count ?? 0, 0, sources.Count, forcedSources.Count, options.ReplaceExisting);
+                    // The commit reached the server before the connection broke: what this attempt wrote is stored.
+                    return committing;
                 }
 
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
@@ -181,7 +181,10 @@ public sealed partial class ApdbStore
                 cancellationToken);
         }
 
-        return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced);
+        return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced)
+        {
+            Versions = [.. versions.Where(v => v.ValidityStartMjdTai == visitMjdTai)],
+        };
     }
 
     private static async Task RefuseKnownSourceIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, CancellationToken cancellationToken)

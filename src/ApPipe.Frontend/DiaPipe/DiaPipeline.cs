@@ -260,7 +260,7 @@ public sealed class DiaPipeline
             matched, created, dropped, versions.Count, targetIds.Count, forced.Count);
         return new DetectorVisitResult(detectorVisit, t, spans, counts, sources, preload.Objects, result)
         {
-            StoredSources = stored, StoredObjects = versions, PreloadedSources = preload.Sources, PreloadedForcedSources = preload.ForcedSources,
+            StoredSources = stored, StoredObjects = result.Versions, PreloadedSources = preload.Sources, PreloadedForcedSources = preload.ForcedSources,
         };
     }
 
