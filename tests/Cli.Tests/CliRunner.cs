@@ -51,7 +51,10 @@ internal static class CliRunner
 /// <summary>Runs <c>apdb</c> as its own process (for tests of several processes at once), with stdout and stderr captured.</summary>
 internal static class CliProcess
 {
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args) => RunInHomeAsync(null, args);
+
+    /// <summary>Runs with <c>APDB_HOME</c> set to <paramref name="apdbHome"/> (when given): the embedded cluster's home.</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunInHomeAsync(string? apdbHome, params string[] args)
     {
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var start = new System.Diagnostics.ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -62,6 +65,11 @@ internal static class CliProcess
         }
 
         start.Environment.Remove("APDB_DB");
+        if (apdbHome is not null)
+        {
+            start.Environment["APDB_HOME"] = apdbHome;
+        }
+
         using var process = System.Diagnostics.Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

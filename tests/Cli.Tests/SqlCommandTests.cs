@@ -56,6 +56,24 @@ public sealed class SqlCommandTests(SqlCommandTests.Cluster cluster) : IClassFix
         Assert.True(table.ExitCode == 0, table.Stderr);
     }
 
+    [Fact]
+    public async Task Psql_connects_as_the_reader_by_default_and_passes_its_arguments_through()
+    {
+        var who = await CliProcess.RunInHomeAsync(cluster.Home, "psql", "--", "-At", "-c", "SELECT current_user");
+        Assert.True(who.ExitCode == 0, who.Stderr);
+        Assert.Equal("apdb_reader", who.Stdout.Trim());
+
+        var drop = await CliProcess.RunInHomeAsync(cluster.Home, "psql", "--", "-v", "ON_ERROR_STOP=1", "-c", "DROP TABLE \"DiaObject\"");
+        Assert.NotEqual(0, drop.ExitCode);
+        Assert.Contains("must be owner", drop.Stderr, StringComparison.Ordinal);
+
+        var writer = await CliProcess.RunInHomeAsync(cluster.Home, "psql", "--write", "--", "-At", "-c", "SELECT current_user");
+        Assert.Equal("apdb_writer", writer.Stdout.Trim());
+        var both = await CliProcess.RunInHomeAsync(cluster.Home, "psql", "--write", "--admin");
+        Assert.Equal(1, both.ExitCode);
+        Assert.Contains("exclusive", both.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("", "the query is empty")]
     [InlineData("   -- only a comment\n", "the query is empty")]

@@ -249,10 +249,19 @@ internal static class DatabaseCommands
 
     private static Command Psql()
     {
-        var command = new Command("psql", "Open psql connected to the APDB");
-        CommandRunner.SetAction(command, async (_, context, ct) =>
+        var write = new Option<bool>("--write") { Description = "Connect as the writer role (changes rows, not the schema)" };
+        var admin = new Option<bool>("--admin") { Description = "Connect as the embedded cluster's administrator (superuser)" };
+        var passThrough = new Argument<string[]>("psql-arguments") { Description = "Passed to psql as they are (after --), e.g. apdb psql -- -c 'SELECT 1'", Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("psql", "Open psql on the APDB as the read-only role (--write: the writer; --admin: the administrator)") { write, admin, passThrough };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            await context.GetDataSourceAsync(ct);
+            if (parse.GetValue(write) && parse.GetValue(admin))
+            {
+                return CommandRunner.Fail("psql: --write and --admin are exclusive: choose one role");
+            }
+
+            var role = parse.GetValue(admin) ? (ApdbRole?)null : parse.GetValue(write) ? ApdbRole.Writer : ApdbRole.Reader;
+            _ = role is { } r ? await context.GetDataSourceAsync(r, ct) : await context.GetDataSourceAsync(ct);
             var b = new NpgsqlConnectionStringBuilder(context.ConnectionString);
             var psql = FindPsql();
             var start = new ProcessStartInfo(psql) { UseShellExecute = false };
@@ -264,9 +273,30 @@ internal static class DatabaseCommands
             start.ArgumentList.Add(b.Username ?? string.Empty);
             start.ArgumentList.Add("--dbname");
             start.ArgumentList.Add(b.Database ?? string.Empty);
+            foreach (var argument in parse.GetValue(passThrough) ?? [])
+            {
+                start.ArgumentList.Add(argument);
+            }
+
             if (b.Password is { Length: > 0 } password)
             {
                 start.Environment["PGPASSWORD"] = password;
+            }
+
+            if (b.SslMode is not SslMode.Disable and not SslMode.Prefer)
+            {
+                start.Environment["PGSSLMODE"] = b.SslMode switch
+                {
+                    SslMode.Allow => "allow",
+                    SslMode.Require => "require",
+                    SslMode.VerifyCA => "verify-ca",
+                    _ => "verify-full",
+                };
+            }
+
+            if (b.RootCertificate is { Length: > 0 } rootCertificate)
+            {
+                start.Environment["PGSSLROOTCERT"] = rootCertificate;
             }
 
             using var process = Process.Start(start) ?? throw new ApdbUserException($"cannot start {psql}");
