@@ -19,14 +19,18 @@ public sealed record DiaPipeOptions
     public int HistoryMonths { get; init; } = 12;
 
     /// <summary>
-    /// Forced photometry continues this many days after an object's last detection. This project's rule (the history
-    /// generator uses the same): ap_association (2026) has no time cut; it photometers every object on the image with
-    /// at least 2 DiaSources of reliability &gt;= 0.5, trailLength &lt;= 1.4" and no glint_trail or isDipole flag in the
-    /// 12-month history.
+    /// When finite, forced photometry stops this many days after an object's last detection: the ap_proto workload's
+    /// rule, which the simulated history follows (30). ap_association has no time cut, hence the default.
     /// </summary>
-    public double ForcedPhotometryDays { get; init; } = 30.0;
+    public double ForcedPhotometryDays { get; init; } = double.PositiveInfinity;
 
-    /// <summary>Forced photometry only for objects with at least this many DiaSources (Rubin: 2).</summary>
+    /// <summary>Good DiaSources need at least this reliability for forced photometry (ap_association: 0.5).</summary>
+    public double ForcedReliabilityThreshold { get; init; } = 0.5;
+
+    /// <summary>Good DiaSources have a trail no longer than this, arcsec (ap_association: 1.4).</summary>
+    public double ForcedTrailLengthThreshold { get; init; } = 1.4;
+
+    /// <summary>Forced photometry only for objects with at least this many DiaSources, and as many good ones (Rubin: 2).</summary>
     public int ForcedPhotometryMinDiaSources { get; init; } = 2;
 
     /// <summary>An unmatched source with reliability below this founds no DiaObject; 0 turns the cut off (Rubin: 0.1).</summary>

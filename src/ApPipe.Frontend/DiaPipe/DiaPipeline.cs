@@ -192,37 +192,23 @@ public sealed class DiaPipeline
         var versions = summaries.Select(DiaObjectVersions.FromSummary).ToList();
         spans.Add(new StageSpan("diaCalculation", start, Now - start));
 
-        // forcedPhot: objects on this detector (unpadded footprint) with >= 2 sources, detected within the last 30 days.
+        // forcedPhot: objects on this detector (unpadded footprint) with enough good sources in the window (Rubin's rule).
         start = Now;
-        var footprint = visit.Geometry.Footprint(detector).ToPolygon();
-        var current = new Dictionary<long, (double Ra, double Dec, int N, double? Last)>();
+        var current = new Dictionary<long, ForcedCandidate>();
         foreach (var o in preload.Objects)
         {
-            current[o.DiaObjectId] = (o.Ra, o.Dec, o.NDiaSources, o.LastDiaSourceMjdTai);
+            current[o.DiaObjectId] = new ForcedCandidate(o.Ra, o.Dec, o.NDiaSources, o.LastDiaSourceMjdTai);
         }
 
         foreach (var v in versions)
         {
-            current[v.DiaObjectId] = (v.Ra, v.Dec, v.NDiaSources, v.LastDiaSourceMjdTai);
+            current[v.DiaObjectId] = new ForcedCandidate(v.Ra, v.Dec, v.NDiaSources, v.LastDiaSourceMjdTai);
         }
 
-        var targetIds = new List<long>();
-        var positions = new List<SkyPosition>();
-        foreach (var (id, o) in current.OrderBy(kv => kv.Key))
-        {
-            if (o.N < Options.ForcedPhotometryMinDiaSources || o.Last is not { } last || t - last > Options.ForcedPhotometryDays)
-            {
-                continue;
-            }
-
-            var p = SkyPosition.FromDegrees(o.Ra, o.Dec);
-            if (footprint.Contains(p))
-            {
-                targetIds.Add(id);
-                positions.Add(p);
-            }
-        }
-
+        var windowStart = t - (Options.HistoryMonths * ApdbStore.DaysPerMonth);
+        var (targetIds, positions) = ForcedPhotometryTargets.Select(current,
+            preload.Sources.Where(s => s.MidpointMjdTai > windowStart && s.MidpointMjdTai < t).Concat(stored),
+            visit.Geometry.Footprint(detector).ToPolygon(), t, Options);
         var fluxes = forcedPhotometry(targetIds, positions);
         var forced = new List<DiaForcedSource>(targetIds.Count);
         var band = visit.BandLetter.ToString();
