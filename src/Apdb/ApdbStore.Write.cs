@@ -159,6 +159,13 @@ public sealed partial class ApdbStore
             ? VersionsAt(objects, visitMjdTai)
             : await SummarizeAsync(connection, transaction, plan.Summarizer!, visitMjdTai, sources, options.HistoryMonths, cancellationToken);
         var (inserted, closed) = await WriteVersionsAsync(connection, transaction, versions, cancellationToken);
+        if (plan.Objects is null && inserted > 0)
+        {
+            // The registry row went in first (it serialises replays of the detector-visit); its count is known now.
+            await ExecuteAsync(connection, transaction, "UPDATE apdb_visit_detector SET \"nDiaObjects\" = @o WHERE visit = @v AND detector = @d",
+                cancellationToken, ("o", inserted), ("v", detectorVisit.Visit), ("d", detectorVisit.Detector));
+        }
+
         if (placeholders > 0)
         {
             await DropPlaceholdersAsync(connection, transaction, locked, cancellationToken);

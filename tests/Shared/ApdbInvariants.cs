@@ -27,7 +27,8 @@ public static class ApdbInvariants
             "SELECT \"diaSourceId\"::text FROM \"DiaSource\" GROUP BY 1 HAVING count(*) > 1"),
         ("registered detector-visits whose counts differ from the rows stored",
             "SELECT r.visit || '/' || r.detector FROM apdb_visit_detector r WHERE r.\"nDiaSources\" <> " +
-            "(SELECT count(*) FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector)"),
+            "(SELECT count(*) FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector) " +
+            "OR (r.\"nDiaSources\" > 0 AND r.\"nDiaObjects\" = 0 AND EXISTS (SELECT 1 FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector AND s.\"diaObjectId\" IS NOT NULL))"),
     ];
 
     /// <summary>Every violation of the structural invariants, as "what: ids".</summary>

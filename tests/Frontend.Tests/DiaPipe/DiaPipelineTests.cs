@@ -114,9 +114,15 @@ public sealed class DiaPipelineTests : IAsyncLifetime
         var footprint = _visit.Geometry.Footprint(_detector).ToPolygon();
         var expected = new List<long>();
         var all = await _apdb.Store.GetDiaObjectsAsync(_visit.Geometry.Footprint(_detector).ToPolygon(60.0));
+
+        // ap_association's rule: two good sources in the window (reliability >= 0.5, trail <= 1.4", no glint or dipole);
+        // a column the source does not carry does not count against it.
+        var good = (await _apdb.Store.GetDiaSourcesAsync(all.Select(o => o.DiaObjectId).ToArray(), t))
+            .Where(s => s.MidpointMjdTai <= t && (s.Reliability is not { } r || r >= 0.5f) && (s.TrailLength is not { } l || l <= 1.4f) && s.GlintTrail != true && s.IsDipole != true)
+            .GroupBy(s => s.DiaObjectId!.Value).ToDictionary(g => g.Key, g => g.Count());
         foreach (var o in all)
         {
-            if (o.NDiaSources >= 2 && o.LastDiaSourceMjdTai is { } last && t - last <= 30.0 && footprint.Contains(SkyPosition.FromDegrees(o.Ra, o.Dec)))
+            if (o.NDiaSources >= 2 && good.GetValueOrDefault(o.DiaObjectId) >= 2 && footprint.Contains(SkyPosition.FromDegrees(o.Ra, o.Dec)))
             {
                 expected.Add(o.DiaObjectId);
             }
