@@ -9,7 +9,7 @@ namespace Apdb.Alerts.Tests;
 /// </summary>
 internal static class AvroPeer
 {
-    private static readonly Lazy<string?> PythonPath = new(FindPython);
+    private static readonly Lazy<string?> PythonPath = new(() => PythonInterpreter.Find("avro.datafile, avro.io, avro.schema"));
 
     public static bool Required => Environment.GetEnvironmentVariable("APDB_REQUIRE_ORACLES") == "1";
 
@@ -77,37 +77,6 @@ internal static class AvroPeer
         return process.ExitCode == 0 ? stdout.Result : throw new InvalidOperationException($"avro peer failed ({process.ExitCode}):\n{stderr.Result}\n{stdout.Result}");
     }
 
-    private static string? FindPython()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("APDB_PYTHON") is { Length: > 0 } configured)
-        {
-            candidates.Add(configured);
-        }
-
-        candidates.Add("/usr/bin/python3");
-        candidates.Add("python3");
-        foreach (var candidate in candidates)
-        {
-            try
-            {
-                var info = new ProcessStartInfo(candidate) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                info.ArgumentList.Add("-c");
-                info.ArgumentList.Add("import avro.datafile, avro.io, avro.schema");
-                using var process = Process.Start(info);
-                if (process is not null && process.WaitForExit(TimeSpan.FromSeconds(60)) && process.ExitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed under this name: try the next.
-            }
-        }
-
-        return null;
-    }
 }
 
 /// <summary>A fact that needs Rubin's schema files only: skipped when missing, unless APDB_REQUIRE_ORACLES=1.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Apdb.TestSupport;
 
 namespace Apdb.Association.Tests;
 
@@ -19,36 +20,12 @@ public sealed class OracleFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// Finds and runs a python3 that has scipy: <c>APDB_PYTHON</c> when set, else Debian's /usr/bin/python3 (where
-/// python3-scipy installs), else python3 on the PATH (which may be a pyenv shim without scipy).
+/// Runs a python3 that has scipy, found by <see cref="PythonInterpreter"/> (Debian's python3-scipy lives in /usr/bin/python3,
+/// which a pyenv shim on the PATH may hide).
 /// </summary>
 internal static class ScipyPeer
 {
-    private static readonly Lazy<string?> Interpreter = new(() =>
-    {
-        string?[] candidates = [Environment.GetEnvironmentVariable("APDB_PYTHON"), "/usr/bin/python3", "python3"];
-        foreach (var candidate in candidates)
-        {
-            if (string.IsNullOrEmpty(candidate))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (RunWith(candidate, "import scipy, numpy", []).ExitCode == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed at this path; try the next.
-            }
-        }
-
-        return null;
-    });
+    private static readonly Lazy<string?> Interpreter = new(() => PythonInterpreter.Find("scipy, numpy"));
 
     public static bool IsAvailable => Interpreter.Value is not null;
 

@@ -9,7 +9,7 @@ namespace Apdb.TestSupport;
 /// </summary>
 internal static class Oracle
 {
-    private static readonly Lazy<string?> PythonPath = new(FindPython);
+    private static readonly Lazy<string?> PythonPath = new(() => PythonInterpreter.Find("astropy.io.fits, astropy.wcs, numpy"));
     private static readonly Lazy<bool> HasFitsverify = new(() => TryRun("fitsverify", "-h") is not null);
 
     public static bool Required => Environment.GetEnvironmentVariable("APDB_REQUIRE_ORACLES") == "1";
@@ -38,19 +38,6 @@ internal static class Oracle
         }
 
         return Run("fitsverify", $"-q \"{file}\"");
-    }
-
-    private static string? FindPython()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("APDB_PYTHON") is { Length: > 0 } configured)
-        {
-            candidates.Add(configured);
-        }
-
-        candidates.Add("/usr/bin/python3");
-        candidates.Add("python3");
-        return candidates.FirstOrDefault(c => TryRun(c, "-c \"import astropy.io.fits, astropy.wcs, numpy\"") is (0, _, _));
     }
 
     private static (int, string, string)? TryRun(string file, string args)

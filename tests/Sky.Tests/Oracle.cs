@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Apdb.TestSupport;
 
 namespace Apdb.Sky.Tests;
 
@@ -22,7 +23,7 @@ internal static class Oracle
 
         """;
 
-    private static readonly Lazy<string?> PythonPath = new(FindPython);
+    private static readonly Lazy<string?> PythonPath = new(() => PythonInterpreter.Find("healpy, numpy"));
 
     public static bool Required => Environment.GetEnvironmentVariable("APDB_REQUIRE_ORACLES") == "1";
 
@@ -69,36 +70,6 @@ internal static class Oracle
         {
             Directory.Delete(dir, recursive: true);
         }
-    }
-
-    private static string? FindPython()
-    {
-        var candidates = new List<string>();
-        if (Environment.GetEnvironmentVariable("APDB_PYTHON") is { Length: > 0 } configured)
-        {
-            candidates.Add(configured);
-        }
-
-        // Debian's python3-healpy lives in the system interpreter, which a pyenv or venv python3 on PATH may hide.
-        candidates.Add("/usr/bin/python3");
-        candidates.Add("python3");
-        foreach (var candidate in candidates)
-        {
-            try
-            {
-                var (code, _, _) = Execute(candidate, "-c \"import healpy, numpy\"", TimeSpan.FromSeconds(60));
-                if (code == 0)
-                {
-                    return candidate;
-                }
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // Not installed under this name; try the next.
-            }
-        }
-
-        return null;
     }
 
     private static (int Code, string Stdout, string Stderr) Execute(string fileName, string arguments, TimeSpan timeout)
