@@ -39,46 +39,24 @@ public static class DiaObjectLastColumns
     public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
 
     /// <summary>Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteCopyRow(CopyBuffer buffer, DiaObjectLast row)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(row);
         buffer.StartRow(Count, FixedBytes);
-        buffer.Int64(row.DiaObjectId);
-        buffer.Float8(row.ValidityStartMjdTai);
-        if (row.LastDiaSourceMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
-        buffer.Float8(row.Ra);
-        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
-        buffer.Float8(row.Dec);
-        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
-        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
-        if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
-        buffer.Int32(row.NDiaSources);
-        buffer.Int64(row.PixelId);
+        WriteColumns0(buffer, row);
     }
 
     /// <summary>
     /// Writes the values of <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in
     /// <see cref="Names"/> order; specialised per value type, so a struct view's properties are inlined.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void WriteCopyRow<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaObjectLastValues, allows ref struct
     {
         ArgumentNullException.ThrowIfNull(buffer);
         buffer.StartRow(Count, FixedBytes);
-        buffer.Int64(row.DiaObjectId);
-        buffer.Float8(row.ValidityStartMjdTai);
-        if (row.LastDiaSourceMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
-        buffer.Float8(row.Ra);
-        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
-        buffer.Float8(row.Dec);
-        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
-        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
-        if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
-        buffer.Int32(row.NDiaSources);
-        buffer.Int64(row.PixelId);
+        WriteValues0(buffer, row);
     }
 
     /// <summary>A new <see cref="DiaObjectLast"/> holding <paramref name="values"/>.</summary>
@@ -99,5 +77,40 @@ public static class DiaObjectLastColumns
             NDiaSources = values.NDiaSources,
             PixelId = values.PixelId,
         };
+    }
+
+    /// <summary>Columns 0-10 of <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WriteColumns0(CopyBuffer buffer, DiaObjectLast row)
+    {
+        buffer.Int64(row.DiaObjectId);
+        buffer.Float8(row.ValidityStartMjdTai);
+        if (row.LastDiaSourceMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
+        buffer.Float8(row.Ra);
+        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
+        buffer.Float8(row.Dec);
+        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
+        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
+        if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
+        buffer.Int32(row.NDiaSources);
+        buffer.Int64(row.PixelId);
+    }
+
+    /// <summary>Columns 0-10 of <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static void WriteValues0<TValues>(CopyBuffer buffer, TValues row)
+        where TValues : IDiaObjectLastValues, allows ref struct
+    {
+        buffer.Int64(row.DiaObjectId);
+        buffer.Float8(row.ValidityStartMjdTai);
+        if (row.LastDiaSourceMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
+        buffer.Float8(row.Ra);
+        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
+        buffer.Float8(row.Dec);
+        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
+        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
+        if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
+        buffer.Int32(row.NDiaSources);
+        buffer.Int64(row.PixelId);
     }
 }
