@@ -90,9 +90,9 @@ public class ApdbStoreBenchmarks
     {
         await using var connection = await _dataSource.OpenConnectionAsync();
         var n = 0;
-        n += await CopyAsync(connection, "floor_DiaObject", DiaObject.ColumnNames, _batch.Objects, DiaObject.WriteRowAsync);
-        n += await CopyAsync(connection, "floor_DiaSource", DiaSource.ColumnNames, _batch.Sources, DiaSource.WriteRowAsync);
-        n += await CopyAsync(connection, "floor_DiaForcedSource", DiaForcedSource.ColumnNames, _batch.Forced, DiaForcedSource.WriteRowAsync);
+        n += await CopyAsync(connection, "floor_DiaObject", DiaObjectColumns.Names, _batch.Objects, DiaObjectColumns.WriteCopyRow);
+        n += await CopyAsync(connection, "floor_DiaSource", DiaSourceColumns.Names, _batch.Sources, DiaSourceColumns.WriteCopyRow);
+        n += await CopyAsync(connection, "floor_DiaForcedSource", DiaForcedSourceColumns.Names, _batch.Forced, DiaForcedSourceColumns.WriteCopyRow);
         return n;
     }
 
@@ -176,15 +176,20 @@ public class ApdbStoreBenchmarks
         return (uniqueObjects, sources, [.. forced]);
     }
 
-    private static async Task<int> CopyAsync<T>(NpgsqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, ValueTask> write)
+    private static async Task<int> CopyAsync<T>(NpgsqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Action<CopyBuffer, T> write)
     {
-        await using var importer = await connection.BeginBinaryImportAsync(
-            $"COPY {table} ({string.Join(", ", columns.Select(c => "\"" + c + "\""))}) FROM STDIN (FORMAT BINARY)");
+        using var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512));
         foreach (var row in rows)
         {
-            await write(importer, row, CancellationToken.None);
+            write(buffer, row);
         }
 
-        return (int)await importer.CompleteAsync();
+        buffer.CheckRowComplete();
+        await using var copy = await connection.BeginRawBinaryCopyAsync(
+            $"COPY {table} ({string.Join(", ", columns.Select(c => "\"" + c + "\""))}) FROM STDIN (FORMAT BINARY)");
+        await copy.WriteAsync(CopyBuffer.Header.ToArray());
+        await copy.WriteAsync(buffer.Written.ToArray());
+        await copy.WriteAsync(CopyBuffer.Trailer.ToArray());
+        return buffer.Rows;
     }
 }

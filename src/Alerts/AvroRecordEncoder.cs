@@ -228,6 +228,17 @@ public static class AvroRecordEncoder
         AvroUnion.Write(encoder, row.TimeWithdrawnMjdTai);
     }
 
+    /// <summary>The <see cref="DiaSourceColumns"/> columns that are not fields of <c>lsst.v10_0.diaSource</c>, each with the reason.</summary>
+    public static IReadOnlyList<(string Column, string Reason)> DiaSourceOmitted { get; } =
+    [
+        ("ssObjectReassocTimeMjdTai", "set after the alert, when a source is reassociated with a solar-system object; not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("exposureTime", "not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("trailAlgorithm", "not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("trail_flag", "not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("reliabilityVersion", "not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("pixelId", "this APDB's HEALPix depth-29 index, not a column of Rubin's schema"),
+    ];
+
     /// <summary>The fields of <c>lsst.v10_0.diaSource</c> in schema order, each with the <see cref="DiaSource"/> property it comes from.</summary>
     public static IReadOnlyList<(string Field, string Property)> DiaSourceFields { get; } =
     [
@@ -331,6 +342,13 @@ public static class AvroRecordEncoder
         ("glint_trail", "GlintTrail"),
     ];
 
+    /// <summary>The <see cref="DiaObjectColumns"/> columns that are not fields of <c>lsst.v10_0.diaObject</c>, each with the reason.</summary>
+    public static IReadOnlyList<(string Column, string Reason)> DiaObjectOmitted { get; } =
+    [
+        ("validityEndMjdTai", "the alert carries the version stored with the source, whose validity is open; not a field of Rubin's alert record (alert_packet schema 10.0)"),
+        ("pixelId", "this APDB's HEALPix depth-29 index, not a column of Rubin's schema"),
+    ];
+
     /// <summary>The fields of <c>lsst.v10_0.diaObject</c> in schema order, each with the <see cref="DiaObject"/> property it comes from.</summary>
     public static IReadOnlyList<(string Field, string Property)> DiaObjectFields { get; } =
     [
@@ -416,6 +434,12 @@ public static class AvroRecordEncoder
         ("firstDiaSourceMjdTai", "FirstDiaSourceMjdTai"),
         ("lastDiaSourceMjdTai", "LastDiaSourceMjdTai"),
         ("nDiaSources", "NDiaSources"),
+    ];
+
+    /// <summary>The <see cref="DiaForcedSourceColumns"/> columns that are not fields of <c>lsst.v10_0.diaForcedSource</c>, each with the reason.</summary>
+    public static IReadOnlyList<(string Column, string Reason)> DiaForcedSourceOmitted { get; } =
+    [
+        ("pixelId", "this APDB's HEALPix depth-29 index, not a column of Rubin's schema"),
     ];
 
     /// <summary>The fields of <c>lsst.v10_0.diaForcedSource</c> in schema order, each with the <see cref="DiaForcedSource"/> property it comes from.</summary>

@@ -156,7 +156,7 @@ public sealed partial class ApdbStore
             return (0, 0);
         }
 
-        await StageAsync(connection, transaction, "DiaObject", DiaObject.ColumnNames, versions, DiaObject.WriteRowAsync, cancellationToken);
+        await StageAsync(connection, transaction, "DiaObject", DiaObjectColumns.Names, versions, DiaObjectColumns.WriteCopyRow, cancellationToken);
         await ExecuteAsync(connection, transaction,
             "DELETE FROM \"DiaObject\" o USING \"stage_DiaObject\" s WHERE o.\"diaObjectId\" = s.\"diaObjectId\" AND o.\"validityStartMjdTai\" = s.\"validityStartMjdTai\"",
             cancellationToken);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Apdb.Records;
 using Apdb.Sky;
@@ -167,7 +168,7 @@ public sealed partial class ApdbStore
 
         if (sources.Count > 0)
         {
-            await StageAsync(connection, transaction, "DiaSource", DiaSource.ColumnNames, sources, DiaSource.WriteRowAsync, cancellationToken);
+            await StageAsync(connection, transaction, "DiaSource", Records.DiaSourceColumns.Names, sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
             await RefuseKnownSourceIdsAsync(connection, transaction, detectorVisit, cancellationToken);
             await ExecuteAsync(connection, transaction,
                 $"INSERT INTO \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) SELECT {ColumnList(DiaSource.ColumnNames)} FROM \"stage_DiaSource\"",
@@ -176,7 +177,7 @@ public sealed partial class ApdbStore
 
         if (forcedSources.Count > 0)
         {
-            await StageAsync(connection, transaction, "DiaForcedSource", DiaForcedSource.ColumnNames, forcedSources, DiaForcedSource.WriteRowAsync, cancellationToken);
+            await StageAsync(connection, transaction, "DiaForcedSource", Records.DiaForcedSourceColumns.Names, forcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
             await ExecuteAsync(connection, transaction,
                 $"INSERT INTO \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) SELECT {ColumnList(DiaForcedSource.ColumnNames)} FROM \"stage_DiaForcedSource\"",
                 cancellationToken);
@@ -299,21 +300,40 @@ public sealed partial class ApdbStore
         return replaced;
     }
 
-    /// <summary>Copies rows into a transaction-scoped temporary table shaped like the target.</summary>
+    /// <summary>
+    /// Copies rows into a transaction-scoped temporary table shaped like the target: encoded whole by the table's column
+    /// map into one buffer, then sent as one binary COPY.
+    /// </summary>
     private static async Task StageAsync<T>(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows,
-        Func<NpgsqlBinaryImporter, T, CancellationToken, ValueTask> writeRow, CancellationToken cancellationToken)
+        Action<CopyBuffer, T> writeRow, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, transaction,
             $"CREATE TEMP TABLE \"stage_{table}\" (LIKE \"{table}\" INCLUDING DEFAULTS) ON COMMIT DROP", cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync(
-            $"COPY \"stage_{table}\" ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        byte[] bytes;
+        int length;
+        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
         {
-            await writeRow(writer, row, cancellationToken);
+            foreach (var row in rows)
+            {
+                writeRow(buffer, row);
+            }
+
+            (bytes, length) = buffer.Detach();
         }
 
-        await writer.CompleteAsync(cancellationToken);
+        try
+        {
+            await using var copy = await connection.BeginRawBinaryCopyAsync(
+                $"COPY \"stage_{table}\" ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
+            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken);
+            await copy.WriteAsync(CopyBuffer.Trailer.ToArray(), cancellationToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>Creates the monthly partitions the rows need, outside the store's transaction.</summary>

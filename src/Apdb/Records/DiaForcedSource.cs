@@ -3,12 +3,11 @@
 // </auto-generated>
 #nullable enable
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Apdb.Records;
 
 /// <summary>One row of the <c>DiaForcedSource</c> table, every column of Rubin's APDB v10 schema plus the HEALPix <c>pixelId</c>.</summary>
-public sealed class DiaForcedSource
+public sealed class DiaForcedSource : IDiaForcedSourceValues
 {
     /// <summary>Column <c>diaForcedSourceId</c> (bigint, not null).</summary>
     public long DiaForcedSourceId { get; set; }
@@ -54,46 +53,8 @@ public sealed class DiaForcedSource
 
     /// <summary>Column <c>pixelId</c> (bigint, not null).</summary>
     public long PixelId { get; set; }
-    /// <summary>The table's column names, in the order <see cref="WriteRowAsync"/> writes them.</summary>
-    public static IReadOnlyList<string> ColumnNames { get; } =
-    [
-        "diaForcedSourceId",
-        "diaObjectId",
-        "ra",
-        "dec",
-        "visit",
-        "detector",
-        "psfFlux",
-        "psfFluxErr",
-        "midpointMjdTai",
-        "scienceFlux",
-        "scienceFluxErr",
-        "band",
-        "timeProcessedMjdTai",
-        "timeWithdrawnMjdTai",
-        "pixelId",
-    ];
-
-    /// <summary>Writes this row to a binary COPY in <see cref="ColumnNames"/> order.</summary>
-    public static async ValueTask WriteRowAsync(NpgsqlBinaryImporter writer, DiaForcedSource row, CancellationToken cancellationToken = default)
-    {
-        await writer.StartRowAsync(cancellationToken);
-        await writer.WriteAsync(row.DiaForcedSourceId, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(row.DiaObjectId, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(row.Ra, NpgsqlDbType.Double, cancellationToken);
-        await writer.WriteAsync(row.Dec, NpgsqlDbType.Double, cancellationToken);
-        await writer.WriteAsync(row.Visit, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(row.Detector, NpgsqlDbType.Smallint, cancellationToken);
-        if (row.PsfFlux is { } v6) await writer.WriteAsync(v6, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.PsfFluxErr is { } v7) await writer.WriteAsync(v7, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.MidpointMjdTai, NpgsqlDbType.Double, cancellationToken);
-        if (row.ScienceFlux is { } v9) await writer.WriteAsync(v9, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ScienceFluxErr is { } v10) await writer.WriteAsync(v10, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.Band is { } v11) await writer.WriteAsync(v11, NpgsqlDbType.Char, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.TimeProcessedMjdTai, NpgsqlDbType.Double, cancellationToken);
-        if (row.TimeWithdrawnMjdTai is { } v13) await writer.WriteAsync(v13, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.PixelId, NpgsqlDbType.Bigint, cancellationToken);
-    }
+    /// <summary>The table's column names in table order (<see cref="DiaForcedSourceColumns.Names"/>).</summary>
+    public static IReadOnlyList<string> ColumnNames => DiaForcedSourceColumns.Names;
 
     /// <summary>
     /// The current row of <paramref name="reader"/>, whose columns are <see cref="ColumnNames"/> in that order (typed reads

@@ -3,12 +3,11 @@
 // </auto-generated>
 #nullable enable
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Apdb.Records;
 
 /// <summary>One row of the <c>DiaObject</c> table, every column of Rubin's APDB v10 schema plus the HEALPix <c>pixelId</c>.</summary>
-public sealed class DiaObject
+public sealed class DiaObject : IDiaObjectValues
 {
     /// <summary>Column <c>diaObjectId</c> (bigint, not null).</summary>
     public long DiaObjectId { get; set; }
@@ -261,184 +260,8 @@ public sealed class DiaObject
 
     /// <summary>Column <c>pixelId</c> (bigint, not null).</summary>
     public long PixelId { get; set; }
-    /// <summary>The table's column names, in the order <see cref="WriteRowAsync"/> writes them.</summary>
-    public static IReadOnlyList<string> ColumnNames { get; } =
-    [
-        "diaObjectId",
-        "validityStartMjdTai",
-        "validityEndMjdTai",
-        "ra",
-        "raErr",
-        "dec",
-        "decErr",
-        "ra_dec_Cov",
-        "u_psfFluxMean",
-        "u_psfFluxMeanErr",
-        "u_psfFluxSigma",
-        "u_psfFluxNdata",
-        "u_fpFluxMean",
-        "u_fpFluxMeanErr",
-        "g_psfFluxMean",
-        "g_psfFluxMeanErr",
-        "g_psfFluxSigma",
-        "g_psfFluxNdata",
-        "g_fpFluxMean",
-        "g_fpFluxMeanErr",
-        "r_psfFluxMean",
-        "r_psfFluxMeanErr",
-        "r_psfFluxSigma",
-        "r_psfFluxNdata",
-        "r_fpFluxMean",
-        "r_fpFluxMeanErr",
-        "i_psfFluxMean",
-        "i_psfFluxMeanErr",
-        "i_psfFluxSigma",
-        "i_psfFluxNdata",
-        "i_fpFluxMean",
-        "i_fpFluxMeanErr",
-        "z_psfFluxMean",
-        "z_psfFluxMeanErr",
-        "z_psfFluxSigma",
-        "z_psfFluxNdata",
-        "z_fpFluxMean",
-        "z_fpFluxMeanErr",
-        "y_psfFluxMean",
-        "y_psfFluxMeanErr",
-        "y_psfFluxSigma",
-        "y_psfFluxNdata",
-        "y_fpFluxMean",
-        "y_fpFluxMeanErr",
-        "u_scienceFluxMean",
-        "u_scienceFluxMeanErr",
-        "g_scienceFluxMean",
-        "g_scienceFluxMeanErr",
-        "r_scienceFluxMean",
-        "r_scienceFluxMeanErr",
-        "i_scienceFluxMean",
-        "i_scienceFluxMeanErr",
-        "z_scienceFluxMean",
-        "z_scienceFluxMeanErr",
-        "y_scienceFluxMean",
-        "y_scienceFluxMeanErr",
-        "u_psfFluxMin",
-        "u_psfFluxMax",
-        "u_psfFluxMaxSlope",
-        "u_psfFluxErrMean",
-        "g_psfFluxMin",
-        "g_psfFluxMax",
-        "g_psfFluxMaxSlope",
-        "g_psfFluxErrMean",
-        "r_psfFluxMin",
-        "r_psfFluxMax",
-        "r_psfFluxMaxSlope",
-        "r_psfFluxErrMean",
-        "i_psfFluxMin",
-        "i_psfFluxMax",
-        "i_psfFluxMaxSlope",
-        "i_psfFluxErrMean",
-        "z_psfFluxMin",
-        "z_psfFluxMax",
-        "z_psfFluxMaxSlope",
-        "z_psfFluxErrMean",
-        "y_psfFluxMin",
-        "y_psfFluxMax",
-        "y_psfFluxMaxSlope",
-        "y_psfFluxErrMean",
-        "firstDiaSourceMjdTai",
-        "lastDiaSourceMjdTai",
-        "nDiaSources",
-        "pixelId",
-    ];
-
-    /// <summary>Writes this row to a binary COPY in <see cref="ColumnNames"/> order.</summary>
-    public static async ValueTask WriteRowAsync(NpgsqlBinaryImporter writer, DiaObject row, CancellationToken cancellationToken = default)
-    {
-        await writer.StartRowAsync(cancellationToken);
-        await writer.WriteAsync(row.DiaObjectId, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(row.ValidityStartMjdTai, NpgsqlDbType.Double, cancellationToken);
-        if (row.ValidityEndMjdTai is { } v2) await writer.WriteAsync(v2, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.Ra, NpgsqlDbType.Double, cancellationToken);
-        if (row.RaErr is { } v4) await writer.WriteAsync(v4, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.Dec, NpgsqlDbType.Double, cancellationToken);
-        if (row.DecErr is { } v6) await writer.WriteAsync(v6, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RaDecCov is { } v7) await writer.WriteAsync(v7, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxMean is { } v8) await writer.WriteAsync(v8, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxMeanErr is { } v9) await writer.WriteAsync(v9, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxSigma is { } v10) await writer.WriteAsync(v10, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.UPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.UFpFluxMean is { } v12) await writer.WriteAsync(v12, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UFpFluxMeanErr is { } v13) await writer.WriteAsync(v13, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxMean is { } v14) await writer.WriteAsync(v14, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxMeanErr is { } v15) await writer.WriteAsync(v15, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxSigma is { } v16) await writer.WriteAsync(v16, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.GPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.GFpFluxMean is { } v18) await writer.WriteAsync(v18, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GFpFluxMeanErr is { } v19) await writer.WriteAsync(v19, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxMean is { } v20) await writer.WriteAsync(v20, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxMeanErr is { } v21) await writer.WriteAsync(v21, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxSigma is { } v22) await writer.WriteAsync(v22, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.RPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.RFpFluxMean is { } v24) await writer.WriteAsync(v24, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RFpFluxMeanErr is { } v25) await writer.WriteAsync(v25, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxMean is { } v26) await writer.WriteAsync(v26, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxMeanErr is { } v27) await writer.WriteAsync(v27, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxSigma is { } v28) await writer.WriteAsync(v28, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.IPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.IFpFluxMean is { } v30) await writer.WriteAsync(v30, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IFpFluxMeanErr is { } v31) await writer.WriteAsync(v31, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxMean is { } v32) await writer.WriteAsync(v32, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxMeanErr is { } v33) await writer.WriteAsync(v33, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxSigma is { } v34) await writer.WriteAsync(v34, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.ZPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.ZFpFluxMean is { } v36) await writer.WriteAsync(v36, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZFpFluxMeanErr is { } v37) await writer.WriteAsync(v37, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxMean is { } v38) await writer.WriteAsync(v38, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxMeanErr is { } v39) await writer.WriteAsync(v39, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxSigma is { } v40) await writer.WriteAsync(v40, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.YPsfFluxNdata, NpgsqlDbType.Integer, cancellationToken);
-        if (row.YFpFluxMean is { } v42) await writer.WriteAsync(v42, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YFpFluxMeanErr is { } v43) await writer.WriteAsync(v43, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UScienceFluxMean is { } v44) await writer.WriteAsync(v44, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UScienceFluxMeanErr is { } v45) await writer.WriteAsync(v45, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GScienceFluxMean is { } v46) await writer.WriteAsync(v46, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GScienceFluxMeanErr is { } v47) await writer.WriteAsync(v47, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RScienceFluxMean is { } v48) await writer.WriteAsync(v48, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RScienceFluxMeanErr is { } v49) await writer.WriteAsync(v49, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IScienceFluxMean is { } v50) await writer.WriteAsync(v50, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IScienceFluxMeanErr is { } v51) await writer.WriteAsync(v51, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZScienceFluxMean is { } v52) await writer.WriteAsync(v52, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZScienceFluxMeanErr is { } v53) await writer.WriteAsync(v53, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YScienceFluxMean is { } v54) await writer.WriteAsync(v54, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YScienceFluxMeanErr is { } v55) await writer.WriteAsync(v55, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxMin is { } v56) await writer.WriteAsync(v56, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxMax is { } v57) await writer.WriteAsync(v57, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxMaxSlope is { } v58) await writer.WriteAsync(v58, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.UPsfFluxErrMean is { } v59) await writer.WriteAsync(v59, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxMin is { } v60) await writer.WriteAsync(v60, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxMax is { } v61) await writer.WriteAsync(v61, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxMaxSlope is { } v62) await writer.WriteAsync(v62, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.GPsfFluxErrMean is { } v63) await writer.WriteAsync(v63, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxMin is { } v64) await writer.WriteAsync(v64, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxMax is { } v65) await writer.WriteAsync(v65, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxMaxSlope is { } v66) await writer.WriteAsync(v66, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RPsfFluxErrMean is { } v67) await writer.WriteAsync(v67, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxMin is { } v68) await writer.WriteAsync(v68, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxMax is { } v69) await writer.WriteAsync(v69, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxMaxSlope is { } v70) await writer.WriteAsync(v70, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.IPsfFluxErrMean is { } v71) await writer.WriteAsync(v71, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxMin is { } v72) await writer.WriteAsync(v72, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxMax is { } v73) await writer.WriteAsync(v73, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxMaxSlope is { } v74) await writer.WriteAsync(v74, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.ZPsfFluxErrMean is { } v75) await writer.WriteAsync(v75, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxMin is { } v76) await writer.WriteAsync(v76, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxMax is { } v77) await writer.WriteAsync(v77, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxMaxSlope is { } v78) await writer.WriteAsync(v78, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.YPsfFluxErrMean is { } v79) await writer.WriteAsync(v79, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.FirstDiaSourceMjdTai is { } v80) await writer.WriteAsync(v80, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.LastDiaSourceMjdTai is { } v81) await writer.WriteAsync(v81, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.NDiaSources, NpgsqlDbType.Integer, cancellationToken);
-        await writer.WriteAsync(row.PixelId, NpgsqlDbType.Bigint, cancellationToken);
-    }
+    /// <summary>The table's column names in table order (<see cref="DiaObjectColumns.Names"/>).</summary>
+    public static IReadOnlyList<string> ColumnNames => DiaObjectColumns.Names;
 
     /// <summary>
     /// The current row of <paramref name="reader"/>, whose columns are <see cref="ColumnNames"/> in that order (typed reads

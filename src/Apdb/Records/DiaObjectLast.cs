@@ -3,12 +3,11 @@
 // </auto-generated>
 #nullable enable
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Apdb.Records;
 
 /// <summary>One row of the <c>DiaObjectLast</c> table, every column of Rubin's APDB v10 schema plus the HEALPix <c>pixelId</c>.</summary>
-public sealed class DiaObjectLast
+public sealed class DiaObjectLast : IDiaObjectLastValues
 {
     /// <summary>Column <c>diaObjectId</c> (bigint, not null).</summary>
     public long DiaObjectId { get; set; }
@@ -42,38 +41,8 @@ public sealed class DiaObjectLast
 
     /// <summary>Column <c>pixelId</c> (bigint, not null).</summary>
     public long PixelId { get; set; }
-    /// <summary>The table's column names, in the order <see cref="WriteRowAsync"/> writes them.</summary>
-    public static IReadOnlyList<string> ColumnNames { get; } =
-    [
-        "diaObjectId",
-        "validityStartMjdTai",
-        "lastDiaSourceMjdTai",
-        "ra",
-        "raErr",
-        "dec",
-        "decErr",
-        "ra_dec_Cov",
-        "firstDiaSourceMjdTai",
-        "nDiaSources",
-        "pixelId",
-    ];
-
-    /// <summary>Writes this row to a binary COPY in <see cref="ColumnNames"/> order.</summary>
-    public static async ValueTask WriteRowAsync(NpgsqlBinaryImporter writer, DiaObjectLast row, CancellationToken cancellationToken = default)
-    {
-        await writer.StartRowAsync(cancellationToken);
-        await writer.WriteAsync(row.DiaObjectId, NpgsqlDbType.Bigint, cancellationToken);
-        await writer.WriteAsync(row.ValidityStartMjdTai, NpgsqlDbType.Double, cancellationToken);
-        if (row.LastDiaSourceMjdTai is { } v2) await writer.WriteAsync(v2, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.Ra, NpgsqlDbType.Double, cancellationToken);
-        if (row.RaErr is { } v4) await writer.WriteAsync(v4, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.Dec, NpgsqlDbType.Double, cancellationToken);
-        if (row.DecErr is { } v6) await writer.WriteAsync(v6, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.RaDecCov is { } v7) await writer.WriteAsync(v7, NpgsqlDbType.Real, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        if (row.FirstDiaSourceMjdTai is { } v8) await writer.WriteAsync(v8, NpgsqlDbType.Double, cancellationToken); else await writer.WriteNullAsync(cancellationToken);
-        await writer.WriteAsync(row.NDiaSources, NpgsqlDbType.Integer, cancellationToken);
-        await writer.WriteAsync(row.PixelId, NpgsqlDbType.Bigint, cancellationToken);
-    }
+    /// <summary>The table's column names in table order (<see cref="DiaObjectLastColumns.Names"/>).</summary>
+    public static IReadOnlyList<string> ColumnNames => DiaObjectLastColumns.Names;
 
     /// <summary>
     /// The current row of <paramref name="reader"/>, whose columns are <see cref="ColumnNames"/> in that order (typed reads

@@ -1,15 +1,21 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 
-namespace Apdb.History;
+namespace Apdb;
 
 /// <summary>
 /// PostgreSQL binary COPY data written straight into a pooled byte array: big-endian fields with 4-byte lengths,
 /// -1 for NULL. No per-value calls into Npgsql, no per-row allocation.
 /// </summary>
-internal sealed class CopyBuffer : IDisposable
+/// <remarks>
+/// Each row declares its field count in <see cref="StartRow"/>; the server rejects a row whose fields disagree with
+/// it only after the whole stream is sent, so the buffer checks it here: a field beyond the count asserts in Debug
+/// builds, and the next <see cref="StartRow"/> and <see cref="Detach"/> throw when the previous row was short or long.
+/// </remarks>
+public sealed class CopyBuffer : IDisposable
 {
     /// <summary>The binary COPY signature, flags and header extension length.</summary>
     public static ReadOnlySpan<byte> Header => HeaderBytes;
@@ -22,38 +28,71 @@ internal sealed class CopyBuffer : IDisposable
     private byte[] _buffer;
     private int _length;
 
+    // The end of the room StartRow reserved for the current row; text payloads extend it.
+    private int _reservedEnd;
+
+    // The field count the current row declared, and the fields written to it so far.
+    private short _rowFields;
+    private int _fieldsWritten;
+
+    /// <summary>Creates a buffer of at least <paramref name="capacity"/> bytes from <see cref="ArrayPool{T}.Shared"/>.</summary>
     public CopyBuffer(int capacity = 1 << 20)
     {
         _buffer = ArrayPool<byte>.Shared.Rent(capacity);
     }
 
+    /// <summary>The bytes written so far.</summary>
     public int Length => _length;
 
+    /// <summary>The rows started so far.</summary>
     public int Rows { get; private set; }
 
+    /// <summary>The bytes written so far (valid until the next write).</summary>
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
     /// <summary>Hands the bytes over; the receiver returns the array to <see cref="ArrayPool{T}.Shared"/>.</summary>
+    /// <exception cref="InvalidOperationException">The last row has fewer or more fields than it declared.</exception>
     public (byte[] Buffer, int Length) Detach()
     {
+        CheckRowComplete();
         var result = (_buffer, _length);
         _buffer = [];
         _length = 0;
+        _reservedEnd = 0;
         return result;
     }
 
     /// <summary>Starts a row of <paramref name="fields"/> fields; reserves room for a row of up to <paramref name="maxBytes"/>.</summary>
+    /// <exception cref="InvalidOperationException">The previous row has fewer or more fields than it declared.</exception>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void StartRow(short fields, int maxBytes)
     {
+        CheckRowComplete();
         if (_length + maxBytes > _buffer.Length)
         {
             Grow(maxBytes);
         }
 
         BinaryPrimitives.WriteInt16BigEndian(_buffer.AsSpan(_length), fields);
+        _reservedEnd = _length + maxBytes;
         _length += 2;
+        _rowFields = fields;
+        _fieldsWritten = 0;
         Rows++;
     }
 
+    /// <summary>Throws when the current row does not have the field count it declared.</summary>
+    /// <exception cref="InvalidOperationException">It does not.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void CheckRowComplete()
+    {
+        if (_fieldsWritten != _rowFields)
+        {
+            ThrowFieldCount();
+        }
+    }
+
+    /// <summary>A bigint field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Int64(long value)
     {
@@ -61,8 +100,10 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 8);
         BinaryPrimitives.WriteInt64BigEndian(span[4..], value);
         _length += 12;
+        Counted();
     }
 
+    /// <summary>An integer field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Int32(int value)
     {
@@ -70,8 +111,10 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 4);
         BinaryPrimitives.WriteInt32BigEndian(span[4..], value);
         _length += 8;
+        Counted();
     }
 
+    /// <summary>A smallint field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Int16(short value)
     {
@@ -79,8 +122,10 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 2);
         BinaryPrimitives.WriteInt16BigEndian(span[4..], value);
         _length += 6;
+        Counted();
     }
 
+    /// <summary>A double precision field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Float8(double value)
     {
@@ -88,22 +133,10 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 8);
         BinaryPrimitives.WriteDoubleBigEndian(span[4..], value);
         _length += 12;
+        Counted();
     }
 
-    /// <summary>A double precision value, NULL when NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Float8OrNull(double value)
-    {
-        if (double.IsNaN(value))
-        {
-            Null();
-        }
-        else
-        {
-            Float8(value);
-        }
-    }
-
+    /// <summary>A real field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Float4(float value)
     {
@@ -111,22 +144,10 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 4);
         BinaryPrimitives.WriteSingleBigEndian(span[4..], value);
         _length += 8;
+        Counted();
     }
 
-    /// <summary>A real value, NULL when NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Float4OrNull(float value)
-    {
-        if (float.IsNaN(value))
-        {
-            Null();
-        }
-        else
-        {
-            Float4(value);
-        }
-    }
-
+    /// <summary>A boolean field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Bool(bool value)
     {
@@ -134,36 +155,36 @@ internal sealed class CopyBuffer : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(span, 1);
         span[4] = value ? (byte)1 : (byte)0;
         _length += 5;
+        Counted();
     }
 
-    /// <summary>A one-character ASCII text (char(1)).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Char(char value)
+    /// <summary>A text field (text, varchar, char(n)) as UTF-8; its payload extends the row's reserved room.</summary>
+    public void Text(string value)
     {
-        var span = _buffer.AsSpan(_length, 5);
-        BinaryPrimitives.WriteInt32BigEndian(span, 1);
-        span[4] = (byte)value;
-        _length += 5;
+        ArgumentNullException.ThrowIfNull(value);
+        var most = Encoding.UTF8.GetMaxByteCount(value.Length);
+        if (_reservedEnd + most > _buffer.Length)
+        {
+            Grow(_reservedEnd + most - _length);
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length + 4));
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length, 4), bytes);
+        _length += 4 + bytes;
+        _reservedEnd += bytes;
+        Counted();
     }
 
-    /// <summary>UTF-8 text given as its bytes.</summary>
-    public void Text(ReadOnlySpan<byte> utf8)
-    {
-        var span = _buffer.AsSpan(_length, 4 + utf8.Length);
-        BinaryPrimitives.WriteInt32BigEndian(span, utf8.Length);
-        utf8.CopyTo(span[4..]);
-        _length += 4 + utf8.Length;
-    }
-
+    /// <summary>A NULL field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Null()
     {
         BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length, 4), -1);
         _length += 4;
+        Counted();
     }
 
-    public static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
-
+    /// <summary>Returns the array to the pool unless it was handed over.</summary>
     public void Dispose()
     {
         if (_buffer.Length > 0)
@@ -172,6 +193,18 @@ internal sealed class CopyBuffer : IDisposable
             _buffer = [];
         }
     }
+
+    /// <summary>One more field of the current row: asserts it is within the declared count and the reserved room.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Counted()
+    {
+        Debug.Assert(_fieldsWritten < _rowFields, "a COPY row got more fields than StartRow declared");
+        Debug.Assert(_length <= _reservedEnd, "a COPY row outgrew the room StartRow reserved");
+        _fieldsWritten++;
+    }
+
+    private void ThrowFieldCount() =>
+        throw new InvalidOperationException($"binary COPY row {Rows} declared {_rowFields} fields but {_fieldsWritten} were written");
 
     private void Grow(int need)
     {
