@@ -1,0 +1,72 @@
+using System.Net;
+using Apdb.Serve.Catalog;
+using Apdb.Serve.Tap;
+using Apdb.Serve.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Apdb.Serve;
+
+/// <summary>The running service: TAP under /tap and the web page at /, on one Kestrel listener.</summary>
+public sealed class ServeHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly UwsJobStore _jobs;
+
+    private ServeHost(WebApplication app, UwsJobStore jobs, Uri address)
+    {
+        _app = app;
+        _jobs = jobs;
+        Address = address;
+    }
+
+    /// <summary>The address the service answers on (the bound port when 0 was asked).</summary>
+    public Uri Address { get; }
+
+    /// <summary>Starts listening; queries run through <paramref name="dataSource"/>, whose login should only be able to read.</summary>
+    /// <exception cref="ArgumentException">The bind address is not an IP address.</exception>
+    public static async Task<ServeHost> StartAsync(NpgsqlDataSource dataSource, ServeOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(options);
+        if (!IPAddress.TryParse(options.Bind, out var bind))
+        {
+            throw new ArgumentException($"--bind {options.Bind} is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)", nameof(options));
+        }
+
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"--port {options.Port} is outside 0-65535", nameof(options));
+        }
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(bind, options.Port));
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
+        var app = builder.Build();
+        var runner = new TapQueryRunner(dataSource, TapCatalog.Default, options);
+        var jobs = new UwsJobStore(runner, TimeProvider.System);
+        TapEndpoints.Map(app, runner, jobs);
+        WebPages.Map(app, runner);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServeHost(app, jobs, new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Cancelled when the host begins to stop (SIGTERM, or disposal).</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await _jobs.DisposeAsync();
+    }
+}
