@@ -19,7 +19,7 @@ public static partial class TapEndpoints
         routes.MapDelete("/tap/async/{id}", (HttpContext http, string id) => WithJob(jobs, id, job =>
         {
             jobs.Delete(job);
-            return Results.Redirect(TapUrl(http.Request) + "/async", permanent: false, preserveMethod: false);
+            return new SeeOther(TapUrl(http.Request) + "/async");
         }));
         routes.MapGet("/tap/async/{id}/phase", (string id) => WithJob(jobs, id, job => Results.Text(UwsDocuments.PhaseName(job.Phase), TextType)));
         routes.MapPost("/tap/async/{id}/phase", (HttpContext http, string id) => PostPhaseAsync(http, jobs, id));
@@ -37,7 +37,7 @@ public static partial class TapEndpoints
 
     private static string JobUrl(HttpContext http, UwsJob job) => $"{TapUrl(http.Request)}/async/{job.Id}";
 
-    private static IResult SeeJob(HttpContext http, UwsJob job) => Results.Redirect(JobUrl(http, job), permanent: false, preserveMethod: false);
+    private static IResult SeeJob(HttpContext http, UwsJob job) => new SeeOther(JobUrl(http, job));
 
     private static IResult WithJob(UwsJobStore jobs, string id, Func<UwsJob, IResult> action) =>
         jobs.Find(id) is { } job ? action(job) : Results.Text($"no job {id}: it never existed, was deleted or has expired", TextType, statusCode: StatusCodes.Status404NotFound);
@@ -91,7 +91,7 @@ public static partial class TapEndpoints
             if (string.Equals(TapRequest.Get(parameters, "ACTION"), "DELETE", StringComparison.OrdinalIgnoreCase))
             {
                 jobs.Delete(job);
-                return Results.Redirect(TapUrl(http.Request) + "/async", permanent: false, preserveMethod: false);
+                return new SeeOther(TapUrl(http.Request) + "/async");
             }
 
             return ApplyPhase(http, jobs, job, TapRequest.Get(parameters, "PHASE"));
