@@ -29,7 +29,7 @@ public sealed partial class TapCatalog
     /// <summary>Every table: the APDB's, then TAP_SCHEMA's.</summary>
     public IReadOnlyList<TapTable> Tables { get; }
 
-    /// <summary>The foreign keys between the APDB's tables.</summary>
+    /// <summary>The foreign keys between the service's tables (the APDB's and TAP_SCHEMA's own).</summary>
     public IReadOnlyList<TapForeignKey> ForeignKeys { get; }
 
     /// <summary>The table a FROM clause names (schema optional; regular identifiers match in any case), or null.</summary>
@@ -120,6 +120,11 @@ public sealed partial class TapCatalog
         new("DiaSource_diaObjectId", "DiaSource", "diaObjectId", "DiaObjectLast", "diaObjectId", "The DiaObject a DiaSource was associated with (its current version)"),
         new("DiaForcedSource_diaObjectId", "DiaForcedSource", "diaObjectId", "DiaObjectLast", "diaObjectId", "The DiaObject a forced measurement was made for (its current version)"),
         new("DiaSource_ssObjectId", "DiaSource", "ssObjectId", "SSObject", "ssObjectId", "The solar system object a DiaSource was attributed to"),
+        new("tap_schema_tables_schema", "TAP_SCHEMA.tables", "schema_name", "TAP_SCHEMA.schemas", "schema_name", "The schema of a table"),
+        new("tap_schema_columns_table", "TAP_SCHEMA.columns", "table_name", "TAP_SCHEMA.tables", "table_name", "The table of a column"),
+        new("tap_schema_keys_from", "TAP_SCHEMA.keys", "from_table", "TAP_SCHEMA.tables", "table_name", "The table a foreign key is in"),
+        new("tap_schema_keys_target", "TAP_SCHEMA.keys", "target_table", "TAP_SCHEMA.tables", "table_name", "The table a foreign key points to"),
+        new("tap_schema_key_columns_key", "TAP_SCHEMA.key_columns", "key_id", "TAP_SCHEMA.keys", "key_id", "The foreign key a column pair belongs to"),
     ];
 
     [GeneratedRegex("(?:PRIMARY KEY|CREATE INDEX \"[^\"]+\" ON \"[^\"]+\")\\s*\\(\"([^\"]+)\"", RegexOptions.CultureInvariant)]

@@ -76,7 +76,7 @@ internal static class TapSchemaTables
             ["tables"] = [.. all.Select((t, i) => new object?[] { t.Schema, t.Name, "table", t.Description, null, i })],
             ["columns"] = [.. all.SelectMany(t => t.Columns.Select((c, i) => new object?[]
             {
-                t.Name, c.Name, c.Description, c.Unit, c.Ucd, null, c.DataType, c.Arraysize, c.Xtype, null,
+                t.Name, AdqlReservedWords.AsListed(c.Name), c.Description, c.Unit, c.Ucd, null, c.DataType, c.Arraysize, c.Xtype, null,
                 c.Principal ? 1 : 0, c.Indexed ? 1 : 0, t.Schema == TapCatalog.TapSchema ? 1 : 0, i,
             }))],
             ["keys"] = [.. keys.Select(k => new object?[] { k.KeyId, k.FromTable, k.TargetTable, k.Description, null })],

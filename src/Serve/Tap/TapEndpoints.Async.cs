@@ -30,6 +30,7 @@ public static partial class TapEndpoints
         routes.MapGet("/tap/async/{id}/quote", (string id) => WithJob(jobs, id, _ => Results.Text(string.Empty, TextType)));
         routes.MapGet("/tap/async/{id}/owner", (string id) => WithJob(jobs, id, _ => Results.Text(string.Empty, TextType)));
         routes.MapGet("/tap/async/{id}/parameters", (string id) => WithJob(jobs, id, job => Results.Text(UwsDocuments.ParametersDocument(job), XmlType)));
+        routes.MapPost("/tap/async/{id}/parameters", (HttpContext http, string id) => PostParametersAsync(http, jobs, id));
         routes.MapGet("/tap/async/{id}/results", (HttpContext http, string id) => WithJob(jobs, id, job => Results.Text(UwsDocuments.Results(job, JobUrl(http, job)), XmlType)));
         routes.MapGet("/tap/async/{id}/results/result", (string id) => WithJob(jobs, id, Result));
         routes.MapGet("/tap/async/{id}/error", (HttpContext http, string id) => ErrorDocumentAsync(http, jobs, id));
@@ -95,6 +96,32 @@ public static partial class TapEndpoints
             }
 
             return ApplyPhase(http, jobs, job, TapRequest.Get(parameters, "PHASE"));
+        });
+    }
+
+    private static async Task<IResult> PostParametersAsync(HttpContext http, UwsJobStore jobs, string id)
+    {
+        var parameters = await ParametersAsync(http.Request);
+        return WithJob(jobs, id, job =>
+        {
+            // UWS: parameters may change while the job is PENDING; afterwards the request is refused.
+            lock (job.Gate)
+            {
+                if (job.Phase != UwsPhase.Pending)
+                {
+                    return Results.Text($"job {job.Id} is {UwsDocuments.PhaseName(job.Phase)}: its parameters can no longer change", TextType, statusCode: StatusCodes.Status409Conflict);
+                }
+
+                var merged = new Dictionary<string, string>(job.Parameters, StringComparer.OrdinalIgnoreCase);
+                foreach (var (name, value) in parameters)
+                {
+                    merged[name] = value;
+                }
+
+                job.Parameters = merged;
+            }
+
+            return SeeJob(http, job);
         });
     }
 

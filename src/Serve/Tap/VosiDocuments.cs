@@ -71,7 +71,7 @@ public static class VosiDocuments
         xml.Append("<description>").Append(XmlText.Escape(table.Description)).Append("</description>\n");
         foreach (var c in table.Columns)
         {
-            xml.Append("<column").Append(table.Schema == TapCatalog.TapSchema ? " std=\"true\"" : string.Empty).Append("><name>").Append(XmlText.Escape(c.Name)).Append("</name>");
+            xml.Append("<column").Append(table.Schema == TapCatalog.TapSchema ? " std=\"true\"" : string.Empty).Append("><name>").Append(XmlText.Escape(AdqlReservedWords.AsListed(c.Name))).Append("</name>");
             if (c.Description.Length > 0)
             {
                 xml.Append("<description>").Append(XmlText.Escape(c.Description)).Append("</description>");
@@ -110,7 +110,7 @@ public static class VosiDocuments
         foreach (var key in keys)
         {
             xml.Append("<foreignKey><targetTable>").Append(XmlText.Escape(key.TargetTable)).Append("</targetTable><fkColumn><fromColumn>")
-                .Append(XmlText.Escape(key.FromColumn)).Append("</fromColumn><targetColumn>").Append(XmlText.Escape(key.TargetColumn))
+                .Append(XmlText.Escape(AdqlReservedWords.AsListed(key.FromColumn))).Append("</fromColumn><targetColumn>").Append(XmlText.Escape(AdqlReservedWords.AsListed(key.TargetColumn)))
                 .Append("</targetColumn></fkColumn><description>").Append(XmlText.Escape(key.Description)).Append("</description></foreignKey>\n");
         }
 
