@@ -18,22 +18,24 @@ public sealed class ServeHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly UwsJobStore _jobs;
+    private readonly NpgsqlDataSource _dataSource;
 
-    private ServeHost(WebApplication app, UwsJobStore jobs, Uri address)
+    private ServeHost(WebApplication app, UwsJobStore jobs, NpgsqlDataSource dataSource, Uri address)
     {
         _app = app;
         _jobs = jobs;
+        _dataSource = dataSource;
         Address = address;
     }
 
     /// <summary>The address the service answers on (the bound port when 0 was asked).</summary>
     public Uri Address { get; }
 
-    /// <summary>Starts listening; queries run through <paramref name="dataSource"/>, whose login should only be able to read.</summary>
+    /// <summary>Starts listening; queries run through <paramref name="connectionString"/>, whose login should only be able to read.</summary>
     /// <exception cref="ArgumentException">The bind address is not an IP address.</exception>
-    public static async Task<ServeHost> StartAsync(NpgsqlDataSource dataSource, ServeOptions options, CancellationToken cancellationToken = default)
+    public static async Task<ServeHost> StartAsync(string connectionString, ServeOptions options, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(options);
         if (!IPAddress.TryParse(options.Bind, out var bind))
         {
@@ -50,13 +52,29 @@ public sealed class ServeHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Listen(bind, options.Port));
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(5));
         var app = builder.Build();
+
+        // Every query's settings are transaction-local (SET LOCAL), so a pooled connection carries nothing from one
+        // request to the next; skipping the reset on return keeps each session's compiled PL/pgSQL plans (the cone
+        // coverage function's), which the reset would discard before every request.
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
         var runner = new TapQueryRunner(dataSource, TapCatalog.Default, options);
         var jobs = new UwsJobStore(runner, TimeProvider.System);
         TapEndpoints.Map(app, runner, jobs);
         WebPages.Map(app, runner);
-        await app.StartAsync(cancellationToken);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            await jobs.DisposeAsync();
+            await dataSource.DisposeAsync();
+            throw;
+        }
+
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServeHost(app, jobs, new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
+        return new ServeHost(app, jobs, dataSource, new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal)));
     }
 
     /// <summary>Cancelled when the host begins to stop (SIGTERM, or disposal).</summary>
@@ -68,5 +86,6 @@ public sealed class ServeHost : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         await _jobs.DisposeAsync();
+        await _dataSource.DisposeAsync();
     }
 }

@@ -25,6 +25,8 @@ public sealed class ServeFixture : IAsyncLifetime
 
     public string ReaderRole { get; private set; } = string.Empty;
 
+    public string ReaderConnectionString { get; private set; } = string.Empty;
+
     public ServeHost Host { get; private set; } = null!;
 
     public ServeOptions Options { get; private set; } = null!;
@@ -57,7 +59,8 @@ public sealed class ServeFixture : IAsyncLifetime
             await login.ExecuteNonQueryAsync();
         }
 
-        Reader = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(adminDb) { Username = ReaderRole, Password = password }.ConnectionString);
+        ReaderConnectionString = new NpgsqlConnectionStringBuilder(adminDb) { Username = ReaderRole, Password = password }.ConnectionString;
+        Reader = NpgsqlDataSource.Create(ReaderConnectionString);
         ReportDirectory = Directory.CreateTempSubdirectory("apdb-serve-report-").FullName;
         await File.WriteAllTextAsync(Path.Combine(ReportDirectory, "run.json"),
             """{"visits":2,"detectorVisits":4,"stages":{"isr":{"seconds":0.5,"calls":4},"associate":{"seconds":0.25,"calls":4}},"association":{"purity":0.998,"completeness":0.97}}""");
@@ -69,7 +72,7 @@ public sealed class ServeFixture : IAsyncLifetime
             HardMaxRec = 1_200,
             ReportDirectory = ReportDirectory,
         };
-        Host = await ServeHost.StartAsync(Reader, Options);
+        Host = await ServeHost.StartAsync(ReaderConnectionString, Options);
         Http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Host.Address, Timeout = TimeSpan.FromSeconds(60) };
     }
 

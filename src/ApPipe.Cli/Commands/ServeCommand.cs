@@ -45,7 +45,7 @@ internal static class ServeCommand
                 Role = role,
                 ReportDirectory = parse.GetValue(report) ?? LatestReport(),
             };
-            await using var host = await ServeHost.StartAsync(dataSource, options, ct);
+            await using var host = await ServeHost.StartAsync(context.ConnectionString!, options, ct);
             var tap = new Uri(host.Address, "tap").ToString();
             if (context.Json)
             {
