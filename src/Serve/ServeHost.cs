@@ -1,4 +1,3 @@
-using System.Net;
 using Apdb.Serve.Catalog;
 using Apdb.Serve.Tap;
 using Apdb.Serve.Web;
@@ -32,20 +31,12 @@ public sealed class ServeHost : IAsyncDisposable
     public Uri Address { get; }
 
     /// <summary>Starts listening; queries run through <paramref name="connectionString"/>, whose login should only be able to read.</summary>
-    /// <exception cref="ArgumentException">The bind address is not an IP address.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (<see cref="ServeOptions.Validate"/>).</exception>
     public static async Task<ServeHost> StartAsync(string connectionString, ServeOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(connectionString);
         ArgumentNullException.ThrowIfNull(options);
-        if (!IPAddress.TryParse(options.Bind, out var bind))
-        {
-            throw new ArgumentException($"--bind {options.Bind} is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)", nameof(options));
-        }
-
-        if (options.Port is < 0 or > 65535)
-        {
-            throw new ArgumentException($"--port {options.Port} is outside 0-65535", nameof(options));
-        }
+        var bind = options.Validate();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Logging.ClearProviders();

@@ -29,4 +29,31 @@ public sealed record ServeOptions
 
     /// <summary>How long an async job and its result are kept.</summary>
     public TimeSpan JobRetention { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Checks the options before anything starts.</summary>
+    /// <exception cref="ArgumentException">The bind address is not an IP address, the port is out of range, or a limit is not positive.</exception>
+    public System.Net.IPAddress Validate()
+    {
+        if (!System.Net.IPAddress.TryParse(Bind, out var address))
+        {
+            throw new ArgumentException($"serve: --bind {Bind} is not an IP address (e.g. 127.0.0.1, or 0.0.0.0 for every interface)", nameof(Bind));
+        }
+
+        if (Port is < 0 or > 65535)
+        {
+            throw new ArgumentException($"serve: --port {Port} is outside 0-65535", nameof(Port));
+        }
+
+        if (HardMaxRec < 1 || DefaultMaxRec < 0 || DefaultMaxRec > HardMaxRec)
+        {
+            throw new ArgumentException($"serve: row limits must satisfy 0 <= default ({DefaultMaxRec}) <= hard ({HardMaxRec}), hard >= 1", nameof(HardMaxRec));
+        }
+
+        if (StatementTimeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"serve: the statement timeout must be positive, not {StatementTimeout}", nameof(StatementTimeout));
+        }
+
+        return address;
+    }
 }

@@ -33,8 +33,6 @@ internal static class ServeCommand
                 return CommandRunner.Fail($"serve: --max-rows {parse.GetValue(maxRows)} must be at least 1");
             }
 
-            var dataSource = await context.GetDataSourceAsync(ApdbRole.Reader, ct);
-            var role = context.ExternalDb is null ? null : await ReaderRoleAsync(dataSource, ct);
             var options = new ServeOptions
             {
                 Bind = parse.GetValue(bind)!,
@@ -42,10 +40,22 @@ internal static class ServeCommand
                 HardMaxRec = parse.GetValue(maxRows),
                 DefaultMaxRec = Math.Min(10_000, parse.GetValue(maxRows)),
                 StatementTimeout = TimeSpan.FromSeconds(seconds),
-                Role = role,
                 ReportDirectory = parse.GetValue(report) ?? LatestReport(),
             };
-            await using var host = await ServeHost.StartAsync(context.ConnectionString!, options, ct);
+            options.Validate();
+            var dataSource = await context.GetDataSourceAsync(ApdbRole.Reader, ct);
+            options = options with { Role = context.ExternalDb is null ? null : await ReaderRoleAsync(dataSource, ct) };
+            ServeHost host;
+            try
+            {
+                host = await ServeHost.StartAsync(context.ConnectionString!, options, ct);
+            }
+            catch (IOException ex)
+            {
+                return CommandRunner.Fail($"serve: cannot listen on {options.Bind}:{options.Port}: {ex.Message}");
+            }
+
+            await using var running = host;
             var tap = new Uri(host.Address, "tap").ToString();
             if (context.Json)
             {

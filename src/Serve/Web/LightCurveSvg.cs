@@ -68,7 +68,7 @@ public static class LightCurveSvg
 
         foreach (var t in Ticks(y0, y1))
         {
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{y(t) + 4:F1}\" text-anchor=\"end\" class=\"tick\">{t:G4}</text>");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Left - 4}\" y=\"{y(t) + 4:F1}\" text-anchor=\"end\" class=\"tick\">{t:G6}</text>");
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{Left}\" x2=\"{Width - Right}\" y1=\"{y(t):F1}\" y2=\"{y(t):F1}\" stroke=\"#eee\"/>");
         }
 
@@ -85,7 +85,8 @@ public static class LightCurveSvg
         var ticks = new List<double>();
         for (var t = Math.Ceiling(lo / step) * step; t <= hi; t += step)
         {
-            ticks.Add(Math.Round(t / step) * step);
+            // Round away the float error of t (and the -0 it can leave), so labels read 0.2, not 0.20000000000000004.
+            ticks.Add((Math.Round(t / step) * step) + 0.0);
         }
 
         return ticks;
