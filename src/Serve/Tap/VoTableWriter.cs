@@ -118,7 +118,14 @@ public static partial class VoTableWriter
             for (var i = 0; i < columns.Count; i++)
             {
                 var cell = CellText.Format(reader.IsDBNull(i) ? null : reader.GetValue(i));
-                row.Append(cell is null ? "<TD/>" : $"<TD>{XmlText.Escape(cell)}</TD>");
+                if (cell is null)
+                {
+                    row.Append("<TD/>");
+                }
+                else
+                {
+                    row.Append("<TD>").Append(XmlText.Escape(cell)).Append("</TD>");
+                }
             }
 
             text.Write(row.Append("</TR>\n"));
