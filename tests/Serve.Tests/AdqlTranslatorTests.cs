@@ -64,6 +64,32 @@ public sealed class AdqlTranslatorTests
         Assert.Contains(reason, Refused(adql), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("(", 40_000)]
+    [InlineData("NOT ", 24_000)]
+    [InlineData("- ", 45_000)]
+    [InlineData(" AND ra > 0", 8_000)]
+    public void Hostile_nesting_is_translated_or_refused_but_never_takes_the_process_down(string unit, int count)
+    {
+        var repeated = string.Concat(Enumerable.Repeat(unit, count));
+        var adql = unit switch
+        {
+            "(" => $"SELECT ra FROM DiaSource WHERE {repeated}ra > 0{new string(')', count)}",
+            " AND ra > 0" => $"SELECT ra FROM DiaSource WHERE ra > 0{repeated}",
+            "- " => $"SELECT ra FROM DiaSource WHERE ra > {repeated}1",
+            _ => $"SELECT ra FROM DiaSource WHERE {repeated}ra > 0",
+        };
+        var error = Record.Exception(() => Translate(adql));
+        Assert.True(error is null || error.Message.Contains("nested too deeply", StringComparison.Ordinal), error?.ToString());
+    }
+
+    [Fact]
+    public void A_query_longer_than_the_limit_is_refused()
+    {
+        var adql = "SELECT ra FROM DiaSource WHERE ra > 0" + string.Concat(Enumerable.Repeat(" AND ra > 0", 10_000));
+        Assert.Equal($"the query is {adql.Length} characters long; this service takes at most 100000", Refused(adql));
+    }
+
     [Fact]
     public void A_syntax_error_gives_its_line_and_column()
     {

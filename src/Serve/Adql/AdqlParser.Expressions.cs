@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Apdb.Serve.Adql;
 
 /// <summary>Conditions and value expressions, by precedence: OR, AND, NOT, predicates, + - ||, * /, unary signs.</summary>
@@ -7,6 +9,7 @@ public sealed partial class AdqlParser
 
     private AdqlExpression ParseCondition()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var left = ParseAnd();
         while (Current.IsKeyword("OR"))
         {
@@ -33,6 +36,7 @@ public sealed partial class AdqlParser
 
     private AdqlExpression ParseNot()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (Current.IsKeyword("NOT"))
         {
             var position = Current.Position;
@@ -136,6 +140,7 @@ public sealed partial class AdqlParser
 
     private AdqlExpression ParseUnary()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         if (Current.IsSymbol("-") || Current.IsSymbol("+"))
         {
             var op = Current;
@@ -148,6 +153,7 @@ public sealed partial class AdqlParser
 
     private AdqlExpression ParsePrimary()
     {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
         var token = Current;
         switch (token.Kind)
         {

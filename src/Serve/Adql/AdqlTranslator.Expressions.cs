@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Apdb.Serve.Catalog;
 
 namespace Apdb.Serve.Adql;
@@ -8,7 +9,13 @@ public sealed partial class AdqlTranslator
 {
     private string Condition(AdqlExpression expression) => Value(expression);
 
-    private string Value(AdqlExpression expression) => expression switch
+    private string Value(AdqlExpression expression)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        return ValueOf(expression);
+    }
+
+    private string ValueOf(AdqlExpression expression) => expression switch
     {
         NumberLiteral n => Number(n),
         StringLiteral s => SqlText.String(s.Value),

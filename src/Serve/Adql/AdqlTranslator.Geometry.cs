@@ -109,6 +109,7 @@ public sealed partial class AdqlTranslator
 
     private static IEnumerable<AdqlExpression> Conjuncts(AdqlExpression? where)
     {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
         if (where is BinaryExpression { Operator: "AND" } and)
         {
             return Conjuncts(and.Left).Concat(Conjuncts(and.Right));
@@ -183,7 +184,13 @@ public sealed partial class AdqlTranslator
         return [.. values];
     }
 
-    private static double? Constant(AdqlExpression e) => e switch
+    private static double? Constant(AdqlExpression e)
+    {
+        System.Runtime.CompilerServices.RuntimeHelpers.EnsureSufficientExecutionStack();
+        return ConstantOf(e);
+    }
+
+    private static double? ConstantOf(AdqlExpression e) => e switch
     {
         NumberLiteral n => n.Value,
         UnaryExpression { Operator: "-" } u => -Constant(u.Operand),

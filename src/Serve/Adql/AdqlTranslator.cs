@@ -12,6 +12,9 @@ namespace Apdb.Serve.Adql;
 /// </summary>
 public sealed partial class AdqlTranslator
 {
+    /// <summary>The longest ADQL text accepted.</summary>
+    public const int MaxQueryLength = 100_000;
+
     private readonly TapCatalog _catalog;
     private readonly SelectStatement _query;
     private readonly List<Scope> _scope = [];
@@ -35,8 +38,22 @@ public sealed partial class AdqlTranslator
     public static TranslatedQuery Translate(TapCatalog catalog, string adql, long limit)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        var query = AdqlParser.Parse(adql);
-        return new AdqlTranslator(catalog, query).Emit(limit);
+        ArgumentNullException.ThrowIfNull(adql);
+        if (adql.Length > MaxQueryLength)
+        {
+            throw new AdqlException($"the query is {adql.Length} characters long; this service takes at most {MaxQueryLength}");
+        }
+
+        try
+        {
+            var query = AdqlParser.Parse(adql);
+            return new AdqlTranslator(catalog, query).Emit(limit);
+        }
+        catch (InsufficientExecutionStackException ex)
+        {
+            // A hostile nesting (thousands of parentheses, NOTs or signs) must not take the process down with it.
+            throw new AdqlException("the query is nested too deeply to translate", ex);
+        }
     }
 
     private TranslatedQuery Emit(long limit)
