@@ -39,6 +39,7 @@ internal static class Program
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);
         AlertsCommand.AddTo(root);
+        ServeCommand.AddTo(root);
         return root;
     }
 }
