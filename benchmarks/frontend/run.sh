@@ -64,6 +64,9 @@ print("DIA flux scale: median psfFlux / change implied by the fitted kernel sum 
       + "; bright static stars left in the difference (psfFlux / flux) " + ", ".join(f"{p['brightStarResidual']:+.4f}" for p in fe["points"])
       + "; truth flux change of the S/N 10-500 point sources (stamp population) " + ", ".join(f"{p['stampPopulationChange']:+.4f}" for p in fe["points"])
       + "; variables among them " + ", ".join(f"{p['stampVariables'][0]}/{p['stampVariables'][1]}" for p in fe["points"]))
+print("pulls (sigma of flux/err): blank positions, DIA PSF fit " + ", ".join(f"{p['blankPullSigma']:.3f}" for p in fe["points"])
+      + "; forced PSF fit " + ", ".join(f"{p['blankForcedPullSigma']:.3f}" for p in fe["points"])
+      + "; found changes (psfFlux - true) / psfFluxErr " + ", ".join(f"{p['changePullSigma']:.3f}" for p in fe["points"]))
 for tool in ("sextractor", "apdb-detect"):
     rows = [r for r in peers if r["tool"] == tool]
     if rows:

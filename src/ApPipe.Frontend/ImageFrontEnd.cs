@@ -89,6 +89,11 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             };
             var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars, convolveScience), cancellationToken);
             var diff = steps.Run("alConvolve", () => matcher.Subtract(science, warped, fit), cancellationToken);
+            if (_options.Decorrelate)
+            {
+                diff = steps.Run("decorrelate", () => new DifferenceDecorrelator().Decorrelate(diff, science, warped, fit).Difference, cancellationToken);
+            }
+
             // The differential background is fitted on star stamps only; a residual offset of a few hundredths of the
             // pixel noise shifts the S/N distribution enough to double the 5-sigma false detections: take it out on meshes.
             steps.Run("diffBackground", () => SubtractResidualBackground(diff), cancellationToken);

@@ -318,13 +318,16 @@ public sealed class AlardLuptonMatcher
             var j = Math.Min(y / Step, gy - 2);
             var ty = (y - (j * Step)) / (double)Step;
             var border = y < hk || y >= h - hk;
+            var (b0, b1, b2) = solution.BackgroundAlongRow(y);
+            var uScale = 2.0 / Math.Max(w - 1, 1);
             for (var x = 0; x < w; x++)
             {
                 var i = Math.Min(x / Step, gx - 2);
                 var tx = (x - (i * Step)) / (double)Step;
                 var s2 = Bilinear(k2, gx, i, j, tx, ty);
                 var k = (y * w) + x;
-                var background = solution.Background(x, y);
+                var u = (x * uScale) - 1;
+                var background = b0 + (u * (b1 + (u * b2)));
                 var flags = scienceMask[k] & ~(int)(MaskPlane.Detected | MaskPlane.DetectedNegative);
                 if (convolveScience)
                 {
@@ -415,13 +418,17 @@ public sealed class AlardLuptonMatcher
                 var pass = new float[rowsIn * ew];
                 for (var i = 0; i <= group.Degree; i++)
                 {
-                    Array.Clear(pass);
                     for (var r = 0; r < rowsIn; r++)
                     {
+                        // Rows inside the image are written whole; rows beyond it are zero input.
                         var yy = r0 + r;
                         if ((uint)yy < (uint)h)
                         {
                             SeparableConvolution.ConvolveLine(clean.AsSpan((yy * w) + ex0, ew), pass.AsSpan(r * ew, ew), group.Profiles[i]);
+                        }
+                        else
+                        {
+                            pass.AsSpan(r * ew, ew).Clear();
                         }
                     }
 
