@@ -1,7 +1,8 @@
 // The front-end harness (issue 6): runs ImageFrontEnd on full 4096 x 4096 detector-visits of one preset, records the
 // time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
-// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
+// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--decorrelate 0|1]
+//        [--exclude-variables 0|1] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -42,6 +43,9 @@ var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions
 int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Parse(d, CultureInfo.InvariantCulture)
     : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
 
+// --exclude-variables 1: the truth's variable stars stand in for the preloaded DiaObjects (the APDB's year of history
+// holds a DiaObject for each variable it detected), and stamps on them are left out of the kernel fit.
+IReadOnlyList<SkyPosition> knownVariables = Arg("--exclude-variables", "0") == "1" ? [.. Enumerable.Range(0, truth.VariableCount).Select(truth.VariablePosition)] : [];
 var rows = new List<Dictionary<string, object>>();
 var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio,diaFluxRatioVsKernel,starResidual,stampChange,stampVariables,blankPullSigma,blankForcedPullSigma,changePullSigma\n");
 // --first N skips the first N of the chosen detector-visits (to rerun one of them).
@@ -49,7 +53,7 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
 {
     var visit = cadence.Visits[n * 7 % cadence.Visits.Count];
     var detector = DetectorFor(visit);
-    var report = frontEnd.ProcessDetailed(visit, detector);
+    var report = frontEnd.ProcessDetailed(visit, detector, knownVariables);
     var r = report.Rendered;
     var stages = report.Result.Stages.ToDictionary(s => s.Stage, s => s.Seconds);
     var total = stages.Where(s => s.Key != "simulate").Sum(s => s.Value);

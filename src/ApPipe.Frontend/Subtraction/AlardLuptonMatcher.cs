@@ -31,7 +31,7 @@ public sealed class AlardLuptonMatcher
 
     /// <summary>
     /// Subtract the convolved image's expected noise from the normal matrix and solve only in the directions the data
-    /// constrain above it (see <see cref="Fit"/>); false solves the raw normal equations (kept for comparison).
+    /// constrain above it (see <see cref="SolveAboveNoise"/>); false solves the raw normal equations (kept for comparison).
     /// </summary>
     public bool CorrectNoiseBias { get; init; } = true;
 
@@ -73,6 +73,57 @@ public sealed class AlardLuptonMatcher
         ArgumentNullException.ThrowIfNull(template);
         ArgumentNullException.ThrowIfNull(stars);
         return convolveScience ? FitCore(template, science, stars, true) : FitCore(science, template, stars, false);
+    }
+
+    /// <summary>
+    /// <see cref="Fit(Exposure, Exposure, IReadOnlyList{ValueTuple{double, double, double}}, bool)"/> without the stamps
+    /// that hold a known variable (pixel positions, e.g. the preloaded DiaObjects): a stamp star that changed since the
+    /// template pulls the kernel sum by its change, and a field rich in variables biases every DIA flux. A star is left
+    /// out when a variable lies inside its stamp.
+    /// </summary>
+    public AlardLuptonSolution Fit(Exposure science, Exposure template, IReadOnlyList<(double X, double Y, double Snr)> stars,
+        IReadOnlyList<(double X, double Y)> knownVariables, bool convolveScience = false)
+    {
+        ArgumentNullException.ThrowIfNull(stars);
+        ArgumentNullException.ThrowIfNull(knownVariables);
+        return Fit(science, template, WithoutVariables(stars, knownVariables, StampHalfSize), convolveScience);
+    }
+
+    /// <summary>The stars with no known variable within <paramref name="half"/> pixels in x and y (a grid lookup).</summary>
+    internal static List<(double X, double Y, double Snr)> WithoutVariables(IReadOnlyList<(double X, double Y, double Snr)> stars, IReadOnlyList<(double X, double Y)> variables, int half)
+    {
+        var cell = Math.Max(half, 1);
+        var grid = new Dictionary<(int, int), List<(double X, double Y)>>();
+        foreach (var v in variables.Where(v => double.IsFinite(v.X) && double.IsFinite(v.Y)))
+        {
+            var key = ((int)Math.Floor(v.X / cell), (int)Math.Floor(v.Y / cell));
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add(v);
+        }
+
+        bool Near(double x, double y)
+        {
+            var cx = (int)Math.Floor(x / cell);
+            var cy = (int)Math.Floor(y / cell);
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    if (grid.TryGetValue((cx + dx, cy + dy), out var list) && list.Exists(v => Math.Abs(v.X - x) <= half && Math.Abs(v.Y - y) <= half))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        return [.. stars.Where(s => !Near(s.X, s.Y))];
     }
 
     /// <summary>Fits K * <paramref name="template"/> + background ~ <paramref name="science"/> (the roles as named for the default mode).</summary>
