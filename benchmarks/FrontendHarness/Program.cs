@@ -2,7 +2,7 @@
 // time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
 // Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--decorrelate 0|1]
-//        [--exclude-variables 0|1] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
+//        [--exclude-variables 0|1] [--template-seeing ARCSEC] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -34,6 +34,7 @@ var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions
         CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture),
         TemplateDepthFactor = double.Parse(Arg("--template-depth", "4"), CultureInfo.InvariantCulture),
         Distortion = Arg("--distortion", "1") == "1",
+        TemplateSeeingArcsec = double.Parse(Arg("--template-seeing", "0.65"), CultureInfo.InvariantCulture),
     },
     SubtractionMode = Enum.Parse<SubtractionMode>(Arg("--subtraction", "Auto"), ignoreCase: true),
     Decorrelate = Arg("--decorrelate", "1") == "1",

@@ -15,7 +15,10 @@ cd "$root"
 dotnet build benchmarks/FrontendHarness -c Release --nologo -v quiet -o artifacts/frontend-harness >/dev/null
 dotnet build src/ApPipe.Cli -c Release --nologo -v quiet >/dev/null
 cli="$root/src/ApPipe.Cli/bin/Release/net10.0/apdb"
-dotnet artifacts/frontend-harness/Apdb.FrontendHarness.dll --preset "$preset" --visits "$visits" --out "$work" > /dev/null
+# EXCLUDE_VARIABLES=1 (default) leaves stamps on known variables (the truth's, standing in for the preloaded
+# DiaObjects) out of the kernel fit; DECORRELATE=1 (default) whitens the difference.
+dotnet artifacts/frontend-harness/Apdb.FrontendHarness.dll --preset "$preset" --visits "$visits" --out "$work" \
+  --exclude-variables "${EXCLUDE_VARIABLES:-1}" --decorrelate "${DECORRELATE:-1}" > /dev/null
 cp "$work/frontend.csv" "$work/frontend.json" "$out/"
 
 # Peers on the same pixels: SExtractor 2.25 with its Debian defaults (1.5 sigma, minarea 5, 3x3 pyramid filter,
