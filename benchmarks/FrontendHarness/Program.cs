@@ -1,7 +1,8 @@
 // The front-end harness (issue 6): runs ImageFrontEnd on full 4096 x 4096 detector-visits of one preset, records the
 // time of every stage and the quality against the simulation's truth, and writes the post-ISR science image of the
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
-// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
+// Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--decorrelate 0|1]
+//        [--exclude-variables 0|1] [--template-seeing ARCSEC] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -33,22 +34,27 @@ var frontEnd = new ImageFrontEnd(truth, new FrontEndOptions
         CosmicRaysPerMegapixel = double.Parse(Arg("--cosmic-rays", "40"), CultureInfo.InvariantCulture),
         TemplateDepthFactor = double.Parse(Arg("--template-depth", "4"), CultureInfo.InvariantCulture),
         Distortion = Arg("--distortion", "1") == "1",
+        TemplateSeeingArcsec = double.Parse(Arg("--template-seeing", "0.65"), CultureInfo.InvariantCulture),
     },
     SubtractionMode = Enum.Parse<SubtractionMode>(Arg("--subtraction", "Auto"), ignoreCase: true),
+    Decorrelate = Arg("--decorrelate", "1") == "1",
 });
 
 // The detector nearest the region's centre in each visit (most sources), unless one is given.
 int DetectorFor(Visit v) => Arg("--detector", "") is { Length: > 0 } d ? int.Parse(d, CultureInfo.InvariantCulture)
     : Enumerable.Range(0, CameraLayout.DetectorCount).OrderBy(k => AngularDistance.Degrees(v.Geometry.PixelToSky(k, 2047.5, 2047.5), preset.Center)).First();
 
+// --exclude-variables 1: the truth's variable stars stand in for the preloaded DiaObjects (the APDB's year of history
+// holds a DiaObject for each variable it detected), and stamps on them are left out of the kernel fit.
+IReadOnlyList<SkyPosition> knownVariables = Arg("--exclude-variables", "0") == "1" ? [.. Enumerable.Range(0, truth.VariableCount).Select(truth.VariablePosition)] : [];
 var rows = new List<Dictionary<string, object>>();
-var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio,diaFluxRatioVsKernel,starResidual,stampChange,stampVariables\n");
+var csv = new StringBuilder("visit,detector,band,seeing,simulate,isr,calibrate,subtract,detect,total,astromRmsMasVsTruth,zpRatio,noiseRatio,kernelSum,diaSources,diaCompleteness10,diaFalse,diaFiltered,convolvedScience,diaFluxRatio,diaFluxRatioVsKernel,starResidual,stampChange,stampVariables,blankPullSigma,blankForcedPullSigma,changePullSigma\n");
 // --first N skips the first N of the chosen detector-visits (to rerun one of them).
 for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < visits; n++)
 {
     var visit = cadence.Visits[n * 7 % cadence.Visits.Count];
     var detector = DetectorFor(visit);
-    var report = frontEnd.ProcessDetailed(visit, detector);
+    var report = frontEnd.ProcessDetailed(visit, detector, knownVariables);
     var r = report.Rendered;
     var stages = report.Result.Stages.ToDictionary(s => s.Stage, s => s.Seconds);
     var total = stages.Where(s => s.Key != "simulate").Sum(s => s.Value);
@@ -101,14 +107,20 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
     var stampStars = r.Truth.Where(t => (t.Kind == RenderedKind.Star || t.Kind == RenderedKind.Variable) && t.ScienceFluxNjy / Noise(t) is >= 10 and <= 500).ToList();
     var stampChange = stampStars.Sum(t => t.DifferenceFluxNjy) / stampStars.Sum(t => t.TemplateFluxNjy);
     var stampVariables = stampStars.Count(t => t.Kind == RenderedKind.Variable);
+    var (blankDia, blankForced, blankCount) = BlankPulls(report.Result.Difference, r.Truth);
+    // Pulls of the found changes: (psfFlux - true change) / psfFluxErr.
+    var changePulls = changes.Select(c => dia.Where(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0))
+            .Select(d => ((double)(d.PsfFlux ?? float.NaN) - c.DifferenceFluxNjy) / (double)(d.PsfFluxErr ?? float.NaN)).FirstOrDefault(double.NaN))
+        .Where(double.IsFinite).ToList();
+    var changePullSigma = changePulls.Count > 2 ? Math.Sqrt(changePulls.Sum(p => (p - changePulls.Average()) * (p - changePulls.Average())) / (changePulls.Count - 1)) : double.NaN;
     csv.Append(string.Create(CultureInfo.InvariantCulture,
-        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience},{diaFluxRatio:F4},{diaFluxRatioVsKernel:F4},{starResidual:F4},{stampChange:F4},{stampVariables}/{stampStars.Count}\n"));
+        $"{visit.VisitId},{detector},{visit.BandLetter},{visit.SeeingArcsec:F2},{stages["simulate"]:F3},{stages["isr"]:F3},{stages["calibrate"]:F3},{stages["subtract"]:F3},{stages["detect"]:F3},{total:F3},{astromRms:F2},{zpRatio:F5},{report.Diagnostics.DifferenceNoiseRatio:F4},{report.Diagnostics.KernelSum:F4},{dia.Count},{completeness:F3},{falses},{report.Diagnostics.DiaFiltered},{report.Diagnostics.ConvolvedScience},{diaFluxRatio:F4},{diaFluxRatioVsKernel:F4},{starResidual:F4},{stampChange:F4},{stampVariables}/{stampStars.Count},{blankDia:F3},{blankForced:F3},{changePullSigma:F3}\n"));
     rows.Add(new Dictionary<string, object>
     {
         ["visit"] = visit.VisitId, ["detector"] = detector, ["band"] = visit.BandLetter.ToString(), ["seeing"] = visit.SeeingArcsec,
         ["stages"] = stages, ["totalWithoutSimulate"] = total, ["astrometryRmsMasVsTruth"] = astromRms, ["zeroPointRatio"] = zpRatio,
         ["diagnostics"] = report.Diagnostics, ["diaSources"] = dia.Count, ["diaChangesSnr10"] = changes.Count, ["diaFound"] = found,
-        ["diaFalse"] = falses, ["diaFluxRatio"] = diaFluxRatio, ["diaFluxRatioVsKernel"] = diaFluxRatioVsKernel, ["brightStarResidual"] = starResidual, ["stampPopulationChange"] = stampChange, ["stampVariables"] = new[] { stampVariables, stampStars.Count }, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
+        ["diaFalse"] = falses, ["diaFluxRatio"] = diaFluxRatio, ["diaFluxRatioVsKernel"] = diaFluxRatioVsKernel, ["brightStarResidual"] = starResidual, ["stampPopulationChange"] = stampChange, ["stampVariables"] = new[] { stampVariables, stampStars.Count }, ["blankPullSigma"] = blankDia, ["blankForcedPullSigma"] = blankForced, ["blankPositions"] = blankCount, ["changePullSigma"] = changePullSigma, ["changePulls"] = changePulls.Count, ["diaMissedExamples"] = changes.Where(c => !dia.Any(d => Math.Abs(d.X - c.X) < 2 && Math.Abs(d.Y - c.Y) < 2 && (d.IsNegative == true) == (c.DifferenceFluxNjy < 0)))
             .Select(c => new { Kind = c.Kind.ToString(), c.X, c.Y, c.DifferenceFluxNjy, c.ScienceFluxNjy, Snr = c.DifferenceFluxNjy / Noise(c), Near = dia.Where(d => Math.Abs(d.X - c.X) < 6 && Math.Abs(d.Y - c.Y) < 6).Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr }).ToList() }).ToList(), ["steps"] = report.Diagnostics.Steps.ToDictionary(s => s.Stage, s => s.Seconds), ["stamps"] = new[] { report.Diagnostics.Stamps.Used, report.Diagnostics.Stamps.Offered }, ["cpuSeconds"] = report.Diagnostics.StageCpuSeconds.ToDictionary(s => s.Stage, s => s.Seconds), ["diaFalseExamples"] = dia.Where(d => !anyChange.Any(c => Math.Abs(d.X - c.X) < 3 && Math.Abs(d.Y - c.Y) < 3)).Take(10)
             .Select(d => new { d.X, d.Y, d.PsfFlux, d.Snr, d.ScienceFlux, d.IsNegative, d.IsDipole }).ToList(),
     });
@@ -207,6 +219,45 @@ for (var n = int.Parse(Arg("--first", "0"), CultureInfo.InvariantCulture); n < v
         File.WriteAllText(Path.Combine(outDir, "science-truth.csv"), truthCsv.ToString());
     }
 }
+
+// Standard deviation of flux / error at up to 3000 positions on a 40-px grid with no truth source within 12 px and no
+// unusable pixel within 8 px: the DIA PSF fit (psfFluxErr) and the forced PSF fit (no empirical error rescale).
+static (double Dia, double Forced, int Count) BlankPulls(Exposure difference, IReadOnlyList<TruthSource> truth)
+{
+    var occupied = new HashSet<(int, int)>();
+    foreach (var t in truth.Where(t => Math.Abs(t.ScienceFluxNjy) + Math.Abs(t.TemplateFluxNjy) > 0))
+    {
+        for (var dy = -1; dy <= 1; dy++) for (var dx = -1; dx <= 1; dx++) occupied.Add(((int)Math.Floor(t.X / 12) + dx, (int)Math.Floor(t.Y / 12) + dy));
+    }
+
+    var xs = new List<double>();
+    var ys = new List<double>();
+    for (var y = 60.5; y < difference.Height - 60; y += 40)
+    {
+        for (var x = 60.5; x < difference.Width - 60; x += 40)
+        {
+            if (!occupied.Contains(((int)Math.Floor(x / 12), (int)Math.Floor(y / 12))) && Clean(difference, (int)x, (int)y, 8))
+            {
+                xs.Add(x);
+                ys.Add(y);
+            }
+        }
+    }
+
+    var measurer = new Apdb.Frontend.Measurement.SourceMeasurer();
+    var dia = xs.Select((x, i) => measurer.PsfFlux(difference, difference.Psf!, x, ys[i])).Where(m => m.Err > 0).Select(m => m.Flux / m.Err).ToList();
+    var forced = new Apdb.ForcedPhot.PsfAmplitudeFitter(new Apdb.ForcedPhot.ForcedPhotOptions { BlendRadiusFwhm = 0 }).Measure(difference, [.. xs], [.. ys])
+        .Where(m => m.InstFluxErr > 0).Select(m => m.InstFlux / m.InstFluxErr).ToList();
+    return (StdDev(dia), StdDev(forced), xs.Count);
+}
+
+static bool Clean(Exposure e, int x, int y, int r)
+{
+    for (var j = y - r; j <= y + r; j++) for (var i = x - r; i <= x + r; i++) if ((e.Mask[(j * e.Width) + i] & (int)MaskPlanes.Unusable) != 0 || !float.IsFinite(e.Image[(j * e.Width) + i])) return false;
+    return true;
+}
+
+static double StdDev(List<double> v) => v.Count < 3 ? double.NaN : Math.Sqrt(v.Sum(p => (p - v.Average()) * (p - v.Average())) / (v.Count - 1));
 
 static double Aperture(Exposure e, double x, double y, double radius)
 {

@@ -14,8 +14,11 @@ mkdir -p "$out" "$work"
 cd "$root"
 dotnet build benchmarks/FrontendHarness -c Release --nologo -v quiet -o artifacts/frontend-harness >/dev/null
 dotnet build src/Cli -c Release --nologo -v quiet >/dev/null
-cli="$root/src/Cli/bin/Release/net10.0/apdb"
-dotnet artifacts/frontend-harness/Apdb.FrontendHarness.dll --preset "$preset" --visits "$visits" --out "$work" > /dev/null
+cli="$root/src/Cli/bin/Release/net10.0/Apdb.Cli"
+# EXCLUDE_VARIABLES=1 (default) leaves stamps on known variables (the truth's, standing in for the preloaded
+# DiaObjects) out of the kernel fit; DECORRELATE=1 (default) whitens the difference.
+dotnet artifacts/frontend-harness/Apdb.FrontendHarness.dll --preset "$preset" --visits "$visits" --out "$work" \
+  --exclude-variables "${EXCLUDE_VARIABLES:-1}" --decorrelate "${DECORRELATE:-1}" > /dev/null
 cp "$work/frontend.csv" "$work/frontend.json" "$out/"
 
 # Peers on the same pixels: SExtractor 2.25 with its Debian defaults (1.5 sigma, minarea 5, 3x3 pyramid filter,
@@ -64,6 +67,9 @@ print("DIA flux scale: median psfFlux / change implied by the fitted kernel sum 
       + "; bright static stars left in the difference (psfFlux / flux) " + ", ".join(f"{p['brightStarResidual']:+.4f}" for p in fe["points"])
       + "; truth flux change of the S/N 10-500 point sources (stamp population) " + ", ".join(f"{p['stampPopulationChange']:+.4f}" for p in fe["points"])
       + "; variables among them " + ", ".join(f"{p['stampVariables'][0]}/{p['stampVariables'][1]}" for p in fe["points"]))
+print("pulls (sigma of flux/err): blank positions, DIA PSF fit " + ", ".join(f"{p['blankPullSigma']:.3f}" for p in fe["points"])
+      + "; forced PSF fit " + ", ".join(f"{p['blankForcedPullSigma']:.3f}" for p in fe["points"])
+      + "; found changes (psfFlux - true) / psfFluxErr " + ", ".join(f"{p['changePullSigma']:.3f}" for p in fe["points"]))
 for tool in ("sextractor", "apdb-detect"):
     rows = [r for r in peers if r["tool"] == tool]
     if rows:

@@ -17,6 +17,12 @@ public sealed record FrontEndOptions
     /// <summary>Which image the Alard-Lupton kernel convolves; <see cref="SubtractionMode.Auto"/> (as Rubin's default) convolves the science when its PSF is clearly the narrower.</summary>
     public SubtractionMode SubtractionMode { get; init; } = SubtractionMode.Auto;
 
+    /// <summary>
+    /// Whiten the difference image after subtraction (<see cref="Subtraction.DifferenceDecorrelator"/>, Rubin's
+    /// decorrelation afterburner), so PSF-fit flux errors from its variance plane are honest.
+    /// </summary>
+    public bool Decorrelate { get; init; } = true;
+
     /// <summary>The clock for <c>timeProcessedMjdTai</c>.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -7,6 +7,7 @@ using Apdb.Frontend.Subtraction;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Simulation.Rendering;
+using Apdb.Sky;
 
 namespace Apdb.Frontend;
 
@@ -38,14 +39,22 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
         ProcessDetailed(visit, detector, cancellationToken).Result;
 
     /// <summary>Runs the chain and returns the result with the rendered inputs and diagnostics.</summary>
-    public FrontEndReport ProcessDetailed(Visit visit, int detector, CancellationToken cancellationToken = default)
+    public FrontEndReport ProcessDetailed(Visit visit, int detector, CancellationToken cancellationToken = default) =>
+        ProcessDetailed(visit, detector, [], cancellationToken);
+
+    /// <summary>
+    /// Runs the chain, leaving stars within a matching stamp of a known variable (the preloaded DiaObjects' positions)
+    /// out of the PSF-matching kernel's fit.
+    /// </summary>
+    public FrontEndReport ProcessDetailed(Visit visit, int detector, IReadOnlyList<SkyPosition> knownVariables, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(visit);
+        ArgumentNullException.ThrowIfNull(knownVariables);
         var clock = new StageClock();
         var rendered = clock.Run("simulate", () => Renderer.Render(visit, detector), cancellationToken);
         try
         {
-            return Run(rendered, clock, cancellationToken);
+            return Run(rendered, clock, knownVariables, cancellationToken);
         }
         catch (InvalidOperationException ex)
         {
@@ -57,10 +66,10 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
     public FrontEndReport Process(RenderedDetector rendered, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rendered);
-        return Run(rendered, new StageClock(), cancellationToken);
+        return Run(rendered, new StageClock(), [], cancellationToken);
     }
 
-    private FrontEndReport Run(RenderedDetector rendered, StageClock clock, CancellationToken cancellationToken)
+    private FrontEndReport Run(RenderedDetector rendered, StageClock clock, IReadOnlyList<SkyPosition> knownVariables, CancellationToken cancellationToken)
     {
         var visit = rendered.Visit;
         if (rendered.ReferenceCatalog.Count == 0)
@@ -87,8 +96,14 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
                 SubtractionMode.ConvolveTemplate => false,
                 _ => matcher.ShouldConvolveScience(science.Psf!, warped.Psf),
             };
-            var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars, convolveScience), cancellationToken);
+            var variables = ToPixels(knownVariables, science.Wcs!);
+            var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars, variables, convolveScience), cancellationToken);
             var diff = steps.Run("alConvolve", () => matcher.Subtract(science, warped, fit), cancellationToken);
+            if (_options.Decorrelate)
+            {
+                diff = steps.Run("decorrelate", () => new DifferenceDecorrelator().Decorrelate(diff, science, warped, fit).Difference, cancellationToken);
+            }
+
             // The differential background is fitted on star stamps only; a residual offset of a few hundredths of the
             // pixel noise shifts the S/N distribution enough to double the 5-sigma false detections: take it out on meshes.
             steps.Run("diffBackground", () => SubtractResidualBackground(diff), cancellationToken);
@@ -216,6 +231,20 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             return rows;
         }, _ => { });
         return true;
+    }
+
+    private static List<(double X, double Y)> ToPixels(IReadOnlyList<SkyPosition> positions, TanWcs wcs)
+    {
+        var pixels = new List<(double X, double Y)>(positions.Count);
+        foreach (var p in positions)
+        {
+            if (wcs.TrySkyToPixel(p, out var x, out var y))
+            {
+                pixels.Add((x, y));
+            }
+        }
+
+        return pixels;
     }
 
     private static double ToMjd(DateTimeOffset time) => 40587.0 + (time.ToUnixTimeMilliseconds() / 86_400_000.0);

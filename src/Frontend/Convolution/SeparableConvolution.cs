@@ -38,25 +38,62 @@ internal static class SeparableConvolution
 
         if (Vector256.IsHardwareAccelerated)
         {
-            ref var src = ref MemoryMarshal.GetReference(source);
-            ref var dst = ref MemoryMarshal.GetReference(destination);
-            for (; i + Vector256<float>.Count + h <= n; i += Vector256<float>.Count)
-            {
-                var acc = Vector256<float>.Zero;
-                for (var t = 0; t < kernel.Length; t++)
-                {
-                    var v = Vector256.LoadUnsafe(ref Unsafe.Add(ref src, i + t - h));
-                    acc = Vector256.FusedMultiplyAdd(v, Vector256.Create(kernel[t]), acc);
-                }
-
-                acc.StoreUnsafe(ref Unsafe.Add(ref dst, i));
-            }
+            i = ConvolveLineVectors(source, destination, kernel, i);
         }
 
         for (; i < n; i++)
         {
             destination[i] = ScalarAt(source, kernel, i);
         }
+    }
+
+    /// <summary>
+    /// The SIMD interior of <see cref="ConvolveLine"/> from output <paramref name="start"/>: four vectors of outputs per
+    /// step, so four independent multiply-add chains hide the FMA latency and each tap's broadcast serves four loads.
+    /// Each output sums its taps in the same order as the scalar path. Returns the first output not written.
+    /// </summary>
+    private static int ConvolveLineVectors(ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> kernel, int start)
+    {
+        const int L = 8;
+        var n = source.Length;
+        var h = kernel.Length / 2;
+        var taps = kernel.Length;
+        ref var src = ref MemoryMarshal.GetReference(source);
+        ref var dst = ref MemoryMarshal.GetReference(destination);
+        ref var k = ref MemoryMarshal.GetReference(kernel);
+        var i = start;
+        for (; i + (4 * L) + h <= n; i += 4 * L)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            ref var s0 = ref Unsafe.Add(ref src, i - h);
+            for (var t = 0; t < taps; t++)
+            {
+                var kt = Vector256.Create(Unsafe.Add(ref k, t));
+                ref var st = ref Unsafe.Add(ref s0, t);
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st), kt, a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, L), kt, a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, 2 * L), kt, a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, 3 * L), kt, a3);
+            }
+
+            a0.StoreUnsafe(ref Unsafe.Add(ref dst, i));
+            a1.StoreUnsafe(ref Unsafe.Add(ref dst, i + L));
+            a2.StoreUnsafe(ref Unsafe.Add(ref dst, i + (2 * L)));
+            a3.StoreUnsafe(ref Unsafe.Add(ref dst, i + (3 * L)));
+        }
+
+        for (; i + L + h <= n; i += L)
+        {
+            var acc = Vector256<float>.Zero;
+            for (var t = 0; t < taps; t++)
+            {
+                acc = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref Unsafe.Add(ref src, i + t - h)), Vector256.Create(Unsafe.Add(ref k, t)), acc);
+            }
+
+            acc.StoreUnsafe(ref Unsafe.Add(ref dst, i));
+        }
+
+        return i;
     }
 
     /// <summary>The scalar reference of <see cref="ConvolveLine"/>.</summary>
@@ -135,6 +172,31 @@ internal static class SeparableConvolution
         {
             ref var src = ref MemoryMarshal.GetReference(rows);
             ref var dst = ref MemoryMarshal.GetReference(destination);
+            ref var k = ref MemoryMarshal.GetReference(kernel);
+            for (; x + (4 * Vector256<float>.Count) <= width; x += 4 * Vector256<float>.Count)
+            {
+                // Four chains of multiply-adds in flight (the FMA latency is hidden), one broadcast per tap for four loads.
+                const int L = 8;
+                var a0 = Vector256.LoadUnsafe(ref dst, (nuint)x);
+                var a1 = Vector256.LoadUnsafe(ref dst, (nuint)(x + L));
+                var a2 = Vector256.LoadUnsafe(ref dst, (nuint)(x + (2 * L)));
+                var a3 = Vector256.LoadUnsafe(ref dst, (nuint)(x + (3 * L)));
+                for (var t = 0; t < kernel.Length; t++)
+                {
+                    ref var row = ref Unsafe.Add(ref src, (t * width) + x);
+                    var kt = Vector256.Create(Unsafe.Add(ref k, t));
+                    a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row), kt, a0);
+                    a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, L), kt, a1);
+                    a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 2 * L), kt, a2);
+                    a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref row, 3 * L), kt, a3);
+                }
+
+                a0.StoreUnsafe(ref dst, (nuint)x);
+                a1.StoreUnsafe(ref dst, (nuint)(x + L));
+                a2.StoreUnsafe(ref dst, (nuint)(x + (2 * L)));
+                a3.StoreUnsafe(ref dst, (nuint)(x + (3 * L)));
+            }
+
             for (; x + Vector256<float>.Count <= width; x += Vector256<float>.Count)
             {
                 var acc = Vector256.LoadUnsafe(ref Unsafe.Add(ref dst, x));
@@ -175,6 +237,7 @@ internal static class SeparableConvolution
         var x = 0;
         if (Vector256.IsHardwareAccelerated)
         {
+            x = AccumulateColumns3Pairs(rows, width, k0, k1, k2, d0, d1, d2);
             ref var src = ref MemoryMarshal.GetReference(rows);
             for (; x + Vector256<float>.Count <= width; x += Vector256<float>.Count)
             {
@@ -210,6 +273,59 @@ internal static class SeparableConvolution
             d1[x] = a1;
             d2[x] = a2;
         }
+    }
+
+    /// <summary>
+    /// The SIMD body of <see cref="AccumulateColumns3"/> two vectors of columns at a time: six independent chains, and
+    /// each tap's three broadcasts serve two loads. Returns the first column not written.
+    /// </summary>
+    private static int AccumulateColumns3Pairs(ReadOnlySpan<float> rows, int width, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
+        Span<float> d0, Span<float> d1, Span<float> d2)
+    {
+        const int L = 8;
+        var taps = k0.Length;
+        ref var src = ref MemoryMarshal.GetReference(rows);
+        ref var r0 = ref MemoryMarshal.GetReference(d0);
+        ref var r1 = ref MemoryMarshal.GetReference(d1);
+        ref var r2 = ref MemoryMarshal.GetReference(d2);
+        ref var c0 = ref MemoryMarshal.GetReference(k0);
+        ref var c1 = ref MemoryMarshal.GetReference(k1);
+        ref var c2 = ref MemoryMarshal.GetReference(k2);
+        var x = 0;
+        for (; x + (2 * L) <= width; x += 2 * L)
+        {
+            var a0 = Vector256.LoadUnsafe(ref r0, (nuint)x);
+            var b0 = Vector256.LoadUnsafe(ref r0, (nuint)(x + L));
+            var a1 = Vector256.LoadUnsafe(ref r1, (nuint)x);
+            var b1 = Vector256.LoadUnsafe(ref r1, (nuint)(x + L));
+            var a2 = Vector256.LoadUnsafe(ref r2, (nuint)x);
+            var b2 = Vector256.LoadUnsafe(ref r2, (nuint)(x + L));
+            ref var column = ref Unsafe.Add(ref src, x);
+            for (var t = 0; t < taps; t++)
+            {
+                ref var row = ref Unsafe.Add(ref column, t * width);
+                var u = Vector256.LoadUnsafe(ref row);
+                var v = Vector256.LoadUnsafe(ref row, L);
+                var w0 = Vector256.Create(Unsafe.Add(ref c0, t));
+                a0 = Vector256.FusedMultiplyAdd(u, w0, a0);
+                b0 = Vector256.FusedMultiplyAdd(v, w0, b0);
+                var w1 = Vector256.Create(Unsafe.Add(ref c1, t));
+                a1 = Vector256.FusedMultiplyAdd(u, w1, a1);
+                b1 = Vector256.FusedMultiplyAdd(v, w1, b1);
+                var w2 = Vector256.Create(Unsafe.Add(ref c2, t));
+                a2 = Vector256.FusedMultiplyAdd(u, w2, a2);
+                b2 = Vector256.FusedMultiplyAdd(v, w2, b2);
+            }
+
+            a0.StoreUnsafe(ref r0, (nuint)x);
+            b0.StoreUnsafe(ref r0, (nuint)(x + L));
+            a1.StoreUnsafe(ref r1, (nuint)x);
+            b1.StoreUnsafe(ref r1, (nuint)(x + L));
+            a2.StoreUnsafe(ref r2, (nuint)x);
+            b2.StoreUnsafe(ref r2, (nuint)(x + L));
+        }
+
+        return x;
     }
 
     /// <summary>A unit-sum sampled Gaussian of half-width ceil(4 sigma).</summary>

@@ -31,7 +31,7 @@ public sealed class AlardLuptonMatcher
 
     /// <summary>
     /// Subtract the convolved image's expected noise from the normal matrix and solve only in the directions the data
-    /// constrain above it (see <see cref="Fit"/>); false solves the raw normal equations (kept for comparison).
+    /// constrain above it (see <see cref="SolveAboveNoise"/>); false solves the raw normal equations (kept for comparison).
     /// </summary>
     public bool CorrectNoiseBias { get; init; } = true;
 
@@ -75,8 +75,92 @@ public sealed class AlardLuptonMatcher
         return convolveScience ? FitCore(template, science, stars, true) : FitCore(science, template, stars, false);
     }
 
+    /// <summary>
+    /// <see cref="Fit(Exposure, Exposure, IReadOnlyList{ValueTuple{double, double, double}}, bool)"/> without the stamps
+    /// that hold a known variable (pixel positions, e.g. the preloaded DiaObjects): a stamp star that changed since the
+    /// template pulls the kernel sum by its change, and a field rich in variables biases every DIA flux. A star is left
+    /// out when a variable lies inside its stamp.
+    /// </summary>
+    public AlardLuptonSolution Fit(Exposure science, Exposure template, IReadOnlyList<(double X, double Y, double Snr)> stars,
+        IReadOnlyList<(double X, double Y)> knownVariables, bool convolveScience = false)
+    {
+        ArgumentNullException.ThrowIfNull(stars);
+        ArgumentNullException.ThrowIfNull(knownVariables);
+        return Fit(science, template, WithoutVariables(stars, knownVariables, StampHalfSize), convolveScience);
+    }
+
+    /// <summary>The stars with no known variable within <paramref name="half"/> pixels in x and y (a grid lookup).</summary>
+    internal static List<(double X, double Y, double Snr)> WithoutVariables(IReadOnlyList<(double X, double Y, double Snr)> stars, IReadOnlyList<(double X, double Y)> variables, int half)
+    {
+        var cell = Math.Max(half, 1);
+        var grid = new Dictionary<(int, int), List<(double X, double Y)>>();
+        foreach (var v in variables.Where(v => double.IsFinite(v.X) && double.IsFinite(v.Y)))
+        {
+            var key = ((int)Math.Floor(v.X / cell), (int)Math.Floor(v.Y / cell));
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add(v);
+        }
+
+        bool Near(double x, double y)
+        {
+            var cx = (int)Math.Floor(x / cell);
+            var cy = (int)Math.Floor(y / cell);
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    if (grid.TryGetValue((cx + dx, cy + dy), out var list) && list.Exists(v => Math.Abs(v.X - x) <= half && Math.Abs(v.Y - y) <= half))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        return [.. stars.Where(s => !Near(s.X, s.Y))];
+    }
+
     /// <summary>Fits K * <paramref name="template"/> + background ~ <paramref name="science"/> (the roles as named for the default mode).</summary>
     private AlardLuptonSolution FitCore(Exposure science, Exposure template, IReadOnlyList<(double X, double Y, double Snr)> stars, bool convolvesScience)
+    {
+        var chosen = ChooseStamps(science, template, stars);
+        if (chosen.Count < 3)
+        {
+            throw new InvalidOperationException($"only {chosen.Count} clean isolated stars (S/N 10-500) for PSF matching");
+        }
+
+        var nk = Basis.Kernels.Count;
+        var stamps = new StampSums[chosen.Count];
+        Parallel.For(0, chosen.Count, s => stamps[s] = StampNormalEquations(science, template, chosen[s].X, chosen[s].Y, nk + 1));
+        // The convolved image's own noise enters the design: E[B_k*n . B_l*n] = V sum_t B_k(t) B_l(t) per pixel, an
+        // additive bias of the normal matrix (errors in the variables) that pulls the kernel towards a smoothing, away
+        // from the near-delta kernel of near-equal PSFs: with the 4x deeper demo template it still left a kernel sum of
+        // 1.010 and +/-0.3% rings around bright stars (0.62" science, 0.65" template); subtract its expectation.
+        var overlap = BasisOverlap();
+        var shape = new FitShape(chosen.Count >= 10 ? 1 : 0, chosen.Count >= 10 ? 2 : 0, science.Width, science.Height, convolvesScience);
+        var active = Enumerable.Repeat(true, chosen.Count).ToArray();
+        AlardLuptonSolution? solution = null;
+        for (var round = 0; round < 4; round++)
+        {
+            var (m, bias, b) = NormalEquations(chosen, stamps, active, overlap, shape);
+            solution = Solution(CorrectNoiseBias ? SolveAboveNoise(m, bias, b) : SolveRaw(m, bias, b), shape, active.Count(a => a), chosen.Count);
+            if (!Clip(solution, chosen, stamps, active) || round == 3)
+            {
+                break;
+            }
+        }
+
+        return solution!;
+    }
+
+    /// <summary>Stamps: isolated, clean, in S/N 10-500, the best <see cref="StampsPerCell"/> per 128-pixel cell.</summary>
+    private List<(int X, int Y)> ChooseStamps(Exposure science, Exposure template, IReadOnlyList<(double X, double Y, double Snr)> stars)
     {
         var w = science.Width;
         var h = science.Height;
@@ -84,8 +168,6 @@ public sealed class AlardLuptonMatcher
         var hk = Basis.HalfWidth;
         var reach = hs + hk + 1;
         var unusable = (int)MaskPlanes.Unusable;
-
-        // Pick stamps: isolated, clean, in S/N 10-500, best few per 128-pixel cell.
         var candidates = stars.Where(s => s.Snr is >= 10 and <= 500 && s.X >= reach && s.Y >= reach && s.X < w - reach && s.Y < h - reach).ToList();
         var chosen = new List<(int X, int Y)>();
         foreach (var cell in candidates.GroupBy(s => ((int)s.X / 128, (int)s.Y / 128)))
@@ -109,145 +191,134 @@ public sealed class AlardLuptonMatcher
             }
         }
 
-        if (chosen.Count < 3)
-        {
-            throw new InvalidOperationException($"only {chosen.Count} clean isolated stars (S/N 10-500) for PSF matching");
-        }
+        return chosen;
+    }
 
+    /// <summary>
+    /// The full design's normal equations over the active stamps (each stamp's basic sums times its spatial and
+    /// background terms), the noise bias already taken out of the matrix and returned beside it (lower triangles).
+    /// </summary>
+    private (double[,] M, double[,] Bias, double[] B) NormalEquations(List<(int X, int Y)> chosen, StampSums[] stamps, bool[] active, double[] overlap, FitShape shape)
+    {
         var nk = Basis.Kernels.Count;
         var nBasic = nk + 1;
-        var stamps = new StampSums[chosen.Count];
-        Parallel.For(0, chosen.Count, s => stamps[s] = StampNormalEquations(science, template, chosen[s].X, chosen[s].Y, nBasic));
-        // The convolved image's own noise enters the design: E[B_k*n . B_l*n] = V sum_t B_k(t) B_l(t) per pixel, an
-        // additive bias of the normal matrix (errors in the variables) that pulls the kernel towards a smoothing, away
-        // from the near-delta kernel of near-equal PSFs: with the 4x deeper demo template it still left a kernel sum of
-        // 1.010 and +/-0.3% rings around bright stars (0.62" science, 0.65" template); subtract its expectation.
-        var overlap = BasisOverlap();
-
-        var spatialOrder = chosen.Count >= 10 ? 1 : 0;
-        var backgroundOrder = chosen.Count >= 10 ? 2 : 0;
-        var nSpatial = spatialOrder == 1 ? 3 : 1;
-        var nBackground = backgroundOrder == 2 ? 6 : 1;
-        var active = Enumerable.Repeat(true, chosen.Count).ToArray();
-        AlardLuptonSolution? solution = null;
-        for (var round = 0; round < 4; round++)
+        var n = shape.Unknowns(nk);
+        var m = new double[n, n];
+        var bias = new double[n, n];
+        var b = new double[n];
+        var probe = shape.Probe(Basis, nk);
+        for (var s = 0; s < stamps.Length; s++)
         {
-            var n = (nk * nSpatial) + nBackground;
-            var m = new double[n, n];
-            var bias = new double[n, n];
-            var b = new double[n];
-            var probe = new AlardLuptonSolution
+            if (!active[s])
             {
-                Basis = Basis, KernelCoefficients = new double[nk, 3], BackgroundCoefficients = new double[nBackground],
-                SpatialOrder = spatialOrder, BackgroundOrder = backgroundOrder, StampsUsed = 0, StampsOffered = chosen.Count, Width = w, Height = h,
-            };
-            for (var s = 0; s < stamps.Length; s++)
-            {
-                if (!active[s])
-                {
-                    continue;
-                }
-
-                var terms = Terms(probe, chosen[s].X, chosen[s].Y, nk, nSpatial, nBackground);
-                var st = stamps[s];
-                // Column c of the full design at this stamp = terms[c] * basic column basicOf[c].
-                for (var c1 = 0; c1 < n; c1++)
-                {
-                    var (f1, k1) = terms[c1];
-                    b[c1] += f1 * st.Vector[k1];
-                    for (var c2 = 0; c2 <= c1; c2++)
-                    {
-                        var (f2, k2) = terms[c2];
-                        var noise = k1 < nk && k2 < nk ? f1 * f2 * st.NoiseWeight * overlap[(k1 * nk) + k2] : 0;
-                        m[c1, c2] += (f1 * f2 * st.Matrix[(k1 * nBasic) + k2]) - noise;
-                        bias[c1, c2] += noise;
-                    }
-                }
+                continue;
             }
 
-            double[] x;
-            if (CorrectNoiseBias)
+            var terms = Terms(probe, chosen[s].X, chosen[s].Y, nk, shape.NSpatial, shape.NBackground);
+            var st = stamps[s];
+            // Column c of the full design at this stamp = terms[c] * basic column basicOf[c].
+            for (var c1 = 0; c1 < n; c1++)
             {
-                x = SolveAboveNoise(m, bias, b);
-            }
-            else
-            {
-                for (var i = 0; i < n; i++)
+                var (f1, k1) = terms[c1];
+                b[c1] += f1 * st.Vector[k1];
+                for (var c2 = 0; c2 <= c1; c2++)
                 {
-                    for (var j = 0; j <= i; j++)
-                    {
-                        m[i, j] += bias[i, j];
-                        m[j, i] = m[i, j];
-                    }
+                    var (f2, k2) = terms[c2];
+                    var noise = k1 < nk && k2 < nk ? f1 * f2 * st.NoiseWeight * overlap[(k1 * nk) + k2] : 0;
+                    m[c1, c2] += (f1 * f2 * st.Matrix[(k1 * nBasic) + k2]) - noise;
+                    bias[c1, c2] += noise;
                 }
-
-                x = LeastSquares.SolveSymmetric(m, b);
-            }
-            var kc = new double[nk, 3];
-            for (var k = 0; k < nk; k++)
-            {
-                for (var s = 0; s < nSpatial; s++)
-                {
-                    kc[k, s] = x[(k * nSpatial) + s];
-                }
-            }
-
-            var used = active.Count(a => a);
-            solution = new AlardLuptonSolution
-            {
-                Basis = Basis, KernelCoefficients = kc, BackgroundCoefficients = x[(nk * nSpatial)..],
-                SpatialOrder = spatialOrder, BackgroundOrder = backgroundOrder, StampsUsed = used, StampsOffered = chosen.Count, Width = w, Height = h,
-                ConvolvesScience = convolvesScience,
-            };
-
-            // Clip stamps on chi^2 per pixel.
-            var chi = new double[stamps.Length];
-            for (var s = 0; s < stamps.Length; s++)
-            {
-                var alpha = new double[nBasic];
-                for (var k = 0; k < nk; k++)
-                {
-                    alpha[k] = solution.Coefficient(k, chosen[s].X, chosen[s].Y);
-                }
-
-                alpha[nk] = solution.Background(chosen[s].X, chosen[s].Y);
-                var st = stamps[s];
-                var chi2 = st.DataSquared;
-                for (var i = 0; i < nBasic; i++)
-                {
-                    chi2 -= 2 * alpha[i] * st.Vector[i];
-                    for (var j = 0; j < nBasic; j++)
-                    {
-                        chi2 += alpha[i] * alpha[j] * st.Matrix[(i * nBasic) + j];
-                    }
-                }
-
-                chi[s] = chi2 / st.Pixels;
-            }
-
-            var kept = chi.Where((_, s) => active[s]).Order().ToArray();
-            var median = kept[kept.Length / 2];
-            var mad = 1.4826 * kept.Select(c => Math.Abs(c - median)).Order().ElementAt(kept.Length / 2);
-            var limit = median + (3 * Math.Max(mad, 0.05 * median));
-            var changed = false;
-            for (var s = 0; s < stamps.Length; s++)
-            {
-                var keep = chi[s] <= limit;
-                if (active[s] && !keep && used > 3)
-                {
-                    active[s] = false;
-                    changed = true;
-                    used--;
-                }
-            }
-
-            if (!changed || round == 3)
-            {
-                break;
             }
         }
 
-        return solution!;
+        return (m, bias, b);
+    }
+
+    /// <summary>The raw normal equations (the noise bias added back), solved directly.</summary>
+    private static double[] SolveRaw(double[,] m, double[,] bias, double[] b)
+    {
+        var n = b.Length;
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j <= i; j++)
+            {
+                m[i, j] += bias[i, j];
+                m[j, i] = m[i, j];
+            }
+        }
+
+        return LeastSquares.SolveSymmetric(m, b);
+    }
+
+    private AlardLuptonSolution Solution(double[] x, FitShape shape, int used, int offered)
+    {
+        var nk = Basis.Kernels.Count;
+        var kc = new double[nk, 3];
+        for (var k = 0; k < nk; k++)
+        {
+            for (var s = 0; s < shape.NSpatial; s++)
+            {
+                kc[k, s] = x[(k * shape.NSpatial) + s];
+            }
+        }
+
+        return new AlardLuptonSolution
+        {
+            Basis = Basis, KernelCoefficients = kc, BackgroundCoefficients = x[(nk * shape.NSpatial)..],
+            SpatialOrder = shape.SpatialOrder, BackgroundOrder = shape.BackgroundOrder, StampsUsed = used, StampsOffered = offered,
+            Width = shape.Width, Height = shape.Height, ConvolvesScience = shape.ConvolvesScience,
+        };
+    }
+
+    /// <summary>
+    /// Clips active stamps whose chi^2 per pixel is more than 3 robust sigma above the median (keeping at least 3);
+    /// returns whether any was clipped.
+    /// </summary>
+    private bool Clip(AlardLuptonSolution solution, List<(int X, int Y)> chosen, StampSums[] stamps, bool[] active)
+    {
+        var nk = Basis.Kernels.Count;
+        var nBasic = nk + 1;
+        var chi = new double[stamps.Length];
+        for (var s = 0; s < stamps.Length; s++)
+        {
+            var alpha = new double[nBasic];
+            for (var k = 0; k < nk; k++)
+            {
+                alpha[k] = solution.Coefficient(k, chosen[s].X, chosen[s].Y);
+            }
+
+            alpha[nk] = solution.Background(chosen[s].X, chosen[s].Y);
+            var st = stamps[s];
+            var chi2 = st.DataSquared;
+            for (var i = 0; i < nBasic; i++)
+            {
+                chi2 -= 2 * alpha[i] * st.Vector[i];
+                for (var j = 0; j < nBasic; j++)
+                {
+                    chi2 += alpha[i] * alpha[j] * st.Matrix[(i * nBasic) + j];
+                }
+            }
+
+            chi[s] = chi2 / st.Pixels;
+        }
+
+        var kept = chi.Where((_, s) => active[s]).Order().ToArray();
+        var median = kept[kept.Length / 2];
+        var mad = 1.4826 * kept.Select(c => Math.Abs(c - median)).Order().ElementAt(kept.Length / 2);
+        var limit = median + (3 * Math.Max(mad, 0.05 * median));
+        var used = solution.StampsUsed;
+        var changed = false;
+        for (var s = 0; s < stamps.Length; s++)
+        {
+            if (active[s] && !(chi[s] <= limit) && used > 3)
+            {
+                active[s] = false;
+                changed = true;
+                used--;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>
@@ -318,13 +389,16 @@ public sealed class AlardLuptonMatcher
             var j = Math.Min(y / Step, gy - 2);
             var ty = (y - (j * Step)) / (double)Step;
             var border = y < hk || y >= h - hk;
+            var (b0, b1, b2) = solution.BackgroundAlongRow(y);
+            var uScale = 2.0 / Math.Max(w - 1, 1);
             for (var x = 0; x < w; x++)
             {
                 var i = Math.Min(x / Step, gx - 2);
                 var tx = (x - (i * Step)) / (double)Step;
                 var s2 = Bilinear(k2, gx, i, j, tx, ty);
                 var k = (y * w) + x;
-                var background = solution.Background(x, y);
+                var u = (x * uScale) - 1;
+                var background = b0 + (u * (b1 + (u * b2)));
                 var flags = scienceMask[k] & ~(int)(MaskPlane.Detected | MaskPlane.DetectedNegative);
                 if (convolveScience)
                 {
@@ -415,13 +489,17 @@ public sealed class AlardLuptonMatcher
                 var pass = new float[rowsIn * ew];
                 for (var i = 0; i <= group.Degree; i++)
                 {
-                    Array.Clear(pass);
                     for (var r = 0; r < rowsIn; r++)
                     {
+                        // Rows inside the image are written whole; rows beyond it are zero input.
                         var yy = r0 + r;
                         if ((uint)yy < (uint)h)
                         {
                             SeparableConvolution.ConvolveLine(clean.AsSpan((yy * w) + ex0, ew), pass.AsSpan(r * ew, ew), group.Profiles[i]);
+                        }
+                        else
+                        {
+                            pass.AsSpan(r * ew, ew).Clear();
                         }
                     }
 
@@ -853,6 +931,23 @@ public sealed class AlardLuptonMatcher
         }
 
         return overlap;
+    }
+
+    /// <summary>The fit's dimensions: spatial order of the kernel (0 or 1), order of the background (0 or 2), the image size and the mode.</summary>
+    private sealed record FitShape(int SpatialOrder, int BackgroundOrder, int Width, int Height, bool ConvolvesScience)
+    {
+        public int NSpatial => SpatialOrder == 1 ? 3 : 1;
+
+        public int NBackground => BackgroundOrder == 2 ? 6 : 1;
+
+        public int Unknowns(int nk) => (nk * NSpatial) + NBackground;
+
+        /// <summary>An empty solution of this shape, for its coordinate scaling.</summary>
+        public AlardLuptonSolution Probe(AlardLuptonBasis basis, int nk) => new()
+        {
+            Basis = basis, KernelCoefficients = new double[nk, 3], BackgroundCoefficients = new double[NBackground],
+            SpatialOrder = SpatialOrder, BackgroundOrder = BackgroundOrder, StampsUsed = 0, StampsOffered = 0, Width = Width, Height = Height,
+        };
     }
 
     /// <summary>A stamp's normal equations; <paramref name="NoiseWeight"/> = sum_p w_p V_convolved(p), the scale of the design's noise bias.</summary>

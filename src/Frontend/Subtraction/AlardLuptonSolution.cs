@@ -102,6 +102,18 @@ public sealed class AlardLuptonSolution
         return s;
     }
 
+    /// <summary>
+    /// The differential background along row <paramref name="y"/> as a quadratic in u (x scaled to [-1, 1]):
+    /// background(x, y) = B0 + u (B1 + u B2), equal to <see cref="Background"/>.
+    /// </summary>
+    public (double B0, double B1, double B2) BackgroundAlongRow(double y)
+    {
+        var (_, v) = Scaled(0, y);
+        Span<double> c = stackalloc double[6];
+        BackgroundCoefficients.AsSpan(0, Math.Min(6, BackgroundCoefficients.Length)).CopyTo(c);
+        return (c[0] + (c[2] * v) + (c[5] * v * v), c[1] + (c[4] * v), c[3]);
+    }
+
     /// <summary>Pixel coordinates scaled to [-1, 1].</summary>
     public (double U, double V) Scaled(double x, double y) => ((2 * x / Math.Max(Width - 1, 1)) - 1, (2 * y / Math.Max(Height - 1, 1)) - 1);
 }

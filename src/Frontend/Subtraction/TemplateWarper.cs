@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 
 namespace Apdb.Frontend.Subtraction;
@@ -86,22 +87,17 @@ public sealed class TemplateWarper
 
                 Weights(px - fx, wx);
                 Weights(py - fy, wy);
-                float sum = 0;
+                var sum = ix + 8 <= tw ? Interpolate8(template.Image, (iy * tw) + ix, tw, wx, wy) : Interpolate6(template.Image, (iy * tw) + ix, tw, wx, wy);
                 var m = 0;
-                for (var b = 0; b < 6; b++)
+                if (anyUnusable)
                 {
-                    var row = ((iy + b) * tw) + ix;
-                    var t = template.Image.AsSpan(row, 6);
-                    var sx = (wx[0] * t[0]) + (wx[1] * t[1]) + (wx[2] * t[2]) + (wx[3] * t[3]) + (wx[4] * t[4]) + (wx[5] * t[5]);
-                    if (anyUnusable)
+                    for (var b = 0; b < 6; b++)
                     {
-                        foreach (var bits in template.Mask.AsSpan(row, 6))
+                        foreach (var bits in template.Mask.AsSpan(((iy + b) * tw) + ix, 6))
                         {
                             m |= bits;
                         }
                     }
-
-                    sum += wy[b] * sx;
                 }
 
                 // Variance: the nearest template pixel's times sum(w^2) (template variance is smooth over 6 pixels).
@@ -139,6 +135,44 @@ public sealed class TemplateWarper
             PhotoCalib = template.PhotoCalib,
             Metadata = template.Metadata.Clone(),
         };
+    }
+
+    /// <summary>
+    /// sum_b wy[b] sum_a wx[a] image[first + b * stride + a] over the 6 x 6 support: one 8-wide load per row (the two
+    /// extra columns, inside the row, get zero weight), the column weights applied once to the row-weighted sum.
+    /// </summary>
+    private static float Interpolate8(float[] image, int first, int stride, ReadOnlySpan<float> wx, ReadOnlySpan<float> wy)
+    {
+        if (!Vector256.IsHardwareAccelerated)
+        {
+            return Interpolate6(image, first, stride, wx, wy);
+        }
+
+        var weights = Vector256.Create(wx[0], wx[1], wx[2], wx[3], wx[4], wx[5], 0f, 0f);
+        var span = image.AsSpan(first, (5 * stride) + 8);
+        var rows = Vector256.Create(wy[0]) * Vector256.Create<float>(span);
+        for (var b = 1; b < 6; b++)
+        {
+            rows = Vector256.FusedMultiplyAdd(Vector256.Create<float>(span[(b * stride)..]), Vector256.Create(wy[b]), rows);
+        }
+
+        // Lanes 6 and 7 are outside the support: cleared, so a non-finite pixel there cannot reach the sum.
+        var inside = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle();
+        return Vector256.Sum((rows & inside) * weights);
+    }
+
+    /// <summary>The scalar form of <see cref="Interpolate8"/> (also used where the 8-wide load would leave the row).</summary>
+    private static float Interpolate6(float[] image, int first, int stride, ReadOnlySpan<float> wx, ReadOnlySpan<float> wy)
+    {
+        float sum = 0;
+        for (var b = 0; b < 6; b++)
+        {
+            var t = image.AsSpan(first + (b * stride), 6);
+            var sx = (wx[0] * t[0]) + (wx[1] * t[1]) + (wx[2] * t[2]) + (wx[3] * t[3]) + (wx[4] * t[4]) + (wx[5] * t[5]);
+            sum += wy[b] * sx;
+        }
+
+        return sum;
     }
 
     private static void Weights(double t, Span<float> w)
