@@ -45,6 +45,7 @@ internal static class Program
         BenchCommands.AddTo(root);
         ForcedPhotCommand.AddTo(root);
         SimulateCommand.AddTo(root);
+        SubtractCommand.AddTo(root);
         DetectCommand.AddTo(root);
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);

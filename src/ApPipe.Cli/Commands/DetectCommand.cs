@@ -19,7 +19,7 @@ internal static class DetectCommand
         var image = new Option<string>("--image") { Description = "FITS image (primary HDU or IMAGE extension; MASK/VARIANCE extensions are used when present)", Required = true };
         var threshold = new Option<double>("--threshold") { Description = "Detection threshold in sigma of the PSF-matched S/N image", DefaultValueFactory = _ => 5.0 };
         var bothSigns = new Option<bool>("--both-signs") { Description = "Also detect negative sources (difference images)" };
-        var hdu = new Option<int?>("--hdu") { Description = "HDU index of the image (0 = primary); default: the first HDU holding a 2-D image" };
+        var hdu = HduOption.Create();
         var output = new Option<string>("--out") { Description = "Output CSV: " + Columns, Required = true };
         var keepCosmicRays = new Option<bool>("--keep-cosmic-rays") { Description = "Do not mask pixels sharper than the PSF (cosmic rays) before detection" };
         var command = new Command("detect",
@@ -51,7 +51,7 @@ internal static class DetectCommand
                 throw new ApdbUserException($"--out {outPath}: the directory {directory} does not exist");
             }
 
-            var detector = new ImageDetector { Threshold = sigma, BothSigns = parse.GetValue(bothSigns), Hdu = parse.GetValue(hdu), RejectCosmicRays = !parse.GetValue(keepCosmicRays) };
+            var detector = new ImageDetector { Threshold = sigma, BothSigns = parse.GetValue(bothSigns), Hdu = HduOption.Resolve(imagePath, parse.GetValue(hdu)), RejectCosmicRays = !parse.GetValue(keepCosmicRays) };
             var result = detector.Run(imagePath);
             var detectSeconds = clock.Elapsed.TotalSeconds;
             var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");

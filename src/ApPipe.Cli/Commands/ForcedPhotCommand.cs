@@ -18,12 +18,22 @@ internal static class ForcedPhotCommand
 
     private static Stopwatch CommandClock { get; set; } = new();
 
+    /// <summary>
+    /// The header keyword in which <c>subtract</c> records an image's PSF FWHM (pixels), used when the image has no star
+    /// to estimate the PSF from (a difference image).
+    /// </summary>
+    internal const string PsfFwhmKeyword = "PSFFWHM";
+
+    /// <summary>The PSF FWHM recorded in the image's header or the primary header, when positive.</summary>
+    private static double? RecordedPsfFwhm(string path, Exposure exposure) =>
+        (exposure.Metadata.GetDouble(PsfFwhmKeyword) ?? FitsFile.ReadHeaders(path)[0].Header.GetDouble(PsfFwhmKeyword)) is > 0 and var fwhm ? fwhm : null;
+
     public static void AddTo(RootCommand root)
     {
         var image = new Option<string>("--image") { Description = "FITS image (primary HDU or IMAGE extension; MASK/VARIANCE extensions are used when present)", Required = true };
         var positions = new Option<string>("--positions") { Description = "CSV with a header: 'id,x,y' (0-based pixels, centres on integers) or 'id,ra,dec' (degrees, through the image's TAN/SIP WCS)", Required = true };
         var fwhm = new Option<double?>("--psf-fwhm") { Description = "Use a Gaussian PSF of this FWHM in pixels instead of estimating the PSF from the image's stars" };
-        var hdu = new Option<int?>("--hdu") { Description = "HDU index of the image (0 = primary); default: the first HDU holding a 2-D image" };
+        var hdu = HduOption.Create();
         var output = new Option<string>("--out") { Description = "Output CSV: id,x,y,psfFlux,psfFluxErr,chi2,flags", Required = true };
         var estimator = new Option<string>("--estimator") { Description = "weighted (default: sum(PD/V)/sum(P^2/V), optimal for uncorrelated noise) or unweighted (Rubin's sum(PD)/sum(P^2))", DefaultValueFactory = _ => "weighted" };
         var rescale = new Option<bool>("--rescale-errors") { Description = "Scale errors by the robust sigma of flux/err at random blank-sky positions (for difference images with correlated noise)" };
@@ -58,7 +68,7 @@ internal static class ForcedPhotCommand
 
             var targets = ReadPositions(positionsPath, ct);
             var readSeconds = clock.Elapsed.TotalSeconds;
-            var loaded = ExposureFits.Read(imagePath, parse.GetValue(hdu), subtractBackground: !parse.GetValue(noBackground));
+            var loaded = ExposureFits.Read(imagePath, HduOption.Resolve(imagePath, parse.GetValue(hdu)), subtractBackground: !parse.GetValue(noBackground));
             var exposure = loaded.Exposure;
             var loadSeconds = clock.Elapsed.TotalSeconds - readSeconds;
 
@@ -89,6 +99,11 @@ internal static class ForcedPhotCommand
                     try
                     {
                         exposure.Psf = new PsfEstimator().EstimateFromVariance(exposure.Image, exposure.Width, exposure.Height, exposure.Variance, exposure.Mask, (int)MaskPlanes.Unusable).Psf;
+                    }
+                    catch (InvalidOperationException) when (RecordedPsfFwhm(imagePath, exposure) is { } recorded)
+                    {
+                        // A difference image has no stars to measure its PSF on; the subtraction that made it records it.
+                        exposure.Psf = new GaussianPsf(recorded);
                     }
                     catch (InvalidOperationException ex)
                     {
@@ -142,6 +157,11 @@ internal static class ForcedPhotCommand
                         jit = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
                     },
                 });
+            }
+            else
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{x.Length} positions, {results.Count(r => double.IsFinite(r.Flux))} measured, {results.Count(r => r.Flags != ForcedPhotFlags.None)} flagged in {imagePath} (HDU {loaded.Hdu}, PSF {psfDescription}, fluxes in {(exposure.PhotoCalib is null ? "image units" : "nJy")}) -> {outPath}"));
             }
 
             return CommandRunner.Success;
