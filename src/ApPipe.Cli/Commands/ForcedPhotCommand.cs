@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Apdb.Cli.Tables;
 using Apdb.ForcedPhot;
 using Apdb.Imaging;
 using Apdb.Sky;
@@ -34,7 +35,7 @@ internal static class ForcedPhotCommand
         var positions = new Option<string>("--positions") { Description = "CSV with a header: 'id,x,y' (0-based pixels, centres on integers) or 'id,ra,dec' (degrees, through the image's TAN/SIP WCS)", Required = true };
         var fwhm = new Option<double?>("--psf-fwhm") { Description = "Use a Gaussian PSF of this FWHM in pixels instead of estimating the PSF from the image's stars" };
         var hdu = HduOption.Create();
-        var output = new Option<string>("--out") { Description = "Output CSV: id,x,y,psfFlux,psfFluxErr,chi2,flags", Required = true };
+        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): id,x,y,psfFlux,psfFluxErr,chi2,flags and Rubin's boolean flag columns", Required = true };
         var estimator = new Option<string>("--estimator") { Description = "weighted (default: sum(PD/V)/sum(P^2/V), optimal for uncorrelated noise) or unweighted (Rubin's sum(PD)/sum(P^2))", DefaultValueFactory = _ => "weighted" };
         var rescale = new Option<bool>("--rescale-errors") { Description = "Scale errors by the robust sigma of flux/err at random blank-sky positions (for difference images with correlated noise)" };
         var noBackground = new Option<bool>("--no-background") { Description = "Do not subtract the mesh background estimate (use for images already background-subtracted)" };
@@ -55,6 +56,7 @@ internal static class ForcedPhotCommand
             var positionsPath = parse.GetValue(positions)!;
             var outPath = parse.GetValue(output)!;
             OutputFile.RefuseInputs(outPath, ("--image", imagePath), ("--positions", positionsPath));
+            TableFile.Check(outPath);
             var fluxEstimator = parse.GetValue(estimator)?.Trim().ToLowerInvariant() switch
             {
                 "weighted" => FluxEstimator.Weighted,
@@ -125,7 +127,7 @@ internal static class ForcedPhotCommand
 
             var fitSeconds = clock.Elapsed.TotalSeconds - readSeconds - loadSeconds - psfSeconds;
             var writeStart = clock.Elapsed.TotalSeconds;
-            await WriteAtomicallyAsync(outPath, targets.Ids, results, ct);
+            TableFile.Write(outPath, SourceTables.ForcedPhotometry(targets.Ids, results, exposure.PhotoCalib is not null));
             var writeSeconds = clock.Elapsed.TotalSeconds - writeStart;
             if (context.Json)
             {
@@ -250,63 +252,6 @@ internal static class ForcedPhotCommand
         }
 
         return value;
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, string[] ids, ForcedMeasurement[] results, CancellationToken ct)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new ApdbUserException($"--out {path}: the directory {directory} does not exist");
-        }
-
-        var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            await using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
-            {
-                await writer.WriteLineAsync("id,x,y,psfFlux,psfFluxErr,chi2,flags".AsMemory(), ct);
-                var sb = new StringBuilder(1 << 16);
-                for (var i = 0; i < results.Length; i++)
-                {
-                    var r = results[i];
-                    sb.Append(ids[i]).Append(',');
-                    Append(sb, r.X).Append(',');
-                    Append(sb, r.Y).Append(',');
-                    Append(sb, r.Flux).Append(',');
-                    Append(sb, r.FluxErr).Append(',');
-                    Append(sb, r.Chi2).Append(',').Append((int)r.Flags).Append('\n');
-                    if (sb.Length > 60_000)
-                    {
-                        await writer.WriteAsync(sb, ct);
-                        sb.Clear();
-                    }
-                }
-
-                await writer.WriteAsync(sb, ct);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private static StringBuilder Append(StringBuilder sb, double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return sb.Append("NaN");
-        }
-
-        Span<char> buffer = stackalloc char[32];
-        return value.TryFormat(buffer, out var written, "G9", CultureInfo.InvariantCulture)
-            ? sb.Append(buffer[..written])
-            : sb.Append(value.ToString("G9", CultureInfo.InvariantCulture));
     }
 
     private static double StartupSeconds()

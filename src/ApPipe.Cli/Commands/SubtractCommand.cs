@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
+using Apdb.Cli.Tables;
 using Apdb.Frontend;
 using Apdb.Frontend.Pipeline;
 using Apdb.Imaging;
@@ -119,14 +119,19 @@ internal static class SubtractCommand
             }
 
             ExposureFits.Write(Path.Combine(temp, "diff.fits"), result.Difference);
-            await using (var writer = new StreamWriter(Path.Combine(temp, "diaSources.csv"), false, new UTF8Encoding(false)))
+            var sources = result.DiaSources;
+            var table = new OutputTable()
+                .Add("id", sources.Select(d => d.DiaSourceId).ToArray(), description: "diaSourceId")
+                .Add("ra", sources.Select(d => d.Ra).ToArray(), "deg", "right ascension")
+                .Add("dec", sources.Select(d => d.Dec).ToArray(), "deg", "declination")
+                .Add("x", sources.Select(d => d.X).ToArray(), "pixel", "column, 0-based")
+                .Add("y", sources.Select(d => d.Y).ToArray(), "pixel", "row, 0-based")
+                .Add("psfFlux", sources.Select(d => d.PsfFlux ?? float.NaN).ToArray(), "nJy", "PSF flux on the difference image")
+                .Add("psfFluxErr", sources.Select(d => d.PsfFluxErr ?? float.NaN).ToArray(), "nJy", "PSF flux uncertainty")
+                .Add("snr", sources.Select(d => d.Snr ?? float.NaN).ToArray(), description: "signal to noise of the detection");
+            await using (var stream = File.Create(Path.Combine(temp, "diaSources.csv")))
             {
-                await writer.WriteLineAsync("id,ra,dec,x,y,psfFlux,psfFluxErr,snr".AsMemory(), ct);
-                foreach (var s in result.DiaSources)
-                {
-                    await writer.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"{s.DiaSourceId},{s.Ra:R},{s.Dec:R},{s.X:R},{s.Y:R},{s.PsfFlux:R},{s.PsfFluxErr:R},{s.Snr:R}").AsMemory(), ct);
-                }
+                new CsvTableWriter().Write(stream, table);
             }
 
             Directory.CreateDirectory(outDir);
