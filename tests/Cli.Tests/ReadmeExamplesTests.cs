@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Xunit.Abstractions;
 
 namespace Apdb.Cli.Tests;
 
