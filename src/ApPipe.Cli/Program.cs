@@ -50,6 +50,7 @@ internal static class Program
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);
         AlertsCommand.AddTo(root);
+        PlotCommand.AddTo(root);
         return root;
     }
 }

@@ -143,7 +143,8 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
         if (command?.Option("--out") is { } outPath)
         {
             var full = Path.Combine(_work, outPath);
-            if (Directory.Exists(full) ? Directory.GetFiles(full).Length == 0 : !File.Exists(full) || File.ReadAllLines(full).Length < 2)
+            var text = Path.GetExtension(full) is ".csv" or ".ecsv";
+            if (Directory.Exists(full) ? Directory.GetFiles(full).Length == 0 : !File.Exists(full) || new FileInfo(full).Length == 0 || (text && File.ReadAllLines(full).Count(l => !l.StartsWith('#')) < 2))
             {
                 return $"--out {outPath} is missing or holds no rows";
             }

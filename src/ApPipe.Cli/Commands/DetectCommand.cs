@@ -20,15 +20,12 @@ internal static class DetectCommand
         var threshold = new Option<double>("--threshold") { Description = "Detection threshold in sigma of the PSF-matched S/N image", DefaultValueFactory = _ => 5.0 };
         var bothSigns = new Option<bool>("--both-signs") { Description = "Also detect negative sources (difference images)" };
         var hdu = HduOption.Create();
-        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): " + Columns + " and Rubin's boolean flag columns", Required = true };
+        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): " + Columns + " and Rubin's boolean flag columns. " +
+                "Pixels 0-based; ra/dec NaN without a TAN WCS; fluxes in nJy when the header calibrates, else image units; snr negative for negative sources; " +
+                "flags (sum of bits): 1 edge, 2 saturated, 4 bad pixel, 8 cosmic ray, 16 centre masked, 32 centroid failed, 64 deblended, 128 negative, " +
+                "256 aperture truncated, 512 PSF fit failed, 1024 dipole, 2048 no-data pixel", Required = true };
         var keepCosmicRays = new Option<bool>("--keep-cosmic-rays") { Description = "Do not mask pixels sharper than the PSF (cosmic rays) before detection" };
-        var command = new Command("detect",
-            "Background (64-px meshes, clipped mode), cosmic-ray masking (pixels sharper than the PSF), detection on a PSF-matched S/N image (8-connected footprints, peak " +
-            "deblending), measurement (weighted centroid, PSF flux sum(PD)/sum(P^2), aperture flux in 3 FWHM, second moments). " +
-            "Pixel coordinates 0-based; ra/dec (degrees) empty without a TAN WCS; fluxes in nJy when the header calibrates, else " +
-            "image units; snr is the detection S/N (negative for negative sources); ixx/iyy/ixy in pixels^2. Flags (sum of bits): " +
-            "1 edge, 2 saturated, 4 bad pixel, 8 cosmic ray, 16 centre masked, 32 centroid failed, 64 deblended, 128 negative, " +
-            "256 aperture truncated, 512 PSF fit failed, 2048 no-data pixel.")
+        var command = new Command("detect", "Background, detection and measurement on any FITS image; writes a source table (see --out)")
         {
             image, threshold, bothSigns, hdu, output, keepCosmicRays,
         };

@@ -35,16 +35,11 @@ internal static class ForcedPhotCommand
         var positions = new Option<string>("--positions") { Description = "CSV with a header: 'id,x,y' (0-based pixels, centres on integers) or 'id,ra,dec' (degrees, through the image's TAN/SIP WCS)", Required = true };
         var fwhm = new Option<double?>("--psf-fwhm") { Description = "Use a Gaussian PSF of this FWHM in pixels instead of estimating the PSF from the image's stars" };
         var hdu = HduOption.Create();
-        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): id,x,y,psfFlux,psfFluxErr,chi2,flags and Rubin's boolean flag columns", Required = true };
+        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): id,x,y,psfFlux,psfFluxErr,chi2,flags and Rubin's boolean flag columns. " + FlagHelp, Required = true };
         var estimator = new Option<string>("--estimator") { Description = "weighted (default: sum(PD/V)/sum(P^2/V), optimal for uncorrelated noise) or unweighted (Rubin's sum(PD)/sum(P^2))", DefaultValueFactory = _ => "weighted" };
         var rescale = new Option<bool>("--rescale-errors") { Description = "Scale errors by the robust sigma of flux/err at random blank-sky positions (for difference images with correlated noise)" };
         var noBackground = new Option<bool>("--no-background") { Description = "Do not subtract the mesh background estimate (use for images already background-subtracted)" };
-        var command = new Command("forced-phot",
-            "PSF-amplitude forced photometry at fixed positions (no centroiding). Fluxes are in nJy when the header gives a " +
-            "calibration (BUNIT = 'nJy', MAGZERO/MAGZPT/ZP/ZEROPT, or FLUXMAG0), otherwise in image units. The mesh background " +
-            "is subtracted; the variance comes from a VARIANCE extension or from the background RMS (plus source noise with GAIN). " +
-            "chi2 is sum((data - model)^2 / variance) over the stamp's good pixels. Positions off the image are flagged, not errors. " +
-            FlagHelp)
+        var command = new Command("forced-phot", "PSF-amplitude forced photometry at fixed positions (no centroiding); nJy when the header calibrates, else image units")
         {
             image, positions, fwhm, hdu, output, estimator, rescale, noBackground,
         };

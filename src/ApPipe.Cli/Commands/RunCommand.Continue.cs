@@ -14,9 +14,24 @@ internal static partial class RunCommand
         var plan = new List<PlannedVisit>();
         foreach (var visit in survey.NewVisits)
         {
-            var detectors = settings.DetectorIds is { } chosen
-                ? [.. chosen.Distinct().Where(d => survey.Overlaps(visit, d))]
-                : survey.DetectorsOnRegion(visit, settings.Detectors);
+            IReadOnlyList<int> detectors;
+            if (settings.DetectorIds is { } chosen)
+            {
+                // Detectors named by the user must all be on the region: the first visit's check refuses a wrong one
+                // with the same message as an explicit --visit, rather than skipping every visit quietly.
+                if (plan.Count == 0 && chosen.FirstOrDefault(d => !survey.Overlaps(visit, d), -1) is var off and >= 0)
+                {
+                    _ = Plan(survey, settings with { VisitIds = [visit.VisitId] });
+                    throw new ApdbUserException($"run: detector {off} is outside the loaded {survey.Preset.Name} region");
+                }
+
+                detectors = [.. chosen.Distinct()];
+            }
+            else
+            {
+                detectors = survey.DetectorsOnRegion(visit, settings.Detectors);
+            }
+
             if (detectors.Count == 0)
             {
                 continue;
