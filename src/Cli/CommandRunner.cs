@@ -18,11 +18,15 @@ internal static class CommandRunner
     /// <summary>Interrupted by Ctrl-C (SIGINT): 128 + 2, what a shell reports for a command the signal ended.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>Whether the running command was given --json: its errors are then JSON objects on stderr too.</summary>
+    private static readonly AsyncLocal<bool> JsonErrors = new();
+
     public static void SetAction(Command command, Func<ParseResult, CliContext, CancellationToken, Task<int>> body)
     {
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var context = new CliContext(parse);
+            JsonErrors.Value = context.Json;
             try
             {
                 return await body(parse, context, cancellationToken);
@@ -46,8 +50,7 @@ internal static class CommandRunner
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
-                Console.Error.WriteLine("apdb: cancelled");
-                return Cancelled;
+                return Report("cancelled", Cancelled, context.Json);
             }
             catch (NpgsqlException ex) when (ex is not PostgresException && context.ConnectionString is { } cs)
             {
@@ -57,7 +60,7 @@ internal static class CommandRunner
             {
                 // A library's message may quote a connection string: never its password.
                 var message = context.ExternalDb is { } db ? ApdbConnector.Scrub(ex.Message, db) : ex.Message;
-                Console.Error.WriteLine($"apdb: internal error: {ex.GetType().Name}: {message}");
+                Report($"internal error: {ex.GetType().Name}: {message}", InternalError, context.Json);
                 if (Environment.GetEnvironmentVariable("APDB_DEBUG") == "1")
                 {
                     Console.Error.WriteLine(ex);
@@ -68,11 +71,19 @@ internal static class CommandRunner
         });
     }
 
-    public static int Fail(string message)
+    public static int Fail(string message) => Report(message, UserError, JsonErrors.Value);
+
+    /// <summary>A user error: one line on stderr, or with <paramref name="json"/> one JSON object <c>{"error":..,"code":1}</c>.</summary>
+    public static int Fail(string message, bool json) => Report(message, UserError, json);
+
+    private static int Report(string message, int code, bool json)
     {
         // Parts of a message may come from input (paths, cells): no control character reaches the terminal raw.
-        Console.Error.WriteLine($"apdb: {UserText.EscapeControl(FirstLine(message))}");
-        return UserError;
+        var line = UserText.EscapeControl(FirstLine(message));
+        Console.Error.WriteLine(json
+            ? System.Text.Json.JsonSerializer.Serialize(new ErrorJson(line, code), ErrorJson.Options)
+            : $"apdb: {line}");
+        return code;
     }
 
     private static string FirstLine(string message)

@@ -8,8 +8,6 @@ internal static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        var root = BuildRoot();
-        var parse = root.Parse(args);
         using var cancellation = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) =>
         {
@@ -18,7 +16,19 @@ internal static class Program
             e.Cancel = !cancellation.IsCancellationRequested;
             cancellation.Cancel();
         };
-        return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+        return await InvokeAsync(args, new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellation.Token);
+    }
+
+    /// <summary>Parses and runs one command line; a line that does not parse is one error line (<see cref="ParseErrors"/>).</summary>
+    internal static async Task<int> InvokeAsync(string[] args, InvocationConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        var parse = BuildRoot().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            return ParseErrors.Report(parse);
+        }
+
+        return await parse.InvokeAsync(configuration, cancellationToken);
     }
 
     internal static RootCommand BuildRoot()
@@ -35,11 +45,13 @@ internal static class Program
         BenchCommands.AddTo(root);
         ForcedPhotCommand.AddTo(root);
         SimulateCommand.AddTo(root);
+        SubtractCommand.AddTo(root);
         DetectCommand.AddTo(root);
         RunCommand.AddTo(root);
         DemoCommand.AddTo(root);
         AlertsCommand.AddTo(root);
         ServeCommand.AddTo(root);
+        PlotCommand.AddTo(root);
         return root;
     }
 }

@@ -34,8 +34,7 @@ internal static class CliRunner
 
             Console.SetOut(stdout);
             Console.SetError(stderr);
-            var parse = Program.BuildRoot().Parse(args);
-            var exitCode = await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
+            var exitCode = await Program.InvokeAsync(args, new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
             return (exitCode, stdout.ToString(), stderr.ToString());
         }
         finally

@@ -58,7 +58,7 @@ public sealed class ForcedPhotCommandTests : IDisposable
         Assert.True(code == 0, stderr);
         Assert.Contains("\"jit\"", stdout, StringComparison.Ordinal);
         var lines = File.ReadAllLines(output);
-        Assert.Equal("id,x,y,psfFlux,psfFluxErr,chi2,flags", lines[0]);
+        Assert.Equal("id,x,y,psfFlux,psfFluxErr,chi2,flags,psfFlux_flag,psfFlux_flag_edge,psfFlux_flag_noGoodPixels,pixelFlags_offimage", lines[0]);
         Assert.Equal(Stars.Length + 3, lines.Length);
         var rows = lines.Skip(1).Select(l => l.Split(',')).ToDictionary(f => f[0]);
         for (var i = 0; i < Stars.Length; i++)
@@ -73,6 +73,8 @@ public sealed class ForcedPhotCommandTests : IDisposable
         Assert.True(Math.Abs(double.Parse(blank[3], CultureInfo.InvariantCulture)) < 5 * double.Parse(blank[4], CultureInfo.InvariantCulture));
         Assert.Equal("NaN", rows["off"][3]);
         Assert.Equal(((int)ForcedPhotFlags.OffImage).ToString(CultureInfo.InvariantCulture), rows["off"][6]);
+        Assert.Equal(["True", "False", "False", "True"], rows["off"][7..]);
+        Assert.Equal(["False", "False", "False", "False"], rows["star0"][7..]);
     }
 
     [Fact]
@@ -96,7 +98,7 @@ public sealed class ForcedPhotCommandTests : IDisposable
         var output = Path.Combine(_dir, "out.csv");
         var (code, _, stderr) = await CliRunner.RunAsync("forced-phot", "--image", ImagePath, "--positions", positions, "--psf-fwhm", "3", "--out", output);
         Assert.True(code == 0, stderr);
-        Assert.Equal(["id,x,y,psfFlux,psfFluxErr,chi2,flags"], File.ReadAllLines(output));
+        Assert.Equal(["id,x,y,psfFlux,psfFluxErr,chi2,flags,psfFlux_flag,psfFlux_flag_edge,psfFlux_flag_noGoodPixels,pixelFlags_offimage"], File.ReadAllLines(output));
     }
 
     [Theory]

@@ -78,8 +78,9 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
     }
 
     [Fact]
-    public async Task One_detector_visit_runs_end_to_end_reports_every_stage_and_a_rerun_skips_it()
+    public async Task One_detector_visit_runs_end_to_end_reports_every_stage_a_rerun_of_it_skips_it_and_a_plain_rerun_continues()
     {
+        long firstVisit;
         var db = await TinyAsync();
         var trace = Path.Combine(_dir, "trace.json");
         var (code, stdout, stderr) = await CliRunner.RunAsync(
@@ -101,6 +102,7 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
             Assert.True(root.GetProperty("rows").GetProperty("DiaSource").GetInt64() > 0);
             Assert.True(root.GetProperty("association").TryGetProperty("purity", out _));
             var perVisit = root.GetProperty("perVisit").EnumerateArray().Single();
+            firstVisit = perVisit.GetProperty("visit").GetInt64();
             Assert.True(perVisit.GetProperty("historyVisits").GetInt32() > 50);
             Assert.True(perVisit.GetProperty("apdbReadSeconds").GetDouble() > 0);
         }
@@ -118,15 +120,27 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
         Assert.True(File.Exists(Path.Combine(_dir, "out", "forced-phot.png")));
         var rows = await CountAsync(db, "SELECT count(*) FROM \"DiaSource\"");
 
-        (code, stdout, stderr) = await CliRunner.RunAsync("run", "--db", db, "--visits", "1", "--detectors", "1", "--frontend", "catalog", "--out", Path.Combine(_dir, "again"), "--json");
+        (code, stdout, stderr) = await CliRunner.RunAsync("run", "--db", db, "--visit", firstVisit.ToString(CultureInfo.InvariantCulture), "--detectors", "1",
+            "--frontend", "catalog", "--out", Path.Combine(_dir, "again"), "--json");
         Assert.True(code == 0, stderr);
         using (var again = JsonDocument.Parse(stdout))
         {
             Assert.Equal(0, again.RootElement.GetProperty("detectorVisits").GetInt32());
             Assert.Contains("already stored", again.RootElement.GetProperty("skipped")[0].GetString(), StringComparison.Ordinal);
+            Assert.Equal(JsonValueKind.Null, again.RootElement.GetProperty("association").GetProperty("purity").ValueKind);
         }
 
         Assert.Equal(rows, await CountAsync(db, "SELECT count(*) FROM \"DiaSource\""));
+        Assert.False(Directory.Exists(Path.Combine(_dir, "again")), "a run that processed nothing drew plots");
+
+        // Without --visit, run continues the survey: the next visit not yet stored.
+        (code, stdout, stderr) = await CliRunner.RunAsync("run", "--db", db, "--visits", "1", "--detectors", "1", "--frontend", "catalog", "--out", Path.Combine(_dir, "next"), "--json");
+        Assert.True(code == 0, stderr);
+        using (var next = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(1, next.RootElement.GetProperty("detectorVisits").GetInt32());
+            Assert.NotEqual(firstVisit, next.RootElement.GetProperty("perVisit")[0].GetProperty("visit").GetInt64());
+        }
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Apdb.Schema;
+using Apdb.Sky;
 using Npgsql;
 using Spectre.Console;
 
@@ -140,8 +141,15 @@ internal static class DatabaseCommands
             return;
         }
 
+        if (!report.Running)
+        {
+            // A stopped cluster has no version, size or schema to show: say so plainly instead of a table of dashes.
+            Console.WriteLine($"stopped: the embedded PostgreSQL cluster is not running ({report.DataDir}); `apdb up` or any command that needs it starts it");
+            return;
+        }
+
         var table = new Table().AddColumn("property").AddColumn("value").HideHeaders().Border(TableBorder.Rounded);
-        table.AddRow("running", report.Running ? "yes" : "no");
+        table.AddRow("running", "yes");
         table.AddRow("embedded", report.Embedded ? "yes" : "no");
         table.AddRow("uri", Markup.Escape(report.Uri ?? "-"));
         table.AddRow("server version", Markup.Escape(report.ServerVersion ?? "-"));
@@ -188,12 +196,21 @@ internal static class DatabaseCommands
     private static Command Sql()
     {
         var query = new Argument<string>("query") { Description = "One SQL statement" };
-        var csv = new Option<bool>("--csv") { Description = "Print the result as CSV" };
+        var csv = new Option<bool>("--csv") { Description = "Print the result as CSV (same as --format csv)" };
+        var format = new Option<string?>("--format") { Description = "table or csv (default: a table on a terminal, CSV when stdout is a pipe or a file)" };
         var write = new Option<bool>("--write") { Description = "Allow a statement that changes data (runs as the writer role instead of the read-only reader)" };
-        var command = new Command("sql", "Run one SQL statement against the APDB as the read-only role and print the result") { query, csv, write };
+        var command = new Command("sql", "Run one SQL statement against the APDB as the read-only role and print the result") { query, csv, format, write };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             var text = parse.GetValue(query) ?? string.Empty;
+            var asCsv = parse.GetValue(format) switch
+            {
+                null => parse.GetValue(csv) || Console.IsOutputRedirected,
+                "csv" => true,
+                "table" when parse.GetValue(csv) => throw new ApdbUserException("sql: --csv and --format table disagree: give one"),
+                "table" => false,
+                var other => throw new ApdbUserException($"sql: --format {UserText.Quote(other)} is not table or csv"),
+            };
             var statements = SqlStatements.Count(text);
             if (statements == 0)
             {
@@ -238,7 +255,7 @@ internal static class DatabaseCommands
 
             await using (reader)
             {
-                await SqlOutput.WriteAsync(reader, context, parse.GetValue(csv), ct);
+                await SqlOutput.WriteAsync(reader, context, asCsv, ct);
             }
 
             await transaction.CommitAsync(ct);

@@ -4,7 +4,6 @@ using Apdb.Pipeline;
 using Apdb.History;
 using Apdb.Schema;
 using Apdb.Simulation;
-using Npgsql;
 using Spectre.Console;
 
 namespace Apdb.Cli.Commands;
@@ -86,7 +85,7 @@ internal static class DemoCommand
             survey = await LoadedSurvey.ReadAsync(dataSource, ct);
         }
 
-        var plan = await NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
+        var plan = await RunCommand.NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
         if (plan.Count == 0)
         {
             throw new ApdbUserException("demo: every new visit of the continued cadence is already processed: `apdb demo --replace` starts over");
@@ -95,78 +94,16 @@ internal static class DemoCommand
         say(string.Create(CultureInfo.InvariantCulture,
             $"pipeline: {plan.Count} new visit(s) x up to {settings.Detectors} detector(s), front end {settings.FrontEnd}, {settings.Workers} worker(s)"));
         var (code, report, runJson) = await RunCommand.ExecuteAsync(context, dataSource, survey, settings, plan, "demo", printJson: false, ct);
-        var examples = await ExamplesAsync(dataSource, report.DetectorVisits > 0 ? plan.Max(p => p.Visit.MidpointMjdTai) : double.NaN, ct);
+        var examples = await DemoExamples.ReadAsync(dataSource, survey, ct);
         if (context.Json)
         {
-            context.WriteJson(new { history, run = runJson, sql = examples });
+            context.WriteJson(new { history, run = runJson, examples = new { objects = examples.Objects, visit = examples.Visit, detector = examples.Detector }, sql = examples.Sql });
         }
         else
         {
-            Console.WriteLine();
-            Console.WriteLine("Try it yourself: open psql on the APDB with `./apdb psql` and paste:");
-            foreach (var sql in examples)
-            {
-                Console.WriteLine("  " + sql);
-            }
+            examples.Print(Console.Out);
         }
 
         return code;
-    }
-
-    /// <summary>The first new visits none of whose chosen detectors is stored yet, so a second demo continues the survey.</summary>
-    private static async Task<List<PlannedVisit>> NextUnprocessedAsync(ApdbStore store, LoadedSurvey survey, RunCommand.Settings settings, CancellationToken ct)
-    {
-        var plan = new List<PlannedVisit>();
-        foreach (var visit in survey.NewVisits)
-        {
-            var detectors = survey.DetectorsOnRegion(visit, settings.Detectors);
-            if (detectors.Count == 0)
-            {
-                continue;
-            }
-
-            var stored = false;
-            foreach (var d in detectors)
-            {
-                stored |= await store.ContainsVisitDetectorAsync(new DetectorVisit(visit.VisitId, (short)d), ct);
-            }
-
-            if (!stored)
-            {
-                plan.Add(new PlannedVisit(visit, detectors));
-                if (plan.Count == settings.Visits)
-                {
-                    break;
-                }
-            }
-        }
-
-        return plan;
-    }
-
-    private static async Task<List<string>> ExamplesAsync(NpgsqlDataSource dataSource, double lastVisitMjd, CancellationToken ct)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "SELECT \"diaObjectId\", ra, dec FROM \"DiaObjectLast\" " +
-            "WHERE (@t::float8 = 'NaN'::float8 OR \"validityStartMjdTai\" = @t) AND \"nDiaSources\" >= 2 " +
-            "ORDER BY \"validityStartMjdTai\" DESC, \"nDiaSources\" DESC, \"diaObjectId\" LIMIT 1", connection);
-        command.Parameters.AddWithValue("t", lastVisitMjd);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            return ["SELECT count(*) FROM \"DiaObjectLast\";"];
-        }
-
-        var id = reader.GetInt64(0);
-        var ra = reader.GetDouble(1);
-        var dec = reader.GetDouble(2);
-        return
-        [
-            string.Create(CultureInfo.InvariantCulture, $"SELECT \"diaObjectId\", ra, dec, \"nDiaSources\", \"lastDiaSourceMjdTai\" FROM dia_objects_in_cone({ra:F6}, {dec:F6}, 0.005);"),
-            string.Create(CultureInfo.InvariantCulture, $"SELECT * FROM light_curve({id});"),
-            string.Create(CultureInfo.InvariantCulture, $"SELECT \"diaObjectId\", \"validityStartMjdTai\", \"validityEndMjdTai\", \"nDiaSources\", \"r_psfFluxMean\" FROM \"DiaObject\" WHERE \"diaObjectId\" = {id} ORDER BY 2;"),
-            "SELECT visit, detector, \"nDiaSources\", \"nDiaForcedSources\" FROM apdb_visit_detector ORDER BY \"visitMjdTai\" DESC, detector LIMIT 10;",
-        ];
     }
 }

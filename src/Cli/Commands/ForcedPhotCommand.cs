@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using Apdb.Cli.Tables;
 using Apdb.ForcedPhot;
 using Apdb.Imaging;
 using Apdb.Sky;
@@ -18,22 +19,27 @@ internal static class ForcedPhotCommand
 
     private static Stopwatch CommandClock { get; set; } = new();
 
+    /// <summary>
+    /// The header keyword in which <c>subtract</c> records an image's PSF FWHM (pixels), used when the image has no star
+    /// to estimate the PSF from (a difference image).
+    /// </summary>
+    internal const string PsfFwhmKeyword = "PSFFWHM";
+
+    /// <summary>The PSF FWHM recorded in the image's header or the primary header, when positive.</summary>
+    private static double? RecordedPsfFwhm(string path, Exposure exposure) =>
+        (exposure.Metadata.GetDouble(PsfFwhmKeyword) ?? FitsFile.ReadHeaders(path)[0].Header.GetDouble(PsfFwhmKeyword)) is > 0 and var fwhm ? fwhm : null;
+
     public static void AddTo(RootCommand root)
     {
         var image = new Option<string>("--image") { Description = "FITS image (primary HDU or IMAGE extension; MASK/VARIANCE extensions are used when present)", Required = true };
         var positions = new Option<string>("--positions") { Description = "CSV with a header: 'id,x,y' (0-based pixels, centres on integers) or 'id,ra,dec' (degrees, through the image's TAN/SIP WCS)", Required = true };
         var fwhm = new Option<double?>("--psf-fwhm") { Description = "Use a Gaussian PSF of this FWHM in pixels instead of estimating the PSF from the image's stars" };
-        var hdu = new Option<int?>("--hdu") { Description = "HDU index of the image (0 = primary); default: the first HDU holding a 2-D image" };
-        var output = new Option<string>("--out") { Description = "Output CSV: id,x,y,psfFlux,psfFluxErr,chi2,flags", Required = true };
+        var hdu = HduOption.Create();
+        var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): id,x,y,psfFlux,psfFluxErr,chi2,flags and Rubin's boolean flag columns. " + FlagHelp, Required = true };
         var estimator = new Option<string>("--estimator") { Description = "weighted (default: sum(PD/V)/sum(P^2/V), optimal for uncorrelated noise) or unweighted (Rubin's sum(PD)/sum(P^2))", DefaultValueFactory = _ => "weighted" };
         var rescale = new Option<bool>("--rescale-errors") { Description = "Scale errors by the robust sigma of flux/err at random blank-sky positions (for difference images with correlated noise)" };
         var noBackground = new Option<bool>("--no-background") { Description = "Do not subtract the mesh background estimate (use for images already background-subtracted)" };
-        var command = new Command("forced-phot",
-            "PSF-amplitude forced photometry at fixed positions (no centroiding). Fluxes are in nJy when the header gives a " +
-            "calibration (BUNIT = 'nJy', MAGZERO/MAGZPT/ZP/ZEROPT, or FLUXMAG0), otherwise in image units. The mesh background " +
-            "is subtracted; the variance comes from a VARIANCE extension or from the background RMS (plus source noise with GAIN). " +
-            "chi2 is sum((data - model)^2 / variance) over the stamp's good pixels. Positions off the image are flagged, not errors. " +
-            FlagHelp)
+        var command = new Command("forced-phot", "PSF-amplitude forced photometry at fixed positions (no centroiding); nJy when the header calibrates, else image units")
         {
             image, positions, fwhm, hdu, output, estimator, rescale, noBackground,
         };
@@ -45,6 +51,7 @@ internal static class ForcedPhotCommand
             var positionsPath = parse.GetValue(positions)!;
             var outPath = parse.GetValue(output)!;
             OutputFile.RefuseInputs(outPath, ("--image", imagePath), ("--positions", positionsPath));
+            TableFile.Check(outPath);
             var fluxEstimator = parse.GetValue(estimator)?.Trim().ToLowerInvariant() switch
             {
                 "weighted" => FluxEstimator.Weighted,
@@ -58,7 +65,7 @@ internal static class ForcedPhotCommand
 
             var targets = ReadPositions(positionsPath, ct);
             var readSeconds = clock.Elapsed.TotalSeconds;
-            var loaded = ExposureFits.Read(imagePath, parse.GetValue(hdu), subtractBackground: !parse.GetValue(noBackground));
+            var loaded = ExposureFits.Read(imagePath, HduOption.Resolve(imagePath, parse.GetValue(hdu)), subtractBackground: !parse.GetValue(noBackground));
             var exposure = loaded.Exposure;
             var loadSeconds = clock.Elapsed.TotalSeconds - readSeconds;
 
@@ -90,6 +97,11 @@ internal static class ForcedPhotCommand
                     {
                         exposure.Psf = new PsfEstimator().EstimateFromVariance(exposure.Image, exposure.Width, exposure.Height, exposure.Variance, exposure.Mask, (int)MaskPlanes.Unusable).Psf;
                     }
+                    catch (InvalidOperationException) when (RecordedPsfFwhm(imagePath, exposure) is { } recorded)
+                    {
+                        // A difference image has no stars to measure its PSF on; the subtraction that made it records it.
+                        exposure.Psf = new GaussianPsf(recorded);
+                    }
                     catch (InvalidOperationException ex)
                     {
                         throw new ApdbUserException($"{imagePath}: cannot estimate the PSF: {ex.Message}; pass --psf-fwhm");
@@ -110,7 +122,7 @@ internal static class ForcedPhotCommand
 
             var fitSeconds = clock.Elapsed.TotalSeconds - readSeconds - loadSeconds - psfSeconds;
             var writeStart = clock.Elapsed.TotalSeconds;
-            await WriteAtomicallyAsync(outPath, targets.Ids, results, ct);
+            TableFile.Write(outPath, SourceTables.ForcedPhotometry(targets.Ids, results, exposure.PhotoCalib is not null));
             var writeSeconds = clock.Elapsed.TotalSeconds - writeStart;
             if (context.Json)
             {
@@ -142,6 +154,11 @@ internal static class ForcedPhotCommand
                         jit = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
                     },
                 });
+            }
+            else
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{x.Length} positions, {results.Count(r => double.IsFinite(r.Flux))} measured, {results.Count(r => r.Flags != ForcedPhotFlags.None)} flagged in {imagePath} (HDU {loaded.Hdu}, PSF {psfDescription}, fluxes in {(exposure.PhotoCalib is null ? "image units" : "nJy")}) -> {outPath}"));
             }
 
             return CommandRunner.Success;
@@ -230,63 +247,6 @@ internal static class ForcedPhotCommand
         }
 
         return value;
-    }
-
-    private static async Task WriteAtomicallyAsync(string path, string[] ids, ForcedMeasurement[] results, CancellationToken ct)
-    {
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new ApdbUserException($"--out {path}: the directory {directory} does not exist");
-        }
-
-        var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            await using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
-            {
-                await writer.WriteLineAsync("id,x,y,psfFlux,psfFluxErr,chi2,flags".AsMemory(), ct);
-                var sb = new StringBuilder(1 << 16);
-                for (var i = 0; i < results.Length; i++)
-                {
-                    var r = results[i];
-                    sb.Append(ids[i]).Append(',');
-                    Append(sb, r.X).Append(',');
-                    Append(sb, r.Y).Append(',');
-                    Append(sb, r.Flux).Append(',');
-                    Append(sb, r.FluxErr).Append(',');
-                    Append(sb, r.Chi2).Append(',').Append((int)r.Flags).Append('\n');
-                    if (sb.Length > 60_000)
-                    {
-                        await writer.WriteAsync(sb, ct);
-                        sb.Clear();
-                    }
-                }
-
-                await writer.WriteAsync(sb, ct);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
-
-    private static StringBuilder Append(StringBuilder sb, double value)
-    {
-        if (double.IsNaN(value))
-        {
-            return sb.Append("NaN");
-        }
-
-        Span<char> buffer = stackalloc char[32];
-        return value.TryFormat(buffer, out var written, "G9", CultureInfo.InvariantCulture)
-            ? sb.Append(buffer[..written])
-            : sb.Append(value.ToString("G9", CultureInfo.InvariantCulture));
     }
 
     private static double StartupSeconds()

@@ -26,7 +26,7 @@ internal static class HealpixCommands
     {
         var depth = DepthOption();
         var command = new Command("hash", "Read CSV 'ra,dec' (degrees, header line) on stdin; write one NESTED pixel id a line") { depth };
-        CommandRunner.SetAction(command, async (parse, _, ct) =>
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             var d = parse.GetValue(depth);
             CheckDepth(d);
@@ -75,6 +75,12 @@ internal static class HealpixCommands
 
             var ids = new long[ra.Count];
             HealpixNested.Hash(d, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ra), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(dec), ids);
+            if (context.Json)
+            {
+                context.WriteJson(new { depth = d, count = ids.Length, pixelIds = ids });
+                return CommandRunner.Success;
+            }
+
             await using var output = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false), 1 << 16);
             foreach (var id in ids)
             {
@@ -88,15 +94,14 @@ internal static class HealpixCommands
 
     private static Command Cone()
     {
-        var depth = DepthOption();
+        var depth = new Option<int?>("--depth") { Description = "Cover at this depth 0-29 exactly, lines 'start,end' (default: adaptive, as the SQL function healpix_cone_ranges)" };
+        var maxRanges = new Option<int?>("--max-ranges") { Description = "Without --depth: at most this many depth-29 pixelId ranges, columns lo,hi as healpix_cone_ranges (default 64)" };
         var ra = new Option<double>("--ra") { Description = "Cone centre right ascension, degrees", Required = true };
         var dec = new Option<double>("--dec") { Description = "Cone centre declination, degrees", Required = true };
         var radius = new Option<double>("--radius-deg") { Description = "Cone radius, degrees (0 < r < 180)", Required = true };
-        var command = new Command("cone", "Write 'start,end' half-open NESTED pixel ranges at --depth covering every pixel the disc touches") { depth, ra, dec, radius };
+        var command = new Command("cone", "Write the half-open NESTED pixel ranges covering every pixel a disc touches") { depth, maxRanges, ra, dec, radius };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            var d = parse.GetValue(depth);
-            CheckDepth(d);
             var r = parse.GetValue(radius);
             if (!(r > 0 && r < 180))
             {
@@ -104,6 +109,17 @@ internal static class HealpixCommands
             }
 
             var cone = new SkyCone(SkyPosition.FromDegrees(parse.GetValue(ra), parse.GetValue(dec)), r);
+            if (parse.GetValue(depth) is not { } d)
+            {
+                return await WriteAdaptiveAsync(context, cone, parse.GetValue(maxRanges) ?? DefaultMaxRanges, ct);
+            }
+
+            if (parse.GetValue(maxRanges) is not null)
+            {
+                throw new ApdbUserException("healpix cone: --max-ranges applies to the adaptive cover; with --depth every pixel of that depth is listed");
+            }
+
+            CheckDepth(d);
             var coverage = cone.CoverageAtDepth(d);
             if (context.Json)
             {
@@ -120,6 +136,35 @@ internal static class HealpixCommands
             return CommandRunner.Success;
         });
         return command;
+    }
+
+    /// <summary>The SQL function healpix_cone_ranges' default, Rubin's APDB's bound on ranges a region query probes.</summary>
+    private const int DefaultMaxRanges = 64;
+
+    /// <summary>The adaptive cover as <c>healpix_cone_ranges</c> returns it: depth-29 pixelId ranges, columns lo,hi.</summary>
+    private static async Task<int> WriteAdaptiveAsync(CliContext context, SkyCone cone, int maxRanges, CancellationToken ct)
+    {
+        if (maxRanges is < 1 or > 1_000_000)
+        {
+            throw new ApdbUserException($"healpix cone: --max-ranges {maxRanges} is outside 1-1000000");
+        }
+
+        var coverage = cone.Coverage(maxRanges);
+        var ranges = coverage.ToDepth(HealpixNested.MaxDepth).Ranges;
+        if (context.Json)
+        {
+            context.WriteJson(new { depth = HealpixNested.MaxDepth, coverDepth = coverage.Depth, maxRanges, ranges = ranges.Select(x => new { lo = x.Start, hi = x.End }) });
+            return CommandRunner.Success;
+        }
+
+        var output = Console.Out;
+        await output.WriteLineAsync("lo,hi");
+        foreach (var range in ranges)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{range.Start},{range.End}"));
+        }
+
+        return CommandRunner.Success;
     }
 
     private static void CheckDepth(int depth)

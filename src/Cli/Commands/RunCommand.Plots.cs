@@ -24,9 +24,18 @@ internal static partial class RunCommand
         }
 
         plot.Add.Bars(bars);
-        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, stages.Length).Select(i => (double)i)], stages);
+        // The grey bar is the image simulation, which a real pipeline does not run: shown for scale, left out of totals.
+        var labels = stages.Select(s => s == "simulate" ? "simulate\n(not pipeline)" : s).ToArray();
+        plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, stages.Length).Select(i => (double)i)], labels);
+        plot.Legend.ManualItems.Add(new LegendItem { LabelText = "pipeline stage", FillColor = new Color(31, 119, 180) });
+        if (stages.Contains("simulate"))
+        {
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "image simulation (input, not pipeline work)", FillColor = new Color(180, 180, 180) });
+        }
+
+        plot.ShowLegend(Alignment.UpperRight);
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"Mean time per detector-visit by stage ({report.DetectorVisits} detector-visits, {report.Workers} workers)"));
-        plot.YLabel("ms per detector-visit");
+        plot.YLabel("time per detector-visit (ms)");
         plot.Axes.Margins(bottom: 0);
         plot.SavePng(path, 1200, 600);
     }
@@ -44,8 +53,15 @@ internal static partial class RunCommand
         }
 
         plot.Title("Forced photometry: time against target count (difference + science, per detector-visit)");
-        plot.XLabel("objects measured");
-        plot.YLabel("ms");
+        plot.XLabel("objects measured (count)");
+        plot.YLabel("forced photometry time (ms)");
+        // Counts are whole numbers: no fractional ticks.
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
+        if (points.Length > 0)
+        {
+            plot.Axes.SetLimitsX(0, Math.Max(1, points.Max(p => p.Targets)) * 1.05);
+            plot.Axes.SetLimitsY(0, Math.Max(1e-3, points.Max(p => 1000 * p.Seconds)) * 1.1);
+        }
         plot.SavePng(path, 1000, 600);
     }
 }

@@ -72,7 +72,8 @@ internal static partial class RunCommand
         };
     }
 
-    private static double Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : value;
+    /// <summary>A ratio for the JSON: null when there was nothing to score (never NaN).</summary>
+    private static double? Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : null;
 
     private static void Print(PipelineRunReport report, Settings settings, LoadedSurvey survey, string command)
     {
@@ -122,8 +123,10 @@ internal static partial class RunCommand
         }
 
         var a = report.Association;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"association vs truth (S/N >= 10): purity {a.Purity:P2} ({a.Correct}/{a.Matched}), completeness {a.Completeness:P2} ({a.Found}/{a.Expected})"));
+        Console.WriteLine(a.Matched > 0 && a.Expected > 0
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"association vs truth (S/N >= 10): purity {a.Purity:P2} ({a.Correct}/{a.Matched}), completeness {a.Completeness:P2} ({a.Found}/{a.Expected})")
+            : string.Create(CultureInfo.InvariantCulture, $"association vs truth: nothing to score ({a.Matched} matched, {a.Expected} expected sources with S/N >= 10)"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{command}: {report.DetectorVisits} detector-visits of {report.Visits} visits ({survey.Preset.Name}, seed {survey.Seed}, {survey.Months}-month history, front end {settings.FrontEnd}) in {report.WallSeconds:F1} s with {report.Workers} workers"));
         if (settings.TracePath is { } trace)
@@ -139,7 +142,7 @@ internal static partial class RunCommand
                 $"alerts: {packets:N0} packets in {report.Rows.GetValueOrDefault("alertFiles")} {settings.AlertFormat} file(s) under {Path.GetFullPath(alertsDir)} ({(packets > 0 ? report.Rows.GetValueOrDefault("alertBytes") / (double)packets : 0):N0} bytes per alert, {1000 * stage.Seconds / Math.Max(1, stage.Calls):F1} ms per detector-visit); `apdb alerts show FILE` prints them"));
         }
 
-        if (settings.OutDir is { } outDir)
+        if (settings.OutDir is { } outDir && report.DetectorVisits > 0)
         {
             Console.WriteLine($"plots: {Path.Combine(outDir, "stages.png")}, {Path.Combine(outDir, "forced-phot.png")}; JSON: {Path.Combine(outDir, "run.json")}");
         }

@@ -28,7 +28,7 @@ internal static partial class RunCommand
 
     private static Command Create()
     {
-        var visits = new Option<int>("--visits") { Description = "New visits to process, the first ones after the loaded history (1-1000)", DefaultValueFactory = _ => 2 };
+        var visits = new Option<int>("--visits") { Description = "New visits to process: the next ones not yet stored (1-1000)", DefaultValueFactory = _ => 2 };
         var detectors = new Option<int>("--detectors") { Description = "Detectors per visit: those covering most of the loaded region (1-189)", DefaultValueFactory = _ => 4 };
         var workers = new Option<int>("--workers") { Description = "Detector-visits processed at once (1-64)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var trace = new Option<string?>("--trace") { Description = "Write a Chrome trace-event JSON of every stage (open in https://ui.perfetto.dev)" };
@@ -63,6 +63,14 @@ internal static partial class RunCommand
             var dataSource = await context.GetDataSourceAsync(ApdbRole.Writer, ct);
             await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
             var survey = await LoadedSurvey.ReadAsync(dataSource, ct);
+            if (settings.VisitIds is null && !settings.Replace)
+            {
+                var next = await NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
+                return next.Count == 0
+                    ? ReportNothingToDo(context, survey)
+                    : (await ExecuteAsync(context, dataSource, survey, settings, next, "run", printJson: true, ct)).ExitCode;
+            }
+
             return (await ExecuteAsync(context, dataSource, survey, settings, "run", printJson: true, ct)).ExitCode;
         });
         return command;
@@ -217,7 +225,8 @@ internal static partial class RunCommand
         }
 
         var json = ToJson(report, settings, survey);
-        if (settings.OutDir is { } outDir)
+        // A run that processed nothing (every chosen detector-visit already stored) draws no empty plots.
+        if (settings.OutDir is { } outDir && report.DetectorVisits > 0)
         {
             Directory.CreateDirectory(outDir);
             SaveStagesPlot(Path.Combine(outDir, "stages.png"), report);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Apdb.Frontend.Isr;
+using Apdb.Frontend.Pipeline;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Simulation.Rendering;
@@ -27,12 +28,16 @@ internal static class SimulateCommand
         var months = new Option<int>("--months") { Description = "Months of the cadence, as load-history (1-24)", DefaultValueFactory = _ => 12 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky (as load-history)", DefaultValueFactory = _ => 1 };
         var window = new Option<string?>("--window") { Description = "Render only X0,Y0,W,H of the 4096 x 4096 detector (e.g. 0,0,512,512)" };
+        var perturbedWcs = new Option<bool>("--perturbed-wcs")
+        {
+            Description = "Write the telescope's initial WCS (pointing and rotation errors, as a raw exposure has before calibration) into raw.fits and science.fits instead of the true one: for testing astrometric calibration",
+        };
         var command = new Command("simulate",
             "Render one detector-visit from the seeded sky: raw exposure (bias + overscan, dark, flat, gain, read noise, sky, " +
             "Poisson noise, PSF from the seeing, stars, variables, transients, movers, cosmic rays, saturation, a bad column), " +
             "calibration frames, a deeper template on its own grid, the reference catalog and the truth.")
         {
-            preset, visit, detector, output, months, seed, window,
+            preset, visit, detector, output, months, seed, window, perturbedWcs,
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
@@ -65,14 +70,23 @@ internal static class SimulateCommand
 
             var renderOptions = new RenderOptions { Window = ParseWindow(parse.GetValue(window)) };
             var seedValue = parse.GetValue(seed);
-            var cadence = Cadence.Create(sky, monthCount, seedValue);
+            // The survey as run and demo see it: the history's cadence continued, so the new visits they process (and
+            // demo prints) are visits here too, rendered from the same truth.
+            var survey = new LoadedSurvey(sky, seedValue, monthCount);
+            var cadence = survey.Cadence;
             var v = parse.GetValue(visit);
             var chosen = cadence.Visits.FirstOrDefault(x => x.VisitId == v)
                 ?? (v >= 0 && v < cadence.Visits.Count ? cadence.Visits[(int)v] : null)
-                ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{cadence.Visits.Count - 1} of the {sky.Name} cadence (seed {seedValue}, {monthCount} months)");
-            var truth = new SkyTruth(sky, seedValue, cadence.StartMjd, cadence.EndMjd);
-            var renderer = new DetectorRenderer(truth, renderOptions);
+                ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{cadence.Visits.Count - 1} of the {sky.Name} cadence (seed {seedValue}, {monthCount} months of history and {LoadedSurvey.ContinuationMonths} after)");
+            if (!survey.Overlaps(chosen, det))
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
+            }
+
+            var renderer = new DetectorRenderer(survey.Truth, renderOptions);
             var rendered = renderer.Render(chosen, det);
+            var headerWcs = parse.GetValue(perturbedWcs) ? rendered.InitialWcs : rendered.TrueWcs;
             var science = new IsrTask().Run(rendered.Raw, rendered.Calibration);
             science.Metadata.Set("GAIN", 1.0, "[e-/ADU] after ISR the image is in electrons");
             var renderSeconds = rendered.RenderSeconds;
@@ -84,11 +98,11 @@ internal static class SimulateCommand
             {
                 var w = rendered.Width;
                 var h = rendered.Height;
-                WriteImage(Path.Combine(temp, "raw.fits"), rendered.Raw.Image, rendered.Raw.Width, h, rendered.Raw.Metadata, rendered.InitialWcs);
+                WriteImage(Path.Combine(temp, "raw.fits"), rendered.Raw.Image, rendered.Raw.Width, h, rendered.Raw.Metadata, headerWcs);
                 WriteImage(Path.Combine(temp, "bias.fits"), rendered.Calibration.Bias, w, h, Header("BUNIT", "adu", "bias structure above the overscan level"), null);
                 WriteImage(Path.Combine(temp, "dark.fits"), rendered.Calibration.Dark, w, h, Header("BUNIT", "electron/s", "dark current"), null);
                 WriteImage(Path.Combine(temp, "flat.fits"), rendered.Calibration.Flat, w, h, Header("BUNIT", "", "relative response"), null);
-                WriteImage(Path.Combine(temp, "science.fits"), science.Image, w, h, science.Metadata, science.Wcs);
+                WriteImage(Path.Combine(temp, "science.fits"), science.Image, w, h, science.Metadata, headerWcs);
                 ExposureFits.Write(Path.Combine(temp, "template.fits"), rendered.Template);
                 await WriteLinesAsync(Path.Combine(temp, "defects.csv"), "x0,y0,x1,y1", rendered.Calibration.BadColumns.Select(b => $"{b},0,{b},{h - 1}"), ct);
                 await WriteLinesAsync(Path.Combine(temp, "reference.csv"), "id,ra,dec,flux",
@@ -115,6 +129,7 @@ internal static class SimulateCommand
                     cosmicRays = rendered.CosmicRays,
                     truthSources = rendered.Truth.Count,
                     referenceStars = rendered.ReferenceCatalog.Count,
+                    headerWcs = parse.GetValue(perturbedWcs) ? "perturbed (initial)" : "true",
                     trueWcs = new { crpix1 = rendered.TrueWcs.Crpix1, crpix2 = rendered.TrueWcs.Crpix2, crval = new[] { rendered.TrueWcs.Crval.RaDeg, rendered.TrueWcs.Crval.DecDeg }, cd = rendered.TrueWcs.Cd, sip = rendered.TrueWcs.HasDistortion },
                     seconds = new { render = renderSeconds, total = clock.Elapsed.TotalSeconds },
                 };

@@ -80,7 +80,17 @@ internal static class SqlOutput
             table.AddRow(row.Select(v => Markup.Escape(FormatValue(v))).ToArray());
         }
 
-        AnsiConsole.Write(table);
+        // Spectre sizes a table to the terminal, or to 80 columns when stdout is not one; a table asked for on a pipe or
+        // file is as wide as its content, so no number is broken across lines.
+        var console = Console.IsOutputRedirected
+            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out), Ansi = AnsiSupport.No })
+            : AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 100_000;
+        }
+
+        console.Write(table);
         Console.WriteLine(rows.Count > MaxTableRows ? $"({rows.Count} rows, first {MaxTableRows} shown; use --csv for all)" : $"({rows.Count} row{(rows.Count == 1 ? string.Empty : "s")})");
     }
 

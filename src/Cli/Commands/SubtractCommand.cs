@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Globalization;
+using Apdb.Cli.Tables;
+using Apdb.Frontend;
+using Apdb.Frontend.Pipeline;
+using Apdb.Imaging;
+using Apdb.Simulation;
+using Apdb.Sky;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary>
+/// <c>subtract --preset P --visit V --detector D --out DIR</c>: the image front end on one simulated detector-visit (ISR,
+/// calibration, template warp, Alard-Lupton subtraction, DIA detection), writing what it made: science.fits (calibrated,
+/// nJy, with the fitted WCS), template.fits (warped to the science grid), diff.fits (the difference) and diaSources.csv.
+/// The images carry MASK and VARIANCE extensions and their WCS, so <c>detect</c> and <c>forced-phot</c> read them.
+/// </summary>
+internal static class SubtractCommand
+{
+    public static void AddTo(RootCommand root)
+    {
+        var preset = new Option<string>("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
+        var visit = new Option<long>("--visit") { Description = "The visit: its Rubin visit id (as demo prints) or its position in the cadence", Required = true };
+        var detector = new Option<int>("--detector") { Description = "Detector 0-188 (one on the preset's region)", Required = true };
+        var output = new Option<string>("--out") { Description = "Output directory (created when missing; its parent must exist)", Required = true };
+        var months = new Option<int>("--months") { Description = "Months of history, as load-history (1-24)", DefaultValueFactory = _ => 12 };
+        var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky (as load-history)", DefaultValueFactory = _ => 1 };
+        var command = new Command("subtract", "Run the image front end on one simulated detector-visit and write the calibrated science, warped template and difference images")
+        {
+            preset, visit, detector, output, months, seed,
+        };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var sky = SkyPreset.Find(parse.GetValue(preset)) ?? throw new ApdbUserException($"--preset {UserText.Quote(parse.GetValue(preset))} is not one of tiny, demo, fov");
+            var monthCount = parse.GetValue(months);
+            if (monthCount is < 1 or > 24)
+            {
+                throw new ApdbUserException($"--months {monthCount} is outside 1-24");
+            }
+
+            var det = parse.GetValue(detector);
+            var outDir = OutputDirectory(parse.GetValue(output)!);
+            var survey = new LoadedSurvey(sky, parse.GetValue(seed), monthCount);
+            var v = parse.GetValue(visit);
+            var chosen = survey.Cadence.Visits.FirstOrDefault(x => x.VisitId == v)
+                ?? (v >= 0 && v < survey.Cadence.Visits.Count ? survey.Cadence.Visits[(int)v] : null)
+                ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{survey.Cadence.Visits.Count - 1} of the {sky.Name} cadence");
+            if (det is < 0 or >= CameraLayout.DetectorCount || !survey.Overlaps(chosen, det))
+            {
+                throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
+                    $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg); `apdb demo` prints one"));
+            }
+
+            var report = new ImageFrontEnd(survey.Truth).ProcessDetailed(chosen, det, ct);
+            var result = report.Result;
+            var files = await WriteAsync(outDir, result, ct);
+            var summary = new
+            {
+                visit = chosen.VisitId,
+                detector = det,
+                band = chosen.BandLetter.ToString(),
+                diaSources = result.DiaSources.Count,
+                astrometryRmsMas = report.Diagnostics.AstrometryRmsMas,
+                differencePsfFwhmPixels = report.Diagnostics.DifferencePsfFwhmPixels,
+                files,
+            };
+            if (context.Json)
+            {
+                context.WriteJson(summary);
+            }
+            else
+            {
+                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"visit {chosen.VisitId} detector {det} (band {chosen.BandLetter}): {result.DiaSources.Count} DiaSources, astrometry rms {report.Diagnostics.AstrometryRmsMas:F1} mas -> {string.Join(", ", files)}"));
+            }
+
+            return CommandRunner.Success;
+        });
+        root.Subcommands.Add(command);
+    }
+
+    private static string OutputDirectory(string option)
+    {
+        var full = Path.GetFullPath(option);
+        var parent = Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
+        if (!Directory.Exists(parent))
+        {
+            throw new ApdbUserException($"--out {option}: the directory {parent} does not exist");
+        }
+
+        if (File.Exists(full))
+        {
+            throw new ApdbUserException($"--out {option}: is a file, not a directory");
+        }
+
+        return full;
+    }
+
+    /// <summary>Writes into a temporary directory beside the target, then moves the files in: nothing half-written.</summary>
+    private static async Task<List<string>> WriteAsync(string outDir, FrontEndResult result, CancellationToken ct)
+    {
+        var parent = Path.GetDirectoryName(outDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
+        var temp = Path.Combine(parent, "." + Path.GetFileName(outDir) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            foreach (var exposure in new[] { result.Science, result.Template, result.Difference })
+            {
+                if (exposure?.Psf is { } psf)
+                {
+                    exposure.Metadata.Set(ForcedPhotCommand.PsfFwhmKeyword, psf.FwhmPixels, "[pixel] PSF FWHM");
+                }
+            }
+
+            ExposureFits.Write(Path.Combine(temp, "science.fits"), result.Science);
+            if (result.Template is { } template)
+            {
+                ExposureFits.Write(Path.Combine(temp, "template.fits"), template);
+            }
+
+            ExposureFits.Write(Path.Combine(temp, "diff.fits"), result.Difference);
+            var sources = result.DiaSources;
+            var table = new OutputTable()
+                .Add("id", sources.Select(d => d.DiaSourceId).ToArray(), description: "diaSourceId")
+                .Add("ra", sources.Select(d => d.Ra).ToArray(), "deg", "right ascension")
+                .Add("dec", sources.Select(d => d.Dec).ToArray(), "deg", "declination")
+                .Add("x", sources.Select(d => d.X).ToArray(), "pixel", "column, 0-based")
+                .Add("y", sources.Select(d => d.Y).ToArray(), "pixel", "row, 0-based")
+                .Add("psfFlux", sources.Select(d => d.PsfFlux ?? float.NaN).ToArray(), "nJy", "PSF flux on the difference image")
+                .Add("psfFluxErr", sources.Select(d => d.PsfFluxErr ?? float.NaN).ToArray(), "nJy", "PSF flux uncertainty")
+                .Add("snr", sources.Select(d => d.Snr ?? float.NaN).ToArray(), description: "signal to noise of the detection");
+            await using (var stream = File.Create(Path.Combine(temp, "diaSources.csv")))
+            {
+                new CsvTableWriter().Write(stream, table);
+            }
+
+            Directory.CreateDirectory(outDir);
+            var written = new List<string>();
+            foreach (var file in Directory.GetFiles(temp).Order(StringComparer.Ordinal))
+            {
+                var target = Path.Combine(outDir, Path.GetFileName(file));
+                File.Move(file, target, overwrite: true);
+                written.Add(target);
+            }
+
+            return written;
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+    }
+}
