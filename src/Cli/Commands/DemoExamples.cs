@@ -1,5 +1,5 @@
 using System.Globalization;
-using Apdb.Frontend.Pipeline;
+using Apdb.Pipeline;
 using Npgsql;
 
 namespace Apdb.Cli.Commands;

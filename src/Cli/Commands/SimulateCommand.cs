@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Apdb.Frontend.Isr;
-using Apdb.Frontend.Pipeline;
+using Apdb.Pipeline;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Simulation.Rendering;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Apdb.Cli.Tables;
 using Apdb.Frontend;
-using Apdb.Frontend.Pipeline;
+using Apdb.Pipeline;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Sky;
