@@ -3,7 +3,7 @@
 # on the same 4k x 4k image and positions, in one run; then per-visit fit time against the number of targets.
 # Usage: benchmarks/forcedphot/run.sh [OUTPUT_DIR, default artifacts/benchmarks/forcedphot]
 # env: SIZE=4096 STARS=15000 BLANK=5000 RUNS=5 FWHM=3.5 TARGETS=100,1000,10000,100000 APDB_PYTHON=/usr/bin/python3
-#      APDB_DLL=path/to/apdb.dll (a CLI already built, instead of building artifacts/cli through ./apdb)
+#      APDB_DLL=path/to/Apdb.Cli.dll (a CLI already built, instead of building artifacts/cli through ./apdb)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -26,7 +26,7 @@ if [[ -n "${APDB_DLL:-}" ]]; then
 else
   echo "== building the CLI (Release)"
   "$ROOT/apdb" --help >/dev/null
-  APDB=(dotnet "$ROOT/artifacts/cli/apdb.dll")
+  APDB=(dotnet "$ROOT/artifacts/cli/Apdb.Cli.dll")
 fi
 RADIUS="$("$PY" -c "print(1.5 * $FWHM)")"
 

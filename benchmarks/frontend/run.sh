@@ -13,8 +13,8 @@ work="$root/artifacts/frontend"   # the 67 MB science image and the catalogs sta
 mkdir -p "$out" "$work"
 cd "$root"
 dotnet build benchmarks/FrontendHarness -c Release --nologo -v quiet -o artifacts/frontend-harness >/dev/null
-dotnet build src/ApPipe.Cli -c Release --nologo -v quiet >/dev/null
-cli="$root/src/ApPipe.Cli/bin/Release/net10.0/apdb"
+dotnet build src/Cli -c Release --nologo -v quiet >/dev/null
+cli="$root/src/Cli/bin/Release/net10.0/apdb"
 dotnet artifacts/frontend-harness/Apdb.FrontendHarness.dll --preset "$preset" --visits "$visits" --out "$work" > /dev/null
 cp "$work/frontend.csv" "$work/frontend.json" "$out/"
 

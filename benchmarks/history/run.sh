@@ -18,5 +18,5 @@ cat "$out/history-load.csv"
 [ "${SKIP_RSS:-0}" = 1 ] && exit 0
 rss_preset="${RSS_PRESET:-fov}"
 ./apdb --help >/dev/null   # build first: the measured process must be the load, not a rebuild
-/usr/bin/time -v dotnet artifacts/cli/apdb.dll --json load-history --preset "$rss_preset" --months "$months" --replace > "$out/rss-$rss_preset.json" 2> "$out/rss-$rss_preset.time"
+/usr/bin/time -v dotnet artifacts/cli/Apdb.Cli.dll --json load-history --preset "$rss_preset" --months "$months" --replace > "$out/rss-$rss_preset.json" 2> "$out/rss-$rss_preset.time"
 grep -E "Maximum resident set size|Elapsed" "$out/rss-$rss_preset.time"

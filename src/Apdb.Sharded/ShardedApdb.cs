@@ -106,6 +106,26 @@ public sealed partial class ShardedApdb : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="work"/> on every shard at once (a bulk load, maintenance); a shard that cannot be reached
+    /// fails it with an error naming the shard. Results in shard order.
+    /// </summary>
+    public Task<T[]> OnEveryShardAsync<T>(Func<int, NpgsqlDataSource, Task<T>> work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return OnShardsAsync(AllShards, async (i, ds) =>
+        {
+            try
+            {
+                return await work(i, ds);
+            }
+            catch (ApdbUserException ex) when (!ex.Message.StartsWith("shard ", StringComparison.Ordinal))
+            {
+                throw new ApdbUserException($"{NameOf(i)}: {ex.Message}", ex);
+            }
+        });
+    }
+
     /// <summary>Runs <paramref name="work"/> against a shard, turning a connection failure into a user error naming it.</summary>
     private async Task<T> OnShardAsync<T>(int shard, Func<NpgsqlDataSource, Task<T>> work)
     {

@@ -343,8 +343,8 @@ public sealed partial class ApdbStore
         }
     }
 
-    /// <summary>Forgets which partitions exist (after a schema drop in this process).</summary>
-    internal static void ForgetPartitions() => KnownPartitions.Clear();
+    /// <summary>Forgets which partitions exist: call after dropping partitions or the schema outside this class.</summary>
+    public static void ForgetPartitions() => KnownPartitions.Clear();
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {

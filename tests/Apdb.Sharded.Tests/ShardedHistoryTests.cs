@@ -26,7 +26,8 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
     {
         _f = await ShardedFixture.CreateAsync(server, "history", Layout);
         var single = HistoryLoader.LoadAsync(_f.Single, Preset.Name, Months, Seed);
-        var parts = ShardedHistory.LoadAsync(_f.Sharded, Preset.Name, Months, Seed);
+        var parts = _f.Sharded.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
+            shard, new HistoryPartition(Layout.Start(i), Layout.End(i), Registry: i == 0), Preset.Name, Months, Seed));
         await Task.WhenAll(single, parts);
         _visitMjd = (await single).Rows["DiaSource"] > 0 ? await MaxMjdAsync(_f.Single) + 1 : 0;
     }

@@ -2,6 +2,7 @@ using Apdb.Sky;
 using Apdb.Tests.Support;
 using Npgsql;
 
+using Apdb.Association.Sql;
 namespace Apdb.Association.Tests;
 
 /// <summary>The "sql" and "q3c" strategies against brute force, on the shared server of the test run.</summary>

@@ -83,7 +83,7 @@ public sealed class CancellationProcessTests : IDisposable
     {
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "apdb.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Apdb.Cli.dll"));
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);

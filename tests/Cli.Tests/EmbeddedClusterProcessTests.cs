@@ -76,7 +76,7 @@ public sealed class EmbeddedClusterProcessTests : IDisposable
 
     private (int ExitCode, string StdOut, string StdErr) Run(params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "apdb.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, "Apdb.Cli.dll");
         var env = new Dictionary<string, string> { ["APDB_HOME"] = Path.Combine(_dir, "home"), ["HOME"] = _dir, ["DOTNET_CLI_HOME"] = _dir };
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
         return IsRoot

@@ -1,0 +1,172 @@
+using System.CommandLine;
+using System.Globalization;
+using Apdb.Pipeline;
+using Apdb.History;
+using Apdb.Schema;
+using Apdb.Simulation;
+using Npgsql;
+using Spectre.Console;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary>
+/// <c>demo</c>: the one-command tour. The embedded database (or --db), the schema, a year of <c>demo</c> history (skipped
+/// when the APDB already holds the same complete load), the next few new visits through the full pipeline with their
+/// alerts (under <c>--out</c>/alerts unless <c>--alerts</c> says where), the report, and SQL to paste into <c>apdb psql</c>.
+/// </summary>
+internal static class DemoCommand
+{
+    private const int HistoryMonths = 12;
+
+    public static void AddTo(RootCommand root) => root.Subcommands.Add(Create());
+
+    private static Command Create()
+    {
+        var visits = new Option<int>("--visits") { Description = "New visits to process (1-100)", DefaultValueFactory = _ => 3 };
+        var detectors = new Option<int>("--detectors") { Description = "Detectors per visit, the ones covering most of the region (1-189)", DefaultValueFactory = _ => 2 };
+        var workers = new Option<int>("--workers") { Description = "Detector-visits processed at once (1-64)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky", DefaultValueFactory = _ => 1 };
+        var replace = new Option<bool>("--replace") { Description = "Replace a different history the APDB holds (another preset or seed) with the demo's" };
+        var trace = new Option<string?>("--trace") { Description = "Write a Chrome trace-event JSON of every stage" };
+        var output = new Option<string>("--out") { Description = "Directory for the plots and run.json", DefaultValueFactory = _ => Path.Combine("artifacts", "demo") };
+        var frontEnd = new Option<string>("--frontend") { Description = "image (render and process exposures) or catalog (catalog-level DiaSources, no images)", DefaultValueFactory = _ => RunCommand.DefaultFrontEnd };
+        var alerts = RunCommand.AlertsOption();
+        var alertFormat = RunCommand.AlertFormatOption();
+        var command = new Command("demo", "The tour: embedded database, a year of demo history, new visits through the full pipeline with alerts, a report, example SQL")
+        {
+            visits, detectors, workers, seed, replace, trace, output, frontEnd, alerts, alertFormat,
+        };
+        CommandRunner.SetAction(command, async (parse, context, ct) =>
+        {
+            var visitCount = parse.GetValue(visits);
+            if (visitCount is < 1 or > 100)
+            {
+                throw new ApdbUserException($"demo: --visits {visitCount} is outside 1-100");
+            }
+
+            // The demo always writes alerts: under --out (artifacts/demo/alerts) unless --alerts names a directory.
+            var outDir = parse.GetValue(output);
+            var settings = RunCommand.Check(new RunCommand.Settings(visitCount, parse.GetValue(detectors), parse.GetValue(workers),
+                parse.GetValue(trace), outDir, Replace: false, VisitIds: null, DetectorIds: null, parse.GetValue(frontEnd)!,
+                parse.GetValue(alerts) ?? Path.Combine(outDir ?? ".", "alerts"), parse.GetValue(alertFormat) ?? "avro"), "demo");
+            return await RunAsync(context, settings, parse.GetValue(seed), parse.GetValue(replace), ct);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliContext context, RunCommand.Settings settings, long seed, bool replace, CancellationToken ct)
+    {
+        var say = context.Json ? (Action<string>)(_ => { }) : Console.WriteLine;
+        var dataSource = await context.GetDataSourceAsync(ct);
+        say(context.Cluster is not null ? "database: the embedded PostgreSQL cluster (`apdb status` shows where)" : "database: the server given by --db / APDB_DB");
+        await SchemaMigrator.MigrateAsync(dataSource, cancellationToken: ct);
+        say("schema: current (Rubin APDB v10 plus HEALPix pixelId, monthly partitions)");
+
+        var survey = await LoadedSurvey.TryReadAsync(dataSource, ct);
+        object history;
+        if (survey is { } s && s.Preset == SkyPreset.Demo && s.Seed == seed && s.Months == HistoryMonths)
+        {
+            say($"history: the APDB already holds the complete {HistoryMonths}-month demo history (seed {seed}): load skipped");
+            history = new { loaded = false, reason = "already complete", preset = "demo", seed, months = HistoryMonths };
+        }
+        else
+        {
+            if (survey is { } other && !replace)
+            {
+                throw new ApdbUserException($"demo: the APDB holds a {other.Months}-month {other.Preset.Name} history (seed {other.Seed}), not the demo's: `apdb demo --replace` replaces it");
+            }
+
+            say($"history: loading {HistoryMonths} months of the demo preset (1 deg^2, seed {seed})...");
+            var summary = context.Json
+                ? await HistoryLoader.LoadAsync(dataSource, "demo", HistoryMonths, seed, replace, null, ct)
+                : await AnsiConsole.Status().StartAsync("generating and copying the history...", _ => HistoryLoader.LoadAsync(dataSource, "demo", HistoryMonths, seed, replace, null, ct));
+            say(string.Create(CultureInfo.InvariantCulture,
+                $"history: {summary.Visits} visits, {summary.Rows["DiaObjectLast"]:N0} DiaObjects, {summary.Rows["DiaSource"]:N0} DiaSources, {summary.Rows["DiaForcedSource"]:N0} DiaForcedSources in {summary.Seconds.Total:F1} s"));
+            history = new { loaded = true, preset = "demo", seed, months = HistoryMonths, rows = summary.Rows, seconds = summary.Seconds };
+            survey = await LoadedSurvey.ReadAsync(dataSource, ct);
+        }
+
+        var plan = await NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
+        if (plan.Count == 0)
+        {
+            throw new ApdbUserException("demo: every new visit of the continued cadence is already processed: `apdb demo --replace` starts over");
+        }
+
+        say(string.Create(CultureInfo.InvariantCulture,
+            $"pipeline: {plan.Count} new visit(s) x up to {settings.Detectors} detector(s), front end {settings.FrontEnd}, {settings.Workers} worker(s)"));
+        var (code, report, runJson) = await RunCommand.ExecuteAsync(context, dataSource, survey, settings, plan, "demo", printJson: false, ct);
+        var examples = await ExamplesAsync(dataSource, report.DetectorVisits > 0 ? plan.Max(p => p.Visit.MidpointMjdTai) : double.NaN, ct);
+        if (context.Json)
+        {
+            context.WriteJson(new { history, run = runJson, sql = examples });
+        }
+        else
+        {
+            Console.WriteLine();
+            Console.WriteLine("Try it yourself: open psql on the APDB with `./apdb psql` and paste:");
+            foreach (var sql in examples)
+            {
+                Console.WriteLine("  " + sql);
+            }
+        }
+
+        return code;
+    }
+
+    /// <summary>The first new visits none of whose chosen detectors is stored yet, so a second demo continues the survey.</summary>
+    private static async Task<List<PlannedVisit>> NextUnprocessedAsync(ApdbStore store, LoadedSurvey survey, RunCommand.Settings settings, CancellationToken ct)
+    {
+        var plan = new List<PlannedVisit>();
+        foreach (var visit in survey.NewVisits)
+        {
+            var detectors = survey.DetectorsOnRegion(visit, settings.Detectors);
+            if (detectors.Count == 0)
+            {
+                continue;
+            }
+
+            var stored = false;
+            foreach (var d in detectors)
+            {
+                stored |= await store.ContainsVisitDetectorAsync(new DetectorVisit(visit.VisitId, (short)d), ct);
+            }
+
+            if (!stored)
+            {
+                plan.Add(new PlannedVisit(visit, detectors));
+                if (plan.Count == settings.Visits)
+                {
+                    break;
+                }
+            }
+        }
+
+        return plan;
+    }
+
+    private static async Task<List<string>> ExamplesAsync(NpgsqlDataSource dataSource, double lastVisitMjd, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT \"diaObjectId\", ra, dec FROM \"DiaObjectLast\" " +
+            "WHERE (@t::float8 = 'NaN'::float8 OR \"validityStartMjdTai\" = @t) AND \"nDiaSources\" >= 2 " +
+            "ORDER BY \"validityStartMjdTai\" DESC, \"nDiaSources\" DESC, \"diaObjectId\" LIMIT 1", connection);
+        command.Parameters.AddWithValue("t", lastVisitMjd);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return ["SELECT count(*) FROM \"DiaObjectLast\";"];
+        }
+
+        var id = reader.GetInt64(0);
+        var ra = reader.GetDouble(1);
+        var dec = reader.GetDouble(2);
+        return
+        [
+            string.Create(CultureInfo.InvariantCulture, $"SELECT \"diaObjectId\", ra, dec, \"nDiaSources\", \"lastDiaSourceMjdTai\" FROM dia_objects_in_cone({ra:F6}, {dec:F6}, 0.005);"),
+            string.Create(CultureInfo.InvariantCulture, $"SELECT * FROM light_curve({id});"),
+            string.Create(CultureInfo.InvariantCulture, $"SELECT \"diaObjectId\", \"validityStartMjdTai\", \"validityEndMjdTai\", \"nDiaSources\", \"r_psfFluxMean\" FROM \"DiaObject\" WHERE \"diaObjectId\" = {id} ORDER BY 2;"),
+            "SELECT visit, detector, \"nDiaSources\", \"nDiaForcedSources\" FROM apdb_visit_detector ORDER BY \"visitMjdTai\" DESC, detector LIMIT 10;",
+        ];
+    }
+}
