@@ -38,6 +38,11 @@ internal static class DemoCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
+            if (ShardedCommands.IsSharded(context))
+            {
+                return CommandRunner.Fail("demo: the pipeline does not yet run on a sharded APDB (it stores through the single-server store until the IApdb seam lands); use one server");
+            }
+
             var visitCount = parse.GetValue(visits);
             if (visitCount is < 1 or > 100)
             {
