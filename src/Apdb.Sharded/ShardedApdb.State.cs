@@ -54,6 +54,9 @@ public sealed partial class ShardedApdb
             }
         }
 
-        return new StoreState([.. parts.SelectMany(p => p.Versions)], lastShard, [.. parts.SelectMany(p => p.Sources)]);
+        // A summary may depend on the order of its sources (sums in floating point, ties in time): they are given in
+        // the order one server's reload by the diaObjectId index returns them, object by object and oldest id first.
+        var sources = parts.SelectMany(p => p.Sources).OrderBy(s => s.DiaObjectId).ThenBy(s => s.DiaSourceId).ToList();
+        return new StoreState([.. parts.SelectMany(p => p.Versions)], lastShard, sources);
     }
 }

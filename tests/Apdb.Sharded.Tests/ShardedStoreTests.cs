@@ -48,6 +48,38 @@ public sealed class ShardedStoreTests(ShardedServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Concurrent_shuffled_stores_on_shards_equal_the_same_stores_one_by_one_on_one_server()
+    {
+        var jobs = StoreWorkload.Create(seed: 11, visits: 4, detectors: 3, objects: 12)
+            .Select(j => j with { DetectorVisit = new DetectorVisit(j.DetectorVisit.Visit + 500, j.DetectorVisit.Detector), Sources = Renumber(j, 500) }).ToList();
+        foreach (var job in jobs)
+        {
+            await _f.SingleStore.StoreAsync(job.DetectorVisit, job.VisitMjdTai, CountingSummarizer.Instance, StoreWorkload.Copy(job), []);
+        }
+
+        var shuffled = jobs.OrderBy(j => (j.DetectorVisit.Visit * 7919) % 13 + j.DetectorVisit.Detector).ToList();
+        await Parallel.ForEachAsync(shuffled, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (job, ct) =>
+            await _f.Sharded.StoreAsync(job.DetectorVisit, job.VisitMjdTai, CountingSummarizer.Instance, StoreWorkload.Copy(job), [], cancellationToken: ct));
+
+        Assert.Equal(await ApdbInvariants.SnapshotAsync(_f.Single), await ApdbInvariants.SnapshotAsync(_f.Coordinator));
+        Assert.Empty(await ApdbInvariants.ViolationsAsync(_f.Coordinator));
+        Assert.Empty(await ApdbInvariants.SummaryViolationsAsync(_f.Coordinator));
+    }
+
+    private static List<DiaSource> Renumber(StoreJob job, long visitOffset) =>
+        [.. StoreWorkload.Copy(job).Select(s =>
+        {
+            s.Visit += visitOffset;
+            s.DiaSourceId += visitOffset * 10_000;
+            if (s.DiaObjectId is { } id && id > 10_000)
+            {
+                s.DiaObjectId = id + (visitOffset * 10_000);
+            }
+
+            return s;
+        })];
+
+    [Fact]
     public async Task An_object_that_moves_across_a_cut_keeps_one_chained_history_and_one_last_row()
     {
         var (a, b) = PositionsEitherSideOfCut(1);
