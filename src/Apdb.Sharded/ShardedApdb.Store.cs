@@ -66,17 +66,11 @@ public sealed partial class ShardedApdb
         }
 
         StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
-        foreach (var s in sources)
-        {
-            s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec);
-        }
 
-        foreach (var f in forcedSources)
-        {
-            f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec);
-        }
-
-        var request = new StoreRequest(detectorVisit, visitMjdTai, objects, summarizer, sources, forcedSources, options);
+        // The store's own copies: the caller's rows are left as they were given (pixelId is the store's to set).
+        var ownSources = RowCopy.All(sources, s => s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec));
+        var ownForced = RowCopy.All(forcedSources, f => f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec));
+        var request = new StoreRequest(detectorVisit, visitMjdTai, objects, summarizer, ownSources, ownForced, options);
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -8,7 +8,7 @@ namespace Apdb.Sharded;
 /// Reads go straight to the shards a region touches, in parallel; each store writes every row to the shard that owns
 /// its position. Thread-safe: every call takes its own pooled connections.
 /// </summary>
-public sealed partial class ShardedApdb : IAsyncDisposable
+public sealed partial class ShardedApdb : IApdb, IAsyncDisposable
 {
     private readonly NpgsqlDataSource[] _shards;
     private readonly ApdbStore[] _stores;

@@ -36,18 +36,14 @@ public sealed partial class ApdbStore
         string.Join(", ", DiaObjectLastFromDiaObject.Where(c => c != "diaObjectId").Select(c => $"{Quote(c)} = EXCLUDED.{Quote(c)}")) +
         " WHERE \"DiaObjectLast\".\"validityStartMjdTai\" <= EXCLUDED.\"validityStartMjdTai\"";
 
-    /// <summary>The caller's versions, starting at the visit time (validity end and pixelId are the store's).</summary>
-    internal static List<DiaObject> VersionsAt(IReadOnlyList<DiaObject> objects, double visitMjdTai)
-    {
-        foreach (var o in objects)
+    /// <summary>Copies of the caller's versions, starting at the visit time (validity end and pixelId are the store's).</summary>
+    internal static List<DiaObject> VersionsAt(IReadOnlyList<DiaObject> objects, double visitMjdTai) =>
+        RowCopy.All(objects, o =>
         {
             o.ValidityStartMjdTai = visitMjdTai;
             o.ValidityEndMjdTai = null;
             o.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, o.Ra, o.Dec);
-        }
-
-        return [.. objects];
-    }
+        });
 
     /// <summary>
     /// Summarises the locked objects over every stored DiaSource plus the new ones: a version at the visit time, and the

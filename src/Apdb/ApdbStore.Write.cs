@@ -20,9 +20,10 @@ public sealed partial class ApdbStore
     /// for the guarantees; here the versions' contents are the caller's, so a summary counts only what the caller saw.
     /// </summary>
     /// <remarks>
-    /// <c>pixelId</c> is computed here from ra/dec (HEALPix NESTED depth 29); DiaObject <c>validityStartMjdTai</c> is set
-    /// to <paramref name="visitMjdTai"/> and <c>validityEndMjdTai</c> to the start of the next stored version (null when
-    /// there is none), as Rubin's store does.
+    /// <c>pixelId</c> is computed here from ra/dec (HEALPix NESTED depth 29); DiaObject <c>validityStartMjdTai</c> is
+    /// <paramref name="visitMjdTai"/> and <c>validityEndMjdTai</c> the start of the next stored version (null when there
+    /// is none), as Rubin's store does. These are set on the store's copies (returned in <see cref="StoreResult.Versions"/>);
+    /// the caller's rows are left as they were.
     /// </remarks>
     public Task<StoreResult> StoreAsync(
         DetectorVisit detectorVisit,
@@ -98,15 +99,8 @@ public sealed partial class ApdbStore
         }
 
         StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
-        foreach (var s in sources)
-        {
-            s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec);
-        }
-
-        foreach (var f in forcedSources)
-        {
-            f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec);
-        }
+        sources = RowCopy.All(sources, s => s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec));
+        forcedSources = RowCopy.All(forcedSources, f => f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec));
 
         var months = sources.Select(s => s.MidpointMjdTai).Concat(forcedSources.Select(f => f.MidpointMjdTai));
         for (var attempt = 1; ; attempt++)

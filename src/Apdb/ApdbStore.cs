@@ -8,7 +8,7 @@ namespace Apdb;
 /// last 12 months of DiaSources and DiaForcedSources; one transactional store per detector-visit. Thread-safe: each
 /// call takes its own pooled connection.
 /// </summary>
-public sealed partial class ApdbStore
+public sealed partial class ApdbStore : IApdb
 {
     /// <summary>Rubin's month: 30 days.</summary>
     public const double DaysPerMonth = 30.0;

@@ -29,14 +29,14 @@ namespace Apdb.Pipeline;
 /// </remarks>
 public sealed class PipelineRunner
 {
-    private readonly ApdbStore _store;
+    private readonly IApdb _store;
     private readonly DiaPipeline _pipeline;
     private readonly IDetectorFrontEnd _frontEnd;
     private readonly LoadedSurvey _survey;
     private readonly AssociationScorer _scorer;
 
     /// <summary>Creates a runner.</summary>
-    public PipelineRunner(ApdbStore store, LoadedSurvey survey, IDetectorFrontEnd frontEnd, DiaPipeOptions? options = null, TimeProvider? timeProvider = null)
+    public PipelineRunner(IApdb store, LoadedSurvey survey, IDetectorFrontEnd frontEnd, DiaPipeOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(survey);

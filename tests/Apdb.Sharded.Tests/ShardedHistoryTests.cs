@@ -19,20 +19,39 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
     private static readonly SkyPreset Preset = SkyPreset.Tiny;
     private static readonly ShardLayout Layout = ShardLayout.Balanced(3, new SkyCone(Preset.Center, Preset.RadiusDeg), 12);
 
+    // One load for the class: xunit makes an instance per test, and the history is read, never changed, by the tests.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (ShardedFixture Fixture, double VisitMjd)? _shared;
+
     private ShardedFixture _f = null!;
     private double _visitMjd;
 
     public async Task InitializeAsync()
     {
-        _f = await ShardedFixture.CreateAsync(server, "history", Layout);
-        var single = HistoryLoader.LoadAsync(_f.Single, Preset.Name, Months, Seed);
-        var parts = _f.Sharded.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
-            shard, new HistoryPartition(Layout.Start(i), Layout.End(i), Registry: i == 0), Preset.Name, Months, Seed));
-        await Task.WhenAll(single, parts);
-        _visitMjd = (await single).Rows["DiaSource"] > 0 ? await MaxMjdAsync(_f.Single) + 1 : 0;
+        await Gate.WaitAsync();
+        try
+        {
+            _shared ??= await LoadAsync(server);
+            (_f, _visitMjd) = _shared.Value;
+        }
+        finally
+        {
+            Gate.Release();
+        }
     }
 
-    public async Task DisposeAsync() => await _f.DisposeAsync();
+    // The fixture lives until the run's server goes; its databases go with it.
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<(ShardedFixture, double)> LoadAsync(ShardedServer server)
+    {
+        var f = await ShardedFixture.CreateAsync(server, "history", Layout);
+        var single = HistoryLoader.LoadAsync(f.Single, Preset.Name, Months, Seed);
+        var parts = f.Sharded.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
+            shard, new HistoryPartition(Layout.Start(i), Layout.End(i), Registry: i == 0), Preset.Name, Months, Seed));
+        await Task.WhenAll(single, parts);
+        return (f, await MaxMjdAsync(f.Single) + 1);
+    }
 
     [Fact]
     public async Task Every_shard_holds_its_part_and_together_they_hold_the_whole_history()

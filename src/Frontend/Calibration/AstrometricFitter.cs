@@ -14,7 +14,7 @@ namespace Apdb.Frontend.Calibration;
 /// 0.05-pixel floor); the reported RMS is unweighted and includes the centroid noise of faint stars. Below <see cref="MinMatchesForSip"/> pairs only the linear part
 /// is fitted (TAN).
 /// </summary>
-public sealed class AstrometricFitter
+internal sealed class AstrometricFitter
 {
     /// <summary>Largest pointing error searched for, pixels.</summary>
     public double SearchRadiusPixels { get; init; } = 40;

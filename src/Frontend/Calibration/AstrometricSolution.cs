@@ -8,4 +8,4 @@ namespace Apdb.Frontend.Calibration;
 /// <param name="RmsMas">RMS of the fit residuals on the sky, milliarcseconds.</param>
 /// <param name="SipOrder">Polynomial order fitted: 3 (TAN-SIP) or 1 (TAN, linear).</param>
 /// <param name="Pairs">The final pairs: source index and reference index.</param>
-public sealed record AstrometricSolution(TanWcs Wcs, int Matches, double RmsMas, int SipOrder, IReadOnlyList<(int Source, int Reference)> Pairs);
+internal sealed record AstrometricSolution(TanWcs Wcs, int Matches, double RmsMas, int SipOrder, IReadOnlyList<(int Source, int Reference)> Pairs);

@@ -8,7 +8,7 @@ namespace Apdb.Frontend.Calibration;
 /// exp(-1/(2 s^2))). Repeated on the neighbours of flagged pixels (with flagged pixels left out) so tracks are followed;
 /// then CR is grown by one pixel.
 /// </summary>
-public sealed class CosmicRayFinder
+internal sealed class CosmicRayFinder
 {
     /// <summary>Minimum pixel significance.</summary>
     public double MinSigma { get; init; } = 4.5;

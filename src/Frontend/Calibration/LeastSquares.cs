@@ -1,7 +1,7 @@
 namespace Apdb.Frontend.Calibration;
 
 /// <summary>Small dense least-squares and symmetric positive-definite solves (normal equations, Cholesky).</summary>
-public static class LeastSquares
+internal static class LeastSquares
 {
     /// <summary>Solves min sum_r weight_r (A c - b)_r^2 through the normal equations (unit weights when null).</summary>
     public static double[] Solve(double[,] a, double[] b, double[]? weights = null)

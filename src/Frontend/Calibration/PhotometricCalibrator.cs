@@ -8,7 +8,7 @@ namespace Apdb.Frontend.Calibration;
 /// The zero point: the 3-sigma clipped mean of reference flux (nJy) over PSF flux (electrons) for matched, unflagged,
 /// unsaturated stars with S/N 50-1000 (fainter ones bias the mean of a ratio).
 /// </summary>
-public sealed class PhotometricCalibrator
+internal sealed class PhotometricCalibrator
 {
     /// <summary>Computes the calibration; also returns the number of stars used and the relative error of the factor.</summary>
     /// <exception cref="InvalidOperationException">Fewer than 3 usable stars.</exception>

@@ -1,7 +1,7 @@
 namespace Apdb.Frontend.Calibration;
 
 /// <summary>Eigen-decomposition of a small symmetric matrix by cyclic Jacobi rotations.</summary>
-public static class SymmetricEigen
+internal static class SymmetricEigen
 {
     /// <summary>
     /// Eigenvalues and eigenvectors of the symmetric <paramref name="matrix"/> (its lower triangle is read): returns the

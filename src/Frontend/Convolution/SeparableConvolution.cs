@@ -8,7 +8,7 @@ namespace Apdb.Frontend.Convolution;
 /// 1-D convolution passes (zero outside the input) with a <see cref="Vector256{T}"/> path and a scalar path that is
 /// always there. A separable 2-D kernel g(x) h(y) is a row pass then a column pass.
 /// </summary>
-public static class SeparableConvolution
+internal static class SeparableConvolution
 {
     /// <summary>
     /// destination[i] = sum_t kernel[t] * source[i + t - h], h = kernel.Length / 2 (odd length), source values outside

@@ -13,7 +13,7 @@ namespace Apdb.Frontend.Dia;
 /// <see cref="MinFractionalChange"/> of the science flux: warping and kernel errors leave about 1% of a bright star);
 /// converts to Rubin's units (nJy, degrees, arcsec^2).
 /// </summary>
-public sealed class DiaSourceBuilder
+internal sealed class DiaSourceBuilder
 {
     /// <summary>Smallest |psfFlux| / scienceFlux kept (0 keeps every detection).</summary>
     public double MinFractionalChange { get; init; } = 0.02;

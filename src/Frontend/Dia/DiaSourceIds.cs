@@ -7,7 +7,7 @@ namespace Apdb.Frontend.Dia;
 /// from <c>HistoryGenerator</c> are ((visitIndex + 1) &lt;&lt; 24) | (detector &lt;&lt; 16) | sequence, below 2^40 for any
 /// realistic cadence, while every id here is above 2^40 * 200 * 1e11: the two ranges cannot meet.
 /// </summary>
-public static class DiaSourceIds
+internal static class DiaSourceIds
 {
     /// <summary>Sources one detector-visit can number.</summary>
     public const int MaxPerDetectorVisit = 1 << 14;

@@ -18,7 +18,7 @@ namespace Apdb.Pipeline.DiaPipe;
 /// </summary>
 public sealed class DiaPipeline
 {
-    private readonly ApdbStore _store;
+    private readonly IApdb _store;
     private readonly TimeProvider _time;
     private readonly long _origin;
     private readonly PsfAmplitudeFitter _fitter;
@@ -27,7 +27,7 @@ public sealed class DiaPipeline
     /// <param name="store">The APDB.</param>
     /// <param name="options">Settings; null for Rubin's defaults.</param>
     /// <param name="timeProvider">The clock for stage timings and <c>timeProcessedMjdTai</c>; null for the system clock.</param>
-    public DiaPipeline(ApdbStore store, DiaPipeOptions? options = null, TimeProvider? timeProvider = null)
+    public DiaPipeline(IApdb store, DiaPipeOptions? options = null, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         _store = store;

@@ -77,10 +77,11 @@ public static class RowFactory
     }
 
     /// <summary>Every public property that differs between two rows, as "Name: a != b".</summary>
-    public static List<string> Differences<T>(T expected, T actual)
+    /// <summary>The properties (other than <paramref name="ignoring"/>) whose values differ, as "Name: a != b".</summary>
+    public static List<string> Differences<T>(T expected, T actual, params string[] ignoring)
     {
         var result = new List<string>();
-        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => !ignoring.Contains(p.Name)))
         {
             var a = property.GetValue(expected);
             var b = property.GetValue(actual);
@@ -91,6 +92,19 @@ public static class RowFactory
         }
 
         return result;
+    }
+
+    /// <summary>A copy of a row (every property is a value or a string), to compare with later.</summary>
+    public static T Copy<T>(T row)
+        where T : class
+    {
+        var copy = (T)Activator.CreateInstance(typeof(T))!;
+        foreach (var property in typeof(T).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            property.SetValue(copy, property.GetValue(row));
+        }
+
+        return copy;
     }
 
     private static bool IsNullableReference(PropertyInfo property) =>
