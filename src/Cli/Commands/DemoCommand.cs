@@ -40,7 +40,7 @@ internal static class DemoCommand
         {
             if (ShardedCommands.IsSharded(context))
             {
-                return CommandRunner.Fail("demo: the pipeline does not yet run on a sharded APDB (it stores through the single-server store until the IApdb seam lands); use one server");
+                return CommandRunner.Fail("demo: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
             }
 
             var visitCount = parse.GetValue(visits);

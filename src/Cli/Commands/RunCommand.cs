@@ -51,7 +51,7 @@ internal static partial class RunCommand
         {
             if (ShardedCommands.IsSharded(context))
             {
-                return CommandRunner.Fail("run: the pipeline does not yet run on a sharded APDB (it stores through the single-server store until the IApdb seam lands); use one server");
+                return CommandRunner.Fail("run: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
             }
 
             var settings = Check(new Settings(
