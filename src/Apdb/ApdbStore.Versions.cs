@@ -13,7 +13,7 @@ public sealed partial class ApdbStore
     public static IReadOnlyList<string> SummaryColumns { get; } =
         ["diaSourceId", "diaObjectId", "midpointMjdTai", "band", "ra", "dec", "raErr", "decErr", "psfFlux", "psfFluxErr", "scienceFlux", "scienceFluxErr"];
 
-    private static readonly string[] DiaObjectLastFromDiaObject = [.. DiaObjectLast.ColumnNames];
+    internal static readonly string[] DiaObjectLastFromDiaObject = [.. DiaObjectLast.ColumnNames];
 
     // Each new version ends where the next version starts, stored or staged; a window over the staging table (no
     // correlated scan of it) and one PK probe of DiaObject per row.
@@ -37,7 +37,7 @@ public sealed partial class ApdbStore
         " WHERE \"DiaObjectLast\".\"validityStartMjdTai\" <= EXCLUDED.\"validityStartMjdTai\"";
 
     /// <summary>Copies of the caller's versions, starting at the visit time (validity end and pixelId are the store's).</summary>
-    private static List<DiaObject> VersionsAt(IReadOnlyList<DiaObject> objects, double visitMjdTai) =>
+    internal static List<DiaObject> VersionsAt(IReadOnlyList<DiaObject> objects, double visitMjdTai) =>
         RowCopy.All(objects, o =>
         {
             o.ValidityStartMjdTai = visitMjdTai;
@@ -74,7 +74,7 @@ public sealed partial class ApdbStore
         return versions;
     }
 
-    private static List<DiaObject> SummarizeAt(IDiaObjectSummarizer summarizer, double asOf, double window, IEnumerable<DiaSource> sources, HashSet<long>? only)
+    internal static List<DiaObject> SummarizeAt(IDiaObjectSummarizer summarizer, double asOf, double window, IEnumerable<DiaSource> sources, HashSet<long>? only)
     {
         var inWindow = sources.Where(s => s.MidpointMjdTai > asOf - window && s.MidpointMjdTai <= asOf && (only is null || only.Contains(s.DiaObjectId!.Value))).ToList();
         var versions = summarizer.Summarize(asOf, inWindow);
@@ -90,8 +90,8 @@ public sealed partial class ApdbStore
         return result;
     }
 
-    private static async Task<List<DiaSource>> ReloadSummarySourcesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, long[] ids, double windowStart, CancellationToken cancellationToken)
+    internal static async Task<List<DiaSource>> ReloadSummarySourcesAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, long[] ids, double windowStart, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             $"SELECT {ColumnList(SummaryColumns)} FROM \"DiaSource\" WHERE \"diaObjectId\" = ANY(@ids) AND \"midpointMjdTai\" > @start",

@@ -337,7 +337,7 @@ public sealed partial class ApdbStore
     }
 
     /// <summary>Creates the monthly partitions the rows need, outside the store's transaction.</summary>
-    private async Task EnsurePartitionsAsync(IEnumerable<double> midpoints, CancellationToken cancellationToken)
+    internal async Task EnsurePartitionsAsync(IEnumerable<double> midpoints, CancellationToken cancellationToken)
     {
         var database = _dataSource.ConnectionString;
         var needed = midpoints.Select(m => (long)Math.Floor(m / DaysPerMonth)).Distinct().Where(k => !KnownPartitions.ContainsKey((database, k))).ToList();

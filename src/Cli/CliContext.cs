@@ -56,7 +56,13 @@ internal sealed class CliContext : IAsyncDisposable
             return _dataSource;
         }
 
-        if (ExternalDb is { } db)
+        if (Commands.ShardedCommands.IsSharded(this))
+        {
+            // A sharded APDB answers SQL through its coordinator, which sees every shard's rows.
+            var (target, _) = await Commands.ShardedCommands.TargetAsync(this, null, cancellationToken);
+            ConnectionString = target.Coordinator ?? throw new ApdbUserException("this command needs the sharded APDB's coordinator: add 'coordinator=<URI>' to --db");
+        }
+        else if (ExternalDb is { } db)
         {
             ConnectionString = ApdbConnector.Normalize(db);
         }
@@ -76,7 +82,7 @@ internal sealed class CliContext : IAsyncDisposable
     /// </summary>
     public async Task<NpgsqlDataSource> GetDataSourceAsync(ApdbRole role, CancellationToken cancellationToken)
     {
-        if (_dataSource is not null || ExternalDb is not null)
+        if (_dataSource is not null || ExternalDb is not null || Commands.ShardedCommands.IsSharded(this))
         {
             return await GetDataSourceAsync(cancellationToken);
         }

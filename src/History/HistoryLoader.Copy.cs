@@ -22,7 +22,7 @@ public static partial class HistoryLoader
 
     /// <summary>Generation on one side, one COPY session per table on the other, bounded channels in between.</summary>
     private static async Task<CopyResult> CopyAsync(
-        NpgsqlDataSource dataSource, HistoryGenerator generator, IProgress<HistoryLoadProgress>? progress, Task prepared, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource, HistoryGenerator generator, HistoryPartition? partition, IProgress<HistoryLoadProgress>? progress, Task prepared, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = linked.Token;
@@ -65,10 +65,14 @@ public static partial class HistoryLoader
                 while (batches.MoveNext())
                 {
                     var batch = batches.Current;
-                    var source = Encode(batch.Sources, HistoryCopyEncoders.Encode, $"DiaSource_m{batch.Month}", batch.VisitsDone);
-                    var objects = Encode(batch.Objects, HistoryCopyEncoders.Encode, "DiaObject", batch.VisitsDone);
-                    var forced = Encode(batch.ForcedSources, HistoryCopyEncoders.Encode, $"DiaForcedSource_m{batch.Month}", batch.VisitsDone);
-                    registry.AddRange(batch.VisitDetectors);
+                    var source = Encode(Held(batch.Sources, partition, r => r.PixelId), HistoryCopyEncoders.Encode, $"DiaSource_m{batch.Month}", batch.VisitsDone);
+                    var objects = Encode(Held(batch.Objects, partition, r => r.PixelId), HistoryCopyEncoders.Encode, "DiaObject", batch.VisitsDone);
+                    var forced = Encode(Held(batch.ForcedSources, partition, r => r.PixelId), HistoryCopyEncoders.Encode, $"DiaForcedSource_m{batch.Month}", batch.VisitsDone);
+                    if (partition is null || partition.Registry)
+                    {
+                        registry.AddRange(batch.VisitDetectors);
+                    }
+
                     if (batch.IsFinal)
                     {
                         final = batch;
@@ -96,7 +100,7 @@ public static partial class HistoryLoader
         await WhenAllOrFirstFailureAsync([prepared, producer, .. consumers], linked);
 
         // DiaObjectLast and the registry once everything else is in (the last versions are known only at the end).
-        var lastRows = final!.LastObjects;
+        var lastRows = Held(final!.LastObjects, partition, r => r.PixelId);
         var tail = new[]
         {
             ("DiaObjectLast", Encode<DiaObjectRow>(lastRows, HistoryCopyEncoders.EncodeLast, "DiaObjectLast", visitsTotal)),
@@ -115,6 +119,10 @@ public static partial class HistoryLoader
         Report();
         return result;
     }
+
+    /// <summary>The rows a partition holds (all of them without one).</summary>
+    private static T[] Held<T>(T[] rows, HistoryPartition? partition, Func<T, long> pixelId) =>
+        partition is null ? rows : Array.FindAll(rows, r => partition.Holds(pixelId(r)));
 
     private static Chunk Encode<T>(T[] rows, EncodeRows<T> encode, string target, int visitsDone)
     {

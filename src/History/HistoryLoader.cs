@@ -41,8 +41,23 @@ public static partial class HistoryLoader
     /// <param name="progress">Receives progress from background threads.</param>
     /// <param name="cancellationToken">Cancels the load; the APDB then records an incomplete load.</param>
     /// <exception cref="ApdbUserException">Unknown preset, months out of range, a non-empty or incompletely loaded APDB without <paramref name="replace"/>, or the server failing mid-load.</exception>
-    public static async Task<HistoryLoadSummary> LoadAsync(
+    public static Task<HistoryLoadSummary> LoadAsync(
         NpgsqlDataSource dataSource,
+        string preset,
+        int months = 12,
+        long seed = 1,
+        bool replace = false,
+        IProgress<HistoryLoadProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        LoadPartitionAsync(dataSource, null, preset, months, seed, replace, progress, cancellationToken);
+
+    /// <summary>
+    /// Generates the history of a preset and loads the rows of <paramref name="partition"/> (one shard's pixel range;
+    /// null for all of them). Each shard of a sharded APDB is loaded this way, all at once.
+    /// </summary>
+    public static async Task<HistoryLoadSummary> LoadPartitionAsync(
+        NpgsqlDataSource dataSource,
+        HistoryPartition? partition,
         string preset,
         int months = 12,
         long seed = 1,
@@ -69,7 +84,7 @@ public static partial class HistoryLoader
         {
             // Generation starts while the APDB is prepared; the COPY streams wait for the preparation.
             prepared = PrepareAsync(dataSource, generator, replace, cancellationToken);
-            var copy = await CopyAsync(dataSource, generator, progress, prepared, cancellationToken);
+            var copy = await CopyAsync(dataSource, generator, partition, progress, prepared, cancellationToken);
             var indexes = await prepared;
             var indexClock = Stopwatch.StartNew();
             await BuildIndexesAsync(dataSource, indexes, copy, progress, visits, cancellationToken);

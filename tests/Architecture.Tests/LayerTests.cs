@@ -78,8 +78,8 @@ public sealed class LayerTests
         var mismatches = new List<string>();
         foreach (var project in SourceProjects())
         {
-            // The database core is the root namespace Apdb; every other project is Apdb.<Folder>.
-            var expected = project.Name == "Apdb" ? "Apdb" : "Apdb." + project.Name;
+            // The database core is the root namespace Apdb (and Apdb.Sharded beside it); every other project is Apdb.<Folder>.
+            var expected = project.Name == "Apdb" || project.Name.StartsWith("Apdb.", StringComparison.Ordinal) ? project.Name : "Apdb." + project.Name;
             if (project.AssemblyName != expected)
             {
                 mismatches.Add($"{project.Name}: assembly {project.AssemblyName}, expected {expected}");

@@ -24,12 +24,18 @@ internal static class DatabaseCommands
     private static Command Up()
     {
         var tls = new Option<bool>("--tls") { Description = "Also accept TLS connections, with a self-signed certificate made on first use (kept on after restarts)" };
-        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)") { tls };
+        var shards = new Option<int?>("--shards") { Description = "Start N embedded shard clusters and a coordinator instead (a sharded APDB on loopback)" };
+        var command = new Command("up", "Start the embedded PostgreSQL cluster (create it on first use)") { tls, shards };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             if (context.ExternalDb is not null)
             {
                 return CommandRunner.Fail("up manages the embedded cluster; with --db / APDB_DB the server is yours to start");
+            }
+
+            if (parse.GetValue(shards) is { } shardCount)
+            {
+                return await ShardedCommands.UpAsync(context, shardCount, ct);
             }
 
             var rootCertificate = parse.GetValue(tls) ? await CliContext.Embedded().EnableTlsAsync(ct) : null;
@@ -61,6 +67,11 @@ internal static class DatabaseCommands
                 return CommandRunner.Fail("down manages the embedded cluster; with --db / APDB_DB the server is yours to stop");
             }
 
+            if (ShardedCommands.IsSharded(context))
+            {
+                return await ShardedCommands.DownAsync(context, ct);
+            }
+
             var embedded = CliContext.Embedded();
             var wasRunning = await embedded.StopAsync(ct);
             if (context.Json)
@@ -82,6 +93,11 @@ internal static class DatabaseCommands
         var command = new Command("status", "Report the APDB server: running or not, URI, version, data directory, database size");
         CommandRunner.SetAction(command, async (_, context, ct) =>
         {
+            if (ShardedCommands.IsSharded(context))
+            {
+                return await ShardedCommands.StatusAsync(context, ct);
+            }
+
             var embedded = context.ExternalDb is null;
             string? uri = null;
             string? connectionString = null;
@@ -162,9 +178,21 @@ internal static class DatabaseCommands
     private static Command Init()
     {
         var drop = new Option<bool>("--drop") { Description = "Drop every APDB table and function first (deletes the data)" };
-        var command = new Command("init", "Create or upgrade the APDB schema (idempotent)") { drop };
+        var field = new Option<string?>("--shard-field") { Description = "Sharded APDB: RA,DEC,RADIUS (degrees) of the field whose coarse pixels are shared out evenly (default: the whole sky)" };
+        var depth = new Option<int>("--shard-depth") { Description = "Sharded APDB: HEALPix depth the shard cuts are aligned to", DefaultValueFactory = _ => Sharded.ShardLayout.DefaultDepth };
+        var command = new Command("init", "Create or upgrade the APDB schema (idempotent)") { drop, field, depth };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
+            if (ShardedCommands.IsSharded(context))
+            {
+                return await ShardedCommands.InitAsync(context, parse.GetValue(drop), parse.GetValue(field), parse.GetValue(depth), ct);
+            }
+
+            if (parse.GetValue(field) is not null)
+            {
+                return CommandRunner.Fail("init: --shard-field applies to a sharded APDB (apdb up --shards N, or a sharded --db)");
+            }
+
             var dataSource = await context.GetDataSourceAsync(ct);
             var report = await SchemaMigrator.MigrateAsync(dataSource, parse.GetValue(drop), ct);
             var roles = report.Roles;

@@ -37,6 +37,11 @@ internal static class DemoCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
+            if (ShardedCommands.IsSharded(context))
+            {
+                return CommandRunner.Fail("demo: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
+            }
+
             var visitCount = parse.GetValue(visits);
             if (visitCount is < 1 or > 100)
             {

@@ -45,9 +45,15 @@ internal static class LoadHistoryCommand
                 return CommandRunner.Fail($"load-history: --months {monthCount} is outside 1-24");
             }
 
+            HistoryLoadSummary summary;
+            if (ShardedCommands.IsSharded(context))
+            {
+                summary = await ShardedCommands.LoadHistoryAsync(context, presetName, monthCount, parse.GetValue(seed), parse.GetValue(replace), ct);
+                return Report(context, summary);
+            }
+
             var dataSource = await context.GetDataSourceAsync(ct);
             await SchemaMigrator.MigrateAsync(dataSource, cancellationToken: ct);
-            HistoryLoadSummary summary;
             if (context.Json || Console.IsErrorRedirected && Console.IsOutputRedirected)
             {
                 summary = await HistoryLoader.LoadAsync(dataSource, presetName, monthCount, parse.GetValue(seed), parse.GetValue(replace), null, ct);
@@ -57,28 +63,33 @@ internal static class LoadHistoryCommand
                 summary = await RunWithProgressAsync(dataSource, presetName, monthCount, parse.GetValue(seed), parse.GetValue(replace), ct);
             }
 
-            if (context.Json)
-            {
-                context.WriteJson(new
-                {
-                    preset = summary.Preset,
-                    seed = summary.Seed,
-                    areaDeg2 = summary.AreaDeg2,
-                    visits = summary.Visits,
-                    months = summary.Months,
-                    rows = summary.Rows,
-                    seconds = summary.Seconds,
-                    tables = summary.Tables,
-                });
-            }
-            else
-            {
-                Print(summary);
-            }
-
-            return CommandRunner.Success;
+            return Report(context, summary);
         });
         return command;
+    }
+
+    private static int Report(CliContext context, HistoryLoadSummary summary)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(new
+            {
+                preset = summary.Preset,
+                seed = summary.Seed,
+                areaDeg2 = summary.AreaDeg2,
+                visits = summary.Visits,
+                months = summary.Months,
+                rows = summary.Rows,
+                seconds = summary.Seconds,
+                tables = summary.Tables,
+            });
+        }
+        else
+        {
+            Print(summary);
+        }
+
+        return CommandRunner.Success;
     }
 
     private static async Task<HistoryLoadSummary> RunWithProgressAsync(Npgsql.NpgsqlDataSource dataSource, string preset, int months, long seed, bool replace, CancellationToken ct)

@@ -49,6 +49,11 @@ internal static partial class RunCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
+            if (ShardedCommands.IsSharded(context))
+            {
+                return CommandRunner.Fail("run: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
+            }
+
             var settings = Check(new Settings(
                 parse.GetValue(visits), parse.GetValue(detectors), parse.GetValue(workers), parse.GetValue(trace), parse.GetValue(output),
                 parse.GetValue(replace), ParseList(parse.GetValue(visitIds), "--visit", long.MaxValue).Select(v => (long)v).ToList() is { Count: > 0 } v ? v : null,

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Apdb.Schema;
+using Npgsql;
+
+namespace Apdb.Sharded;
+
+/// <summary>
+/// The coordinator: one <c>postgres_fdw</c> server per shard (asynchronous scans, so an Append over shards runs them
+/// at once), each shard's tables imported as foreign tables into schema <c>apdb_shard_{i}</c> and attached as the
+/// <c>pixelId</c>-range partitions of local partitioned tables of the same names, the registry as a view over every
+/// shard's, and the APDB's SQL functions. Built in one transaction; rebuilt from scratch each time (it holds no rows).
+/// </summary>
+internal static class CoordinatorSchema
+{
+    private static readonly string[] Imported = [.. ShardedSchema.PartitionedTables, "apdb_visit_detector", "metadata"];
+
+    public static async Task BuildAsync(NpgsqlDataSource coordinator, IReadOnlyList<string> shards, ShardLayout layout, CancellationToken cancellationToken)
+    {
+        var name = $"the coordinator ({ApdbConnector.Describe(coordinator.ConnectionString)})";
+        try
+        {
+            await using var connection = await coordinator.OpenConnectionAsync(cancellationToken);
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(4242000)", cancellationToken);
+            await ExecuteAsync(connection, "CREATE EXTENSION IF NOT EXISTS postgres_fdw", cancellationToken);
+            await DropAsync(connection, cancellationToken);
+            for (var i = 0; i < shards.Count; i++)
+            {
+                await ImportShardAsync(connection, i, shards[i], cancellationToken);
+            }
+
+            foreach (var table in ShardedSchema.PartitionedTables)
+            {
+                await ExecuteAsync(connection, $"CREATE TABLE {Quote(table)} (LIKE apdb_shard_0.{Quote(table)}) PARTITION BY RANGE (\"pixelId\")", cancellationToken);
+                for (var i = 0; i < shards.Count; i++)
+                {
+                    await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
+                        $"ALTER TABLE {Quote(table)} ATTACH PARTITION apdb_shard_{i}.{Quote(table)} FOR VALUES FROM ({layout.Start(i)}) TO ({layout.End(i)})"), cancellationToken);
+                }
+            }
+
+            await ExecuteAsync(connection, "CREATE VIEW apdb_visit_detector AS " +
+                string.Join(" UNION ALL ", Enumerable.Range(0, shards.Count).Select(i => $"SELECT * FROM apdb_shard_{i}.apdb_visit_detector")), cancellationToken);
+            await ExecuteAsync(connection, "CREATE TABLE metadata (name text NOT NULL, value text NOT NULL, CONSTRAINT \"PK_metadata\" PRIMARY KEY (name))", cancellationToken);
+            await ExecuteAsync(connection, $"INSERT INTO metadata SELECT name, value FROM apdb_shard_0.metadata WHERE name <> '{ShardedSchema.IndexKey}'", cancellationToken);
+            await ExecuteAsync(connection, "INSERT INTO metadata (name, value) VALUES ('shard:role', 'coordinator')", cancellationToken);
+            foreach (var function in SqlScripts.Functions.Where(f => !f.Name.EndsWith("apdb_ensure_partitions.sql", StringComparison.Ordinal)))
+            {
+                await ExecuteAsync(connection, function.Text, cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ShardFailure.IsUnavailable(ex))
+        {
+            throw ShardFailure.Unavailable(name, ex);
+        }
+        catch (PostgresException ex)
+        {
+            throw new ApdbUserException($"{name}: {ex.MessageText}", ex);
+        }
+    }
+
+    private static async Task DropAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, "DROP VIEW IF EXISTS apdb_visit_detector", cancellationToken);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS " + string.Join(", ", ShardedSchema.PartitionedTables.Select(Quote)) + ", metadata CASCADE", cancellationToken);
+        var servers = new List<string>();
+        await using (var list = new NpgsqlCommand("SELECT srvname FROM pg_foreign_server WHERE srvname LIKE 'apdb\\_shard\\_%'", connection))
+        await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                servers.Add(reader.GetString(0));
+            }
+        }
+
+        foreach (var server in servers)
+        {
+            await ExecuteAsync(connection, $"DROP SCHEMA IF EXISTS {Quote(server)} CASCADE", cancellationToken);
+            await ExecuteAsync(connection, $"DROP SERVER {Quote(server)} CASCADE", cancellationToken);
+        }
+    }
+
+    private static async Task ImportShardAsync(NpgsqlConnection connection, int index, string shard, CancellationToken cancellationToken)
+    {
+        var b = new NpgsqlConnectionStringBuilder(shard);
+        var server = string.Create(CultureInfo.InvariantCulture, $"apdb_shard_{index}");
+        var options = new List<string>
+        {
+            $"host {Literal(b.Host ?? "localhost")}",
+            $"port {Literal(b.Port.ToString(CultureInfo.InvariantCulture))}",
+            $"dbname {Literal(b.Database ?? b.Username ?? "postgres")}",
+            "async_capable 'true'",
+            "fetch_size '10000'",
+        };
+        if (b.SslMode is not SslMode.Prefer and not SslMode.Disable)
+        {
+            options.Add($"sslmode {Literal(b.SslMode switch { SslMode.VerifyCA => "verify-ca", SslMode.VerifyFull => "verify-full", var m => m.ToString().ToLowerInvariant() })}");
+            if (!string.IsNullOrEmpty(b.RootCertificate))
+            {
+                options.Add($"sslrootcert {Literal(b.RootCertificate)}");
+            }
+        }
+
+        await ExecuteAsync(connection, $"CREATE SERVER {server} FOREIGN DATA WRAPPER postgres_fdw OPTIONS ({string.Join(", ", options)})", cancellationToken);
+        await ExecuteAsync(connection,
+            $"CREATE USER MAPPING FOR CURRENT_USER SERVER {server} OPTIONS (user {Literal(b.Username ?? string.Empty)}, password {Literal(b.Password ?? string.Empty)})",
+            cancellationToken);
+        await ExecuteAsync(connection, $"CREATE SCHEMA {server}", cancellationToken);
+        var remoteSchema = string.IsNullOrEmpty(b.SearchPath) ? "public" : b.SearchPath.Split(',')[0].Trim();
+        await ExecuteAsync(connection,
+            $"IMPORT FOREIGN SCHEMA {Quote(remoteSchema)} LIMIT TO ({string.Join(", ", Imported.Select(Quote))}) FROM SERVER {server} INTO {server}", cancellationToken);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+}

@@ -1,0 +1,223 @@
+using System.Globalization;
+using Apdb.Embedded;
+using Apdb.History;
+using Apdb.Sharded;
+using Apdb.Sky;
+using Npgsql;
+using Spectre.Console;
+
+namespace Apdb.Cli.Commands;
+
+/// <summary>
+/// The database commands on a sharded APDB: <c>up --shards N</c> (N embedded shard clusters and a coordinator under
+/// <c>$APDB_HOME/shards</c>), <c>down</c>, <c>status</c>, <c>init</c> and <c>load-history</c>. A command is sharded
+/// when <c>--db</c> / <c>APDB_DB</c> is in the sharded format (<see cref="ShardedTarget"/>), or, without one, when
+/// <c>up --shards</c> has made the embedded layout (until that directory is removed).
+/// </summary>
+internal static class ShardedCommands
+{
+    /// <summary>Where <c>up --shards</c> keeps the embedded layout.</summary>
+    public static string Home => Path.Combine(EmbeddedPostgres.DefaultHome(), "shards");
+
+    /// <summary>Whether the command works on a sharded APDB.</summary>
+    public static bool IsSharded(CliContext context) =>
+        context.ExternalDb is { } db ? ShardedTarget.IsSharded(db) : ShardedEmbedded.RecordedShards(Home) is not null;
+
+    /// <summary>The servers: parsed from --db, or the embedded layout started (and created) as needed.</summary>
+    public static async Task<(ShardedTarget Target, ShardedEmbedded? Embedded)> TargetAsync(CliContext context, int? shards, CancellationToken ct)
+    {
+        if (context.ExternalDb is { } db)
+        {
+            return (ShardedTarget.Parse(db), null);
+        }
+
+        var count = shards ?? ShardedEmbedded.RecordedShards(Home) ?? throw new ApdbUserException("no sharded layout: run 'apdb up --shards N' first");
+        var embedded = new ShardedEmbedded(Home, count);
+        var (coordinator, servers) = await embedded.StartAsync(ct);
+        return (ShardedEmbedded.TargetOf(coordinator, servers), embedded);
+    }
+
+    public static async Task<int> UpAsync(CliContext context, int shards, CancellationToken ct)
+    {
+        var (target, _) = await TargetAsync(context, shards, ct);
+        var servers = Servers(target);
+        if (context.Json)
+        {
+            context.WriteJson(new { running = true, embedded = true, uri = servers[0].Uri, shards, servers });
+        }
+        else
+        {
+            foreach (var s in servers)
+            {
+                Console.WriteLine($"{s.Role,-12} {s.Uri}");
+            }
+
+            Console.WriteLine($"sharded APDB: {shards} shard(s) and a coordinator running under {Home}; next: apdb init");
+        }
+
+        return CommandRunner.Success;
+    }
+
+    public static async Task<int> DownAsync(CliContext context, CancellationToken ct)
+    {
+        var count = ShardedEmbedded.RecordedShards(Home)!.Value;
+        var stopped = await new ShardedEmbedded(Home, count).StopAsync(ct);
+        if (context.Json)
+        {
+            context.WriteJson(new { stopped = stopped > 0, running = false, embedded = true, servers = stopped, dataDir = Home });
+        }
+        else
+        {
+            Console.WriteLine($"stopped {stopped} of {count + 1} servers of the sharded APDB ({Home})");
+        }
+
+        return CommandRunner.Success;
+    }
+
+    public static async Task<int> StatusAsync(CliContext context, CancellationToken ct)
+    {
+        var embedded = context.ExternalDb is null;
+        ShardedTarget target;
+        if (embedded)
+        {
+            var layout = new ShardedEmbedded(Home, ShardedEmbedded.RecordedShards(Home)!.Value);
+            var clusters = await Task.WhenAll(layout.Shards.Prepend(layout.Coordinator).Select(s => s.TryAttachAsync(ct)));
+            if (clusters.Any(c => c is null))
+            {
+                var servers = layout.Shards.Prepend(layout.Coordinator).Select((s, i) => new ServerStatus(
+                    i == 0 ? "coordinator" : "shard", i == 0 ? null : i - 1, clusters[i]?.Uri, clusters[i] is not null, null, s.DataDirectory, null)).ToList();
+                Report(context, new ShardedStatus(false, true, null, servers));
+                return CommandRunner.Success;
+            }
+
+            target = ShardedEmbedded.TargetOf(clusters[0]!, clusters.Skip(1)!);
+        }
+        else
+        {
+            target = ShardedTarget.Parse(context.ExternalDb!);
+        }
+
+        var probes = Servers(target).Select(s => ProbeAsync(s, ct)).ToList();
+        var results = await Task.WhenAll(probes);
+        Report(context, new ShardedStatus(results.All(r => r.Running), embedded, results[0].Uri, [.. results]));
+        return CommandRunner.Success;
+    }
+
+    public static async Task<int> InitAsync(CliContext context, bool drop, string? field, int depth, CancellationToken ct)
+    {
+        var (target, _) = await TargetAsync(context, null, ct);
+        ShardLayout? layout = null;
+        if (field is not null)
+        {
+            layout = ShardLayout.Balanced(target.Shards.Count, ParseField(field), depth);
+        }
+        else if (drop || depth != ShardLayout.DefaultDepth)
+        {
+            layout = ShardLayout.Balanced(target.Shards.Count, null, depth);
+        }
+
+        var chosen = await ShardedSchema.InitAsync(target, layout, drop, ct);
+        if (context.Json)
+        {
+            context.WriteJson(new { shards = chosen.ShardCount, depth = chosen.Depth, boundaries = chosen.Boundaries, coordinator = target.Coordinator is not null, dropped = drop });
+        }
+        else
+        {
+            Console.WriteLine($"sharded APDB ready: {chosen}{(target.Coordinator is null ? " (no coordinator)" : ", coordinator with postgres_fdw partitions")}");
+        }
+
+        return CommandRunner.Success;
+    }
+
+    public static async Task<HistoryLoadSummary> LoadHistoryAsync(CliContext context, string preset, int months, long seed, bool replace, CancellationToken ct)
+    {
+        var (target, _) = await TargetAsync(context, null, ct);
+        await ShardedSchema.InitAsync(target, null, cancellationToken: ct);
+        await using var apdb = await ShardedApdb.OpenAsync(target, ct);
+        var layout = apdb.Layout;
+        var parts = await apdb.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
+            shard, new HistoryPartition(layout.Start(i), layout.End(i), Registry: i == 0), preset, months, seed, replace, null, ct));
+        var first = parts[0];
+        var rows = first.Rows.Keys.ToDictionary(k => k, k => parts.Sum(p => p.Rows[k]));
+        var tables = first.Tables.Keys.ToDictionary(
+            k => k, k => new HistoryTableSummary(parts.Sum(p => p.Tables.TryGetValue(k, out var t) ? t.Rows : 0), parts.Max(p => p.Tables.TryGetValue(k, out var t) ? t.CopySeconds : 0)));
+        var seconds = new HistoryLoadSeconds(
+            parts.Max(p => p.Seconds.Generate), parts.Max(p => p.Seconds.Copy), parts.Max(p => p.Seconds.Index), parts.Max(p => p.Seconds.Total));
+        return new HistoryLoadSummary(first.Preset, first.Seed, first.Months, first.AreaDeg2, first.Visits, rows, seconds, tables);
+    }
+
+    /// <summary><c>RA,DEC,RADIUS</c> in degrees: the field whose coarse pixels are shared out evenly.</summary>
+    private static SkyCone ParseField(string text)
+    {
+        var parts = text.Split(',');
+        if (parts.Length != 3 || !parts.All(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+        {
+            throw new ApdbUserException($"--shard-field {UserText.Quote(text)}: expected RA,DEC,RADIUS in degrees, e.g. 150.1,2.2,0.6");
+        }
+
+        var v = parts.Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+        if (v[1] is < -90 or > 90 || !(v[2] > 0 && v[2] < 180))
+        {
+            throw new ApdbUserException($"--shard-field {UserText.Quote(text)}: DEC must be in [-90, 90] and RADIUS in (0, 180) degrees");
+        }
+
+        return new SkyCone(SkyPosition.FromDegrees(((v[0] % 360) + 360) % 360, v[1]), v[2]);
+    }
+
+    private static List<ServerStatus> Servers(ShardedTarget target)
+    {
+        var list = new List<ServerStatus>();
+        if (target.Coordinator is { } c)
+        {
+            list.Add(new ServerStatus("coordinator", null, ApdbConnector.ToPasswordlessUri(c), true, null, null, null) { ConnectionString = c });
+        }
+
+        list.AddRange(target.Shards.Select((s, i) => new ServerStatus("shard", i, ApdbConnector.ToPasswordlessUri(s), true, null, null, null) { ConnectionString = s }));
+        return list;
+    }
+
+    private static async Task<ServerStatus> ProbeAsync(ServerStatus server, CancellationToken ct)
+    {
+        try
+        {
+            await using var connection = new NpgsqlConnection(server.ConnectionString);
+            await connection.OpenAsync(ct);
+            await using var command = new NpgsqlCommand("SELECT current_setting('server_version'), pg_database_size(current_database())", connection);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return server with { Running = true, ServerVersion = reader.GetString(0), DatabaseBytes = reader.GetInt64(1) };
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException)
+        {
+            return server with { Running = false };
+        }
+    }
+
+    private static void Report(CliContext context, ShardedStatus status)
+    {
+        if (context.Json)
+        {
+            context.WriteJson(status);
+            return;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("role").AddColumn("running").AddColumn("uri").AddColumn("version").AddColumn("size", c => c.RightAligned());
+        foreach (var s in status.Servers)
+        {
+            table.AddRow(s.Index is { } i ? $"shard {i}" : s.Role, s.Running ? "yes" : "no", Markup.Escape(s.Uri ?? s.DataDir ?? "-"), Markup.Escape(s.ServerVersion ?? "-"),
+                s.DatabaseBytes is { } b ? $"{b / 1048576.0:F1} MiB" : "-");
+        }
+
+        AnsiConsole.Write(table);
+    }
+
+    /// <summary><c>status</c> of a sharded APDB: <c>uri</c> is the coordinator's.</summary>
+    private sealed record ShardedStatus(bool Running, bool Embedded, string? Uri, IReadOnlyList<ServerStatus> Servers);
+
+    /// <summary>One server of the layout.</summary>
+    private sealed record ServerStatus(string Role, int? Index, string? Uri, bool Running, string? ServerVersion, string? DataDir, long? DatabaseBytes)
+    {
+        [System.Text.Json.Serialization.JsonIgnore]
+        public string ConnectionString { get; init; } = string.Empty;
+    }
+}

@@ -1,0 +1,154 @@
+using System.Globalization;
+using Apdb.History;
+using Apdb.Sharded.Tests.Support;
+using Apdb.Simulation;
+using Apdb.Sky;
+using Npgsql;
+
+namespace Apdb.Sharded.Tests;
+
+/// <summary>
+/// The tiny history on one server and on three shards (each loaded with its part, at once): the preload reads, the
+/// registry, and the SQL functions and ad-hoc SQL on the coordinator give what the single server gives.
+/// </summary>
+[Collection(ShardedCollection.Name)]
+public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
+{
+    private const int Months = 3;
+    private const long Seed = 5;
+    private static readonly SkyPreset Preset = SkyPreset.Tiny;
+    private static readonly ShardLayout Layout = ShardLayout.Balanced(3, new SkyCone(Preset.Center, Preset.RadiusDeg), 12);
+
+    // One load for the class: xunit makes an instance per test, and the history is read, never changed, by the tests.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static (ShardedFixture Fixture, double VisitMjd)? _shared;
+
+    private ShardedFixture _f = null!;
+    private double _visitMjd;
+
+    public async Task InitializeAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            _shared ??= await LoadAsync(server);
+            (_f, _visitMjd) = _shared.Value;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    // The fixture lives until the run's server goes; its databases go with it.
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private static async Task<(ShardedFixture, double)> LoadAsync(ShardedServer server)
+    {
+        var f = await ShardedFixture.CreateAsync(server, "history", Layout);
+        var single = HistoryLoader.LoadAsync(f.Single, Preset.Name, Months, Seed);
+        var parts = f.Sharded.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
+            shard, new HistoryPartition(Layout.Start(i), Layout.End(i), Registry: i == 0), Preset.Name, Months, Seed));
+        await Task.WhenAll(single, parts);
+        return (f, await MaxMjdAsync(f.Single) + 1);
+    }
+
+    [Fact]
+    public async Task Every_shard_holds_its_part_and_together_they_hold_the_whole_history()
+    {
+        foreach (var table in new[] { "DiaObject", "DiaObjectLast", "DiaSource", "DiaForcedSource", "apdb_visit_detector" })
+        {
+            var whole = await _f.CountAsync(_f.Single, $"SELECT count(*) FROM \"{table}\"");
+            long sum = 0;
+            for (var i = 0; i < Layout.ShardCount; i++)
+            {
+                var part = await _f.CountAsync(_f.Sharded.Shards[i], $"SELECT count(*) FROM \"{table}\"");
+                var outside = await _f.CountAsync(_f.Sharded.Shards[i], table == "apdb_visit_detector"
+                    ? "SELECT 0"
+                    : string.Create(CultureInfo.InvariantCulture, $"SELECT count(*) FROM \"{table}\" WHERE \"pixelId\" < {Layout.Start(i)} OR \"pixelId\" >= {Layout.End(i)}"));
+                Assert.Equal(0, outside);
+                Assert.True(table == "apdb_visit_detector" || part > 0, $"shard {i} holds no {table}");
+                sum += part;
+            }
+
+            Assert.True(whole > 0);
+            Assert.Equal(whole, sum);
+            Assert.Equal(whole, await _f.CountAsync(_f.Coordinator, $"SELECT count(*) FROM \"{table}\""));
+        }
+    }
+
+    [Fact]
+    public async Task Preload_reads_of_detector_regions_return_the_single_servers_rows()
+    {
+        var regions = new[] { (0.0, 0.0, 0.04), (0.05, 0.03, 0.03), (-0.06, -0.02, 0.05) }
+            .Select(o => new SkyCone(SkyPosition.FromDegrees(Preset.Center.RaDeg + o.Item1, Preset.Center.DecDeg + o.Item2), o.Item3)).ToList();
+        var crossing = 0;
+        foreach (var region in regions)
+        {
+            crossing += _f.Sharded.ShardsOf(region).Count > 1 ? 1 : 0;
+            Assert.Equal(Ids(await _f.SingleStore.GetDiaObjectsAsync(region), o => o.DiaObjectId), Ids(await _f.Sharded.GetDiaObjectsAsync(region), o => o.DiaObjectId));
+            Assert.Equal(Ids(await _f.SingleStore.GetDiaSourcesAsync(region, _visitMjd), s => s.DiaSourceId), Ids(await _f.Sharded.GetDiaSourcesAsync(region, _visitMjd), s => s.DiaSourceId));
+            Assert.Equal(
+                Ids(await _f.SingleStore.GetDiaForcedSourcesAsync(region, _visitMjd), f => f.DiaForcedSourceId),
+                Ids(await _f.Sharded.GetDiaForcedSourcesAsync(region, _visitMjd), f => f.DiaForcedSourceId));
+        }
+
+        Assert.True(crossing > 0, "no region crossed a shard cut");
+        var ids = (await _f.SingleStore.GetDiaObjectsAsync(regions[0])).Select(o => o.DiaObjectId).Take(50).ToList();
+        Assert.Equal(Ids(await _f.SingleStore.GetDiaSourcesAsync(ids, _visitMjd), s => s.DiaSourceId), Ids(await _f.Sharded.GetDiaSourcesAsync(ids, _visitMjd), s => s.DiaSourceId));
+    }
+
+    [Fact]
+    public async Task The_SQL_functions_and_ad_hoc_SQL_on_the_coordinator_answer_as_one_server()
+    {
+        var (ra, dec) = (Preset.Center.RaDeg, Preset.Center.DecDeg);
+        var queries = new[]
+        {
+            string.Create(CultureInfo.InvariantCulture, $"SELECT x::text FROM dia_objects_in_cone({ra}, {dec}, 0.08) x ORDER BY \"diaObjectId\""),
+            string.Create(CultureInfo.InvariantCulture, $"SELECT x::text FROM dia_sources_in_cone({ra}, {dec}, 0.05, 0, 100000) x ORDER BY \"diaSourceId\""),
+            "SELECT x::text FROM (SELECT (light_curve(\"diaObjectId\")).* FROM (SELECT \"diaObjectId\" FROM \"DiaObjectLast\" ORDER BY \"nDiaSources\" DESC, \"diaObjectId\" LIMIT 20) o) x ORDER BY 1",
+            "SELECT band || ' ' || count(*) || ' ' || round(avg(\"psfFlux\")::numeric, 3) FROM \"DiaSource\" GROUP BY band ORDER BY band",
+            "SELECT visit || ' ' || detector || ' ' || \"nDiaSources\" FROM apdb_visit_detector ORDER BY visit, detector",
+        };
+        foreach (var sql in queries)
+        {
+            var one = await LinesAsync(_f.Single, sql);
+            Assert.NotEmpty(one);
+            Assert.Equal(one, await LinesAsync(_f.Coordinator, sql));
+        }
+    }
+
+    [Fact]
+    public async Task The_registry_answers_for_every_detector_visit_of_the_history()
+    {
+        var stored = await LinesAsync(_f.Single, "SELECT visit || ' ' || detector FROM apdb_visit_detector ORDER BY 1 LIMIT 5");
+        foreach (var line in stored)
+        {
+            var parts = line.Split(' ');
+            Assert.True(await _f.Sharded.ContainsVisitDetectorAsync(new DetectorVisit(long.Parse(parts[0], CultureInfo.InvariantCulture), short.Parse(parts[1], CultureInfo.InvariantCulture))));
+        }
+
+        Assert.False(await _f.Sharded.ContainsVisitDetectorAsync(new DetectorVisit(99_999_999, 7)));
+    }
+
+    private static List<long> Ids<T>(IEnumerable<T> rows, Func<T, long> id) => [.. rows.Select(id).Order()];
+
+    private static async Task<double> MaxMjdAsync(NpgsqlDataSource dataSource)
+    {
+        await using var command = dataSource.CreateCommand("SELECT max(\"midpointMjdTai\") FROM \"DiaSource\"");
+        return (double)(await command.ExecuteScalarAsync())!;
+    }
+
+    private static async Task<List<string>> LinesAsync(NpgsqlDataSource dataSource, string sql)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+
+        return lines;
+    }
+}
