@@ -51,7 +51,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         var depth = DepthForRadius(radiusArcsec);
         if (depth < 0 || objects.Count == 0 || sources.Count == 0)
         {
@@ -66,8 +66,8 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
 
         // Objects sorted by cell (the pixel three depths up: 64 pixels, about 5 objects at 1e5 per deg^2 and a 1" radius;
-        // measured 20-27% faster than 16-pixel cells from 1e4 to 1e6 objects, and still cheap to scan at ten times that
-        // density), their coordinates gathered in that order, and a
+        // faster than 16-pixel cells from 1e4 to 1e6 objects (benchmarks/RESULTS.md, association), and still cheap to
+        // scan at ten times that density), their coordinates gathered in that order, and a
         // table from cell to the first object of its run. Sources are visited in pixel order, so consecutive sources
         // probe the same few cells and read contiguous objects: memory traffic stays sequential at any N, where
         // per-pixel buckets visited in catalog order miss the cache on almost every probe once N passes ~1e5.
