@@ -54,32 +54,21 @@ internal static class DetectCommand
             var detector = new ImageDetector { Threshold = sigma, BothSigns = parse.GetValue(bothSigns), Hdu = parse.GetValue(hdu), RejectCosmicRays = !parse.GetValue(keepCosmicRays) };
             var result = detector.Run(imagePath);
             var detectSeconds = clock.Elapsed.TotalSeconds;
-            var temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-            try
+            await Apdb.Sky.AtomicFile.WriteTextAsync(full, async (writer, token) =>
             {
-                await using (var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16))
+                await writer.WriteLineAsync(Columns.AsMemory(), token);
+                var sb = new StringBuilder(256);
+                foreach (var s in result.Sources)
                 {
-                    await writer.WriteLineAsync(Columns.AsMemory(), ct);
-                    var sb = new StringBuilder(256);
-                    foreach (var s in result.Sources)
-                    {
-                        sb.Clear();
-                        sb.Append(s.Id).Append(',').Append(F(s.X)).Append(',').Append(F(s.Y)).Append(',')
-                            .Append(Sky(s.Ra)).Append(',').Append(Sky(s.Dec)).Append(',')
-                            .Append(F(s.PsfFlux)).Append(',').Append(F(s.PsfFluxErr)).Append(',')
-                            .Append(F(s.ApFlux)).Append(',').Append(F(s.ApFluxErr)).Append(',').Append(F(s.Snr)).Append(',')
-                            .Append(F(s.Ixx)).Append(',').Append(F(s.Iyy)).Append(',').Append(F(s.Ixy)).Append(',').Append((int)s.Flags);
-                        await writer.WriteLineAsync(sb, ct);
-                    }
+                    sb.Clear();
+                    sb.Append(s.Id).Append(',').Append(F(s.X)).Append(',').Append(F(s.Y)).Append(',')
+                        .Append(Sky(s.Ra)).Append(',').Append(Sky(s.Dec)).Append(',')
+                        .Append(F(s.PsfFlux)).Append(',').Append(F(s.PsfFluxErr)).Append(',')
+                        .Append(F(s.ApFlux)).Append(',').Append(F(s.ApFluxErr)).Append(',').Append(F(s.Snr)).Append(',')
+                        .Append(F(s.Ixx)).Append(',').Append(F(s.Iyy)).Append(',').Append(F(s.Ixy)).Append(',').Append((int)s.Flags);
+                    await writer.WriteLineAsync(sb, token);
                 }
-
-                File.Move(temp, full, overwrite: true);
-            }
-            catch
-            {
-                File.Delete(temp);
-                throw;
-            }
+            }, ct);
 
             if (context.Json)
             {
