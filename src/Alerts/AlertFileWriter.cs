@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Apdb.Imaging;
+using Apdb.Sky;
 using Avro.File;
 
 namespace Apdb.Alerts;

@@ -142,7 +142,7 @@ public sealed partial class ShardedApdb
                 ("ends", part.CloseVersions.Select(v => v.End).ToArray()));
         }
 
-        await CopyAsync(connection, "DiaObject", DiaObjectColumns, part.InsertVersions, DiaObject.WriteRowAsync, cancellationToken);
+        await CopyAsync(connection, "DiaObject", DiaObjectColumns, part.InsertVersions, Records.DiaObjectColumns.WriteCopyRow, cancellationToken);
         if (part.DeleteLast.Count > 0)
         {
             await ExecuteAsync(connection, "DELETE FROM \"DiaObjectLast\" WHERE \"diaObjectId\" = ANY(@ids)", cancellationToken, ("ids", part.DeleteLast.ToArray()));
@@ -156,12 +156,12 @@ public sealed partial class ShardedApdb
                 cancellationToken, ("ids", part.InsertLast.Select(v => v.Id).ToArray()), ("starts", part.InsertLast.Select(v => v.Start).ToArray()));
         }
 
-        await CopyAsync(connection, "DiaSource", ColumnList(DiaSource.ColumnNames), part.Sources, DiaSource.WriteRowAsync, cancellationToken);
-        await CopyAsync(connection, "DiaForcedSource", ColumnList(DiaForcedSource.ColumnNames), part.ForcedSources, DiaForcedSource.WriteRowAsync, cancellationToken);
+        await CopyAsync(connection, "DiaSource", ColumnList(DiaSource.ColumnNames), part.Sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
+        await CopyAsync(connection, "DiaForcedSource", ColumnList(DiaForcedSource.ColumnNames), part.ForcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
     }
 
     private static async Task CopyAsync<T>(
-        NpgsqlConnection connection, string table, string columns, List<T> rows, Func<NpgsqlBinaryImporter, T, CancellationToken, ValueTask> writeRow,
+        NpgsqlConnection connection, string table, string columns, List<T> rows, Action<CopyBuffer, T> writeRow,
         CancellationToken cancellationToken)
     {
         if (rows.Count == 0)
@@ -169,13 +169,30 @@ public sealed partial class ShardedApdb
             return;
         }
 
-        await using var writer = await connection.BeginBinaryImportAsync($"COPY {Quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var row in rows)
+        // Encoded whole by the table's generated column map, then sent as one binary COPY (as the single server does).
+        byte[] bytes;
+        int length;
+        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
         {
-            await writeRow(writer, row, cancellationToken);
+            foreach (var row in rows)
+            {
+                writeRow(buffer, row);
+            }
+
+            (bytes, length) = buffer.Detach();
         }
 
-        await writer.CompleteAsync(cancellationToken);
+        try
+        {
+            await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {Quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+            await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
+            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken);
+            await copy.WriteAsync(CopyBuffer.Trailer.ToArray(), cancellationToken);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

@@ -178,127 +178,159 @@ internal static class LibpqUri
     /// <summary>One URI query parameter onto its Npgsql equivalent.</summary>
     private static void Apply(NpgsqlConnectionStringBuilder builder, string name, string value)
     {
+        bool known;
         try
         {
-            switch (name)
-            {
-                case "host":
-                    builder.Host = value;
-                    break;
-                case "port":
-                    builder.Port = ParsePort(value);
-                    break;
-                case "dbname":
-                    builder.Database = value;
-                    break;
-                case "user":
-                    builder.Username = value;
-                    break;
-                case "password":
-                    builder.Password = value;
-                    break;
-                case "passfile":
-                    builder.Passfile = value;
-                    break;
-                case "connect_timeout":
-                    builder.Timeout = Integer(name, value);
-                    break;
-                case "application_name":
-                    builder.ApplicationName = value;
-                    break;
-                case "fallback_application_name":
-                    builder.ApplicationName ??= value;
-                    break;
-                case "options":
-                    builder.Options = value;
-                    break;
-                case "client_encoding":
-                    builder.ClientEncoding = value;
-                    break;
-                case "sslmode":
-                    builder.SslMode = SslModeOf(value);
-                    break;
-                case "sslrootcert":
-                    builder.RootCertificate = value;
-                    break;
-                case "sslcert":
-                    builder.SslCertificate = value;
-                    break;
-                case "sslkey":
-                    builder.SslKey = value;
-                    break;
-                case "sslpassword":
-                    builder.SslPassword = value;
-                    break;
-                case "sslnegotiation":
-                    builder.SslNegotiation = value switch
-                    {
-                        "postgres" => SslNegotiation.Postgres,
-                        "direct" => SslNegotiation.Direct,
-                        _ => throw Invalid(name, value, "postgres, direct"),
-                    };
-                    break;
-                case "gssencmode":
-                    builder.GssEncryptionMode = value switch
-                    {
-                        "disable" => GssEncryptionMode.Disable,
-                        "prefer" => GssEncryptionMode.Prefer,
-                        "require" => GssEncryptionMode.Require,
-                        _ => throw Invalid(name, value, "disable, prefer, require"),
-                    };
-                    break;
-                case "channel_binding":
-                    builder.ChannelBinding = value switch
-                    {
-                        "disable" => ChannelBinding.Disable,
-                        "prefer" => ChannelBinding.Prefer,
-                        "require" => ChannelBinding.Require,
-                        _ => throw Invalid(name, value, "disable, prefer, require"),
-                    };
-                    break;
-                case "require_auth":
-                    builder.RequireAuth = RequireAuthOf(value);
-                    break;
-                case "krbsrvname":
-                    builder.KerberosServiceName = value;
-                    break;
-                case "target_session_attrs":
-                    builder.TargetSessionAttributes = value is "any" or "read-write" or "read-only" or "primary" or "standby" or "prefer-standby"
-                        ? value
-                        : throw Invalid(name, value, "any, read-write, read-only, primary, standby, prefer-standby");
-                    break;
-                case "load_balance_hosts":
-                    builder.LoadBalanceHosts = value switch
-                    {
-                        "disable" => false,
-                        "random" => true,
-                        _ => throw Invalid(name, value, "disable, random"),
-                    };
-                    break;
-                case "keepalives":
-                    builder.TcpKeepAlive = value switch
-                    {
-                        "0" => false,
-                        "1" => true,
-                        _ => throw Invalid(name, value, "0, 1"),
-                    };
-                    break;
-                case "keepalives_idle":
-                    builder.TcpKeepAliveTime = Integer(name, value);
-                    break;
-                case "keepalives_interval":
-                    builder.TcpKeepAliveInterval = Integer(name, value);
-                    break;
-                default:
-                    throw Unsupported.TryGetValue(name, out var why)
-                        ? new ApdbUserException($"{Source}: URI parameter '{name}' is not supported: {why}")
-                        : new ApdbUserException($"{Source}: unknown URI parameter '{Printable(Truncate(name))}' (see the libpq connection parameters; Npgsql-only settings need a Key=Value connection string)");
-            }
+            known = ApplyConnection(builder, name, value) || ApplySecurity(builder, name, value) || ApplySession(builder, name, value);
         }
         catch (ArgumentException)
         {
             // Npgsql's own range checks (e.g. a timeout over its maximum); its message may quote the value.
             throw new ApdbUserException($"{Source}: URI parameter '{name}' has a value Npgsql does not accept");
+        }
+
+        if (!known)
+        {
+            throw Unsupported.TryGetValue(name, out var why)
+                ? new ApdbUserException($"{Source}: URI parameter '{name}' is not supported: {why}")
+                : new ApdbUserException($"{Source}: unknown URI parameter '{Printable(Truncate(name))}' (see the libpq connection parameters; Npgsql-only settings need a Key=Value connection string)");
+        }
+    }
+
+    /// <summary>Where and as whom to connect: host, port, database, credentials, names, options, encoding.</summary>
+    private static bool ApplyConnection(NpgsqlConnectionStringBuilder builder, string name, string value)
+    {
+        switch (name)
+        {
+            case "host":
+                builder.Host = value;
+                return true;
+            case "port":
+                builder.Port = ParsePort(value);
+                return true;
+            case "dbname":
+                builder.Database = value;
+                return true;
+            case "user":
+                builder.Username = value;
+                return true;
+            case "password":
+                builder.Password = value;
+                return true;
+            case "passfile":
+                builder.Passfile = value;
+                return true;
+            case "connect_timeout":
+                builder.Timeout = Integer(name, value);
+                return true;
+            case "application_name":
+                builder.ApplicationName = value;
+                return true;
+            case "fallback_application_name":
+                builder.ApplicationName ??= value;
+                return true;
+            case "options":
+                builder.Options = value;
+                return true;
+            case "client_encoding":
+                builder.ClientEncoding = value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>TLS, GSS, channel binding, the accepted authentication methods and Kerberos.</summary>
+    private static bool ApplySecurity(NpgsqlConnectionStringBuilder builder, string name, string value)
+    {
+        switch (name)
+        {
+            case "sslmode":
+                builder.SslMode = SslModeOf(value);
+                return true;
+            case "sslrootcert":
+                builder.RootCertificate = value;
+                return true;
+            case "sslcert":
+                builder.SslCertificate = value;
+                return true;
+            case "sslkey":
+                builder.SslKey = value;
+                return true;
+            case "sslpassword":
+                builder.SslPassword = value;
+                return true;
+            case "sslnegotiation":
+                builder.SslNegotiation = value switch
+                {
+                    "postgres" => SslNegotiation.Postgres,
+                    "direct" => SslNegotiation.Direct,
+                    _ => throw Invalid(name, value, "postgres, direct"),
+                };
+                return true;
+            case "gssencmode":
+                builder.GssEncryptionMode = value switch
+                {
+                    "disable" => GssEncryptionMode.Disable,
+                    "prefer" => GssEncryptionMode.Prefer,
+                    "require" => GssEncryptionMode.Require,
+                    _ => throw Invalid(name, value, "disable, prefer, require"),
+                };
+                return true;
+            case "channel_binding":
+                builder.ChannelBinding = value switch
+                {
+                    "disable" => ChannelBinding.Disable,
+                    "prefer" => ChannelBinding.Prefer,
+                    "require" => ChannelBinding.Require,
+                    _ => throw Invalid(name, value, "disable, prefer, require"),
+                };
+                return true;
+            case "require_auth":
+                builder.RequireAuth = RequireAuthOf(value);
+                return true;
+            case "krbsrvname":
+                builder.KerberosServiceName = value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Which server of a list to use and TCP keepalives.</summary>
+    private static bool ApplySession(NpgsqlConnectionStringBuilder builder, string name, string value)
+    {
+        switch (name)
+        {
+            case "target_session_attrs":
+                builder.TargetSessionAttributes = value is "any" or "read-write" or "read-only" or "primary" or "standby" or "prefer-standby"
+                    ? value
+                    : throw Invalid(name, value, "any, read-write, read-only, primary, standby, prefer-standby");
+                return true;
+            case "load_balance_hosts":
+                builder.LoadBalanceHosts = value switch
+                {
+                    "disable" => false,
+                    "random" => true,
+                    _ => throw Invalid(name, value, "disable, random"),
+                };
+                return true;
+            case "keepalives":
+                builder.TcpKeepAlive = value switch
+                {
+                    "0" => false,
+                    "1" => true,
+                    _ => throw Invalid(name, value, "0, 1"),
+                };
+                return true;
+            case "keepalives_idle":
+                builder.TcpKeepAliveTime = Integer(name, value);
+                return true;
+            case "keepalives_interval":
+                builder.TcpKeepAliveInterval = Integer(name, value);
+                return true;
+            default:
+                return false;
         }
     }
 

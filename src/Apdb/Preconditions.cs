@@ -3,48 +3,22 @@ using System.Runtime.CompilerServices;
 
 namespace Apdb;
 
-/// <summary>Argument and input checks in one place, so hot paths stay free of throw sites.</summary>
+/// <summary>
+/// The store's name for <see cref="Sky.Preconditions"/>, the one home of argument checks: each check here forwards to
+/// it, so the messages are the same everywhere. <see cref="ThrowUser"/> is the store's user error, which Sky cannot
+/// know. Kept while the store (being rewritten behind <c>IApdb</c>) still calls <c>Preconditions</c> unqualified.
+/// </summary>
 internal static class Preconditions
 {
-    public static void NotNull([NotNull] object? value, [CallerArgumentExpression(nameof(value))] string? name = null)
-    {
-        if (value is null)
-        {
-            ThrowNull(name);
-        }
-    }
+    public static void NotNull([NotNull] object? value, [CallerArgumentExpression(nameof(value))] string name = "") =>
+        Sky.Preconditions.NotNull(value, name);
 
-    public static void Positive(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
-    {
-        if (!(value > 0) || double.IsInfinity(value))
-        {
-            ThrowOutOfRange(name, value, "must be a finite number > 0");
-        }
-    }
+    public static void InRange(int value, int min, int max, [CallerArgumentExpression(nameof(value))] string name = "") =>
+        Sky.Preconditions.InRange(value, min, max, name);
 
-    public static void InRange(int value, int min, int max, [CallerArgumentExpression(nameof(value))] string? name = null)
-    {
-        if (value < min || value > max)
-        {
-            ThrowOutOfRange(name, value, $"is outside [{min}, {max}]");
-        }
-    }
-
-    public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string? name = null)
-    {
-        if (!double.IsFinite(value))
-        {
-            ThrowOutOfRange(name, value, "must be finite");
-        }
-    }
+    public static void Finite(double value, [CallerArgumentExpression(nameof(value))] string name = "") =>
+        Sky.Preconditions.Finite(value, name);
 
     [DoesNotReturn]
     public static void ThrowUser(string message) => throw new ApdbUserException(message);
-
-    [DoesNotReturn]
-    private static void ThrowNull(string? name) => throw new ArgumentNullException(name);
-
-    [DoesNotReturn]
-    private static void ThrowOutOfRange(string? name, object value, string what) =>
-        throw new ArgumentOutOfRangeException(name, value, $"{name} = {value} {what}");
 }

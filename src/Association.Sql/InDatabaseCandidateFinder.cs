@@ -34,7 +34,7 @@ public abstract class InDatabaseCandidateFinder : ICandidateFinder
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         await CheckServerAsync(cancellationToken).ConfigureAwait(false);
         if (objects.Count == 0 || sources.Count == 0)
         {

@@ -88,7 +88,7 @@ public sealed class StagedCatalogs : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
 
         var objectPixels = new long[objects.Count];
         HealpixNested.Hash(HealpixNested.MaxDepth, objects.RaDeg, objects.DecDeg, objectPixels);

@@ -36,7 +36,7 @@ public static class Associator
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(finder);
         ArgumentNullException.ThrowIfNull(timeProvider);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         if (!Enum.IsDefined(mode))
         {
             throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown association mode");
@@ -73,7 +73,7 @@ public static class Associator
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
         ArgumentNullException.ThrowIfNull(candidates);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         var pairs = ExactPairs.Filter(objects, sources, candidates, radiusArcsec, cancellationToken);
         return BuildResults(objects, sources, pairs, Resolvers.Resolve(mode, objects, sources, pairs, radiusArcsec, cancellationToken));
     }

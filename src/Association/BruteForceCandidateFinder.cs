@@ -16,7 +16,7 @@ public sealed class BruteForceCandidateFinder : ICandidateFinder
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
         var result = new CandidateSet(Math.Min(sources.Count, 1 << 20));
         var hits = new int[64];

@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>
@@ -121,8 +123,8 @@ public sealed class Catalog
         ArgumentNullException.ThrowIfNull(raDeg);
         ArgumentNullException.ThrowIfNull(decDeg);
         ArgumentException.ThrowIfNullOrEmpty(label);
-        ThrowHelper.ThrowIfLengthsDiffer(ids.Length, raDeg.Length, nameof(raDeg));
-        ThrowHelper.ThrowIfLengthsDiffer(ids.Length, decDeg.Length, nameof(decDeg));
+        Preconditions.SameLength(ids.Length, raDeg.Length, nameof(ids), nameof(raDeg));
+        Preconditions.SameLength(ids.Length, decDeg.Length, nameof(ids), nameof(decDeg));
         if ((raErrDeg is null) != (decErrDeg is null))
         {
             throw new ArgumentException("raErrDeg and decErrDeg must be given together", nameof(raErrDeg));
@@ -130,8 +132,8 @@ public sealed class Catalog
 
         if (raErrDeg is not null)
         {
-            ThrowHelper.ThrowIfLengthsDiffer(ids.Length, raErrDeg.Length, nameof(raErrDeg));
-            ThrowHelper.ThrowIfLengthsDiffer(ids.Length, decErrDeg!.Length, nameof(decErrDeg));
+            Preconditions.SameLength(ids.Length, raErrDeg.Length, nameof(ids), nameof(raErrDeg));
+            Preconditions.SameLength(ids.Length, decErrDeg!.Length, nameof(ids), nameof(decErrDeg));
         }
 
         var indexById = new Dictionary<long, int>(ids.Length);
@@ -148,7 +150,7 @@ public sealed class Catalog
 
             if (!indexById.TryAdd(id, i))
             {
-                ThrowHelper.ThrowInput(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: duplicate id (rows {indexById[id] + 1} and {i + 1})"));
+                throw new AssociationInputException(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: duplicate id (rows {indexById[id] + 1} and {i + 1})"));
             }
         }
 
@@ -180,12 +182,12 @@ public sealed class Catalog
     {
         if (!double.IsFinite(value))
         {
-            ThrowHelper.ThrowInput(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} is not a finite number"));
+            throw new AssociationInputException(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} is not a finite number"));
         }
 
         if (value < min || value > max)
         {
-            ThrowHelper.ThrowInput(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} is outside [{min}, {max}]"));
+            throw new AssociationInputException(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} is outside [{min}, {max}]"));
         }
     }
 
@@ -193,7 +195,7 @@ public sealed class Catalog
     {
         if (!double.IsNaN(value) && (!double.IsFinite(value) || value <= 0))
         {
-            ThrowHelper.ThrowInput(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} must be finite and > 0 (or empty when unknown)"));
+            throw new AssociationInputException(string.Create(CultureInfo.InvariantCulture, $"{label} {id}: {name} = {value} must be finite and > 0 (or empty when unknown)"));
         }
     }
 }

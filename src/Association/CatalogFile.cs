@@ -1,4 +1,3 @@
-using System.Globalization;
 using Apdb.Sky;
 using Parquet;
 using Parquet.Schema;
@@ -41,52 +40,47 @@ public static class CatalogFile
 
     private sealed record Columns(long[] Ids, double[] Ra, double[] Dec, double[]? RaErr, double[]? DecErr);
 
-    private static async Task<Columns> ReadCsvAsync(string path, CancellationToken cancellationToken)
+    private static Task<Columns> ReadCsvAsync(string path, CancellationToken cancellationToken)
     {
-        var ids = new List<long>();
-        var ra = new List<double>();
-        var dec = new List<double>();
-        var raErr = new List<double>();
-        var decErr = new List<double>();
-        using var reader = new StreamReader(path);
-        var header = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false)
-            ?? throw new AssociationInputException($"{path}: empty file (expected a header with columns id,ra,dec)");
-        var names = header.Split(',').Select(n => n.Trim().Trim('"')).ToArray();
-        var idCol = Required(names, "id", path);
-        var raCol = Required(names, "ra", path);
-        var decCol = Required(names, "dec", path);
-        var raErrCol = Optional(names, "raErr");
-        var decErrCol = Optional(names, "decErr");
+        try
+        {
+            return Task.FromResult(ReadCsv(path, cancellationToken));
+        }
+        catch (CsvInputException e)
+        {
+            throw new AssociationInputException(e.Message, e);
+        }
+    }
+
+    private static Columns ReadCsv(string path, CancellationToken cancellationToken)
+    {
+        using var table = CsvTable.OpenFile(path);
+        var idCol = table.Require("id");
+        var raCol = table.Require("ra");
+        var decCol = table.Require("dec");
+        var raErrCol = table.Find("raErr");
+        var decErrCol = table.Find("decErr");
         if ((raErrCol < 0) != (decErrCol < 0))
         {
             throw new AssociationInputException($"{path}: column '{(raErrCol < 0 ? "raErr" : "decErr")}' is missing (raErr and decErr come together)");
         }
 
         var hasErrors = raErrCol >= 0;
-        var cells = new Range[names.Length + 1];
-        var lineNumber = 1;
-        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        var ids = new List<long>();
+        var ra = new List<double>();
+        var dec = new List<double>();
+        var raErr = new List<double>();
+        var decErr = new List<double>();
+        while (table.Read())
         {
-            lineNumber++;
-            if (line.Length == 0 || line.AsSpan().IsWhiteSpace())
-            {
-                continue;
-            }
-
-            var span = line.AsSpan();
-            var n = span.Split(cells, ',');
-            if (n != names.Length)
-            {
-                throw new AssociationInputException($"{path}:{lineNumber}: expected {names.Length} values, found {n}");
-            }
-
-            ids.Add(ParseLong(span[cells[idCol]], path, lineNumber, names[idCol]));
-            ra.Add(ParseDouble(span[cells[raCol]], path, lineNumber, names[raCol], allowEmpty: false));
-            dec.Add(ParseDouble(span[cells[decCol]], path, lineNumber, names[decCol], allowEmpty: false));
+            cancellationToken.ThrowIfCancellationRequested();
+            ids.Add(table.Long(idCol));
+            ra.Add(table.Double(raCol));
+            dec.Add(table.Double(decCol));
             if (hasErrors)
             {
-                raErr.Add(ParseDouble(span[cells[raErrCol]], path, lineNumber, names[raErrCol], allowEmpty: true));
-                decErr.Add(ParseDouble(span[cells[decErrCol]], path, lineNumber, names[decErrCol], allowEmpty: true));
+                raErr.Add(table.DoubleOrNaN(raErrCol));
+                decErr.Add(table.DoubleOrNaN(decErrCol));
             }
         }
 
@@ -101,27 +95,6 @@ public static class CatalogFile
 
     private static int Optional(string[] names, string name) =>
         Array.FindIndex(names, n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
-
-    private static long ParseLong(ReadOnlySpan<char> cell, string path, int line, string column)
-    {
-        var text = cell.Trim();
-        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new AssociationInputException($"{path}:{line}: column {UserText.Quote(column)}: {UserText.Quote(text)} is not an integer");
-    }
-
-    private static double ParseDouble(ReadOnlySpan<char> cell, string path, int line, string column, bool allowEmpty)
-    {
-        var text = cell.Trim();
-        if (text.IsEmpty && allowEmpty)
-        {
-            return double.NaN;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
-            ? v
-            : throw new AssociationInputException($"{path}:{line}: column {UserText.Quote(column)}: {UserText.Quote(text)} is not a number");
-    }
 
     private static async Task<Columns> ReadParquetAsync(string path, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Contracts;
 using System.Runtime.CompilerServices;
+using Apdb.Sky;
 
 namespace Apdb.Association;
 
@@ -10,12 +11,6 @@ namespace Apdb.Association;
 /// </summary>
 public static class ChordMetric
 {
-    /// <summary>Radians per arcsecond.</summary>
-    public const double RadiansPerArcsec = Math.PI / (180.0 * 3600.0);
-
-    /// <summary>Arcseconds per radian.</summary>
-    public const double ArcsecPerRadian = 180.0 * 3600.0 / Math.PI;
-
     /// <summary>Squared chord between two unit vectors, evaluated in one fixed order (no fused multiply-add).</summary>
     /// <param name="ax">X of the first vector.</param>
     /// <param name="ay">Y of the first vector.</param>
@@ -57,7 +52,7 @@ public static class ChordMetric
     [Pure]
     public static double LimitForRadiusArcsec(double radiusArcsec)
     {
-        var half = Math.Sin(0.5 * radiusArcsec * RadiansPerArcsec);
+        var half = Math.Sin(0.5 * radiusArcsec * AstroConstants.RadiansPerArcsecond);
         return 4.0 * half * half;
     }
 
@@ -72,5 +67,5 @@ public static class ChordMetric
     /// <returns><c>2 asin(chord/2)</c> in arcseconds.</returns>
     [Pure]
     public static double ToArcsec(double chordSquared) =>
-        2.0 * Math.Asin(Math.Min(1.0, 0.5 * Math.Sqrt(chordSquared))) * ArcsecPerRadian;
+        2.0 * Math.Asin(Math.Min(1.0, 0.5 * Math.Sqrt(chordSquared))) * AstroConstants.ArcsecondsPerRadian;
 }

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>
@@ -15,7 +17,7 @@ public static class DiaObjectAssignment
     public static SourceAssignment[] Assign(IReadOnlyList<MatchResult> matches, ReadOnlySpan<long> flags, long badFlagMask)
     {
         ArgumentNullException.ThrowIfNull(matches);
-        ThrowHelper.ThrowIfLengthsDiffer(matches.Count, flags.Length, nameof(flags));
+        Preconditions.SameLength(matches.Count, flags.Length, nameof(matches), nameof(flags));
         var bad = new bool[flags.Length];
         for (var i = 0; i < flags.Length; i++)
         {

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 public static partial class DiaObjectSummarizer

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>The summary of one DiaObject over its DiaSource history.</summary>
@@ -40,7 +42,7 @@ public sealed record DiaObjectSummary(
         yield return new("nDiaSources", NDiaSources);
         yield return new("firstDiaSourceMjdTai", FirstDiaSourceMjdTai);
         yield return new("lastDiaSourceMjdTai", LastDiaSourceMjdTai);
-        foreach (var band in Association.Bands.All)
+        foreach (var band in Sky.Bands.All)
         {
             var b = Bands[(int)band];
             var p = band.ToName() + "_";

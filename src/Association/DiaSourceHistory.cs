@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>
@@ -97,6 +99,6 @@ public sealed class DiaSourceHistory
     private static void Check<T>(T[] array, int n, string name)
     {
         ArgumentNullException.ThrowIfNull(array, name);
-        ThrowHelper.ThrowIfLengthsDiffer(n, array.Length, name);
+        Preconditions.SameLength(n, array.Length, "diaObjectId", name);
     }
 }

@@ -51,7 +51,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(sources);
-        ThrowHelper.ThrowIfBadRadius(radiusArcsec);
+        MatchRadius.Check(radiusArcsec);
         var depth = DepthForRadius(radiusArcsec);
         if (depth < 0 || objects.Count == 0 || sources.Count == 0)
         {
@@ -66,65 +66,17 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         var limit = ChordMetric.LooseLimit(ChordMetric.LimitForRadiusArcsec(radiusArcsec));
 
         // Objects sorted by cell (the pixel three depths up: 64 pixels, about 5 objects at 1e5 per deg^2 and a 1" radius;
-        // measured 20-27% faster than 16-pixel cells from 1e4 to 1e6 objects, and still cheap to scan at ten times that
-        // density), their coordinates gathered in that order, and a
+        // faster than 16-pixel cells from 1e4 to 1e6 objects (benchmarks/RESULTS.md, association), and still cheap to
+        // scan at ten times that density), their coordinates gathered in that order, and a
         // table from cell to the first object of its run. Sources are visited in pixel order, so consecutive sources
         // probe the same few cells and read contiguous objects: memory traffic stays sequential at any N, where
         // per-pixel buckets visited in catalog order miss the cache on almost every probe once N passes ~1e5.
         var cellShift = depth >= CellLevels ? 2 * CellLevels : 2 * depth;
         var no = objects.Count;
-        var objectCell = new long[no];
-        HealpixNested.Hash(depth, objects.RaDeg, objects.DecDeg, objectCell);
-        for (var o = 0; o < no; o++)
-        {
-            objectCell[o] >>= cellShift;
-        }
-
-        var objectOrder = PixelOrder.Sort(objectCell);
-        var ox = new double[no];
-        var oy = new double[no];
-        var oz = new double[no];
-        var cellKeys = new long[no];
-        var table = new PixelTable(no);
-        var cx = objects.X;
-        var cy = objects.Y;
-        var cz = objects.Z;
-        for (var i = 0; i < no; i++)
-        {
-            var o = objectOrder[i];
-            ox[i] = cx[o];
-            oy[i] = cy[o];
-            oz[i] = cz[o];
-            cellKeys[i] = objectCell[o];
-            if (i == 0 || cellKeys[i] != cellKeys[i - 1])
-            {
-                table.Add(cellKeys[i], i);
-            }
-        }
-
+        var (objectOrder, ox, oy, oz, cellKeys, table) = IndexObjects(objects, depth, cellShift);
         cancellationToken.ThrowIfCancellationRequested();
-
         var ns = sources.Count;
-        var sourcePixel = new long[ns];
-        HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
-        var sourceOrder = PixelOrder.Sort(sourcePixel);
-        // Gathered once in pixel order: a plain gather overlaps its cache misses, the probe loop below would not.
-        var sx = new double[ns];
-        var sy = new double[ns];
-        var sz = new double[ns];
-        var spix = new long[ns];
-        var catalogX = sources.X;
-        var catalogY = sources.Y;
-        var catalogZ = sources.Z;
-        for (var k = 0; k < ns; k++)
-        {
-            var s = sourceOrder[k];
-            sx[k] = catalogX[s];
-            sy[k] = catalogY[s];
-            sz[k] = catalogZ[s];
-            spix[k] = sourcePixel[s];
-        }
-
+        var (sourceOrder, sx, sy, sz, spix) = GatherSources(sources, depth);
         var result = new CandidateSet(ns + (ns / 4));
         Span<long> probe = stackalloc long[9];
         Span<long> cells = stackalloc long[9];
@@ -190,6 +142,74 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The objects sorted by cell, their unit vectors gathered in that order, each one's cell, and the table from a cell
+    /// to the first object of its run.
+    /// </summary>
+    private static (int[] Order, double[] X, double[] Y, double[] Z, long[] CellKeys, PixelTable Table) IndexObjects(Catalog objects, int depth, int cellShift)
+    {
+        var no = objects.Count;
+        var objectCell = new long[no];
+        HealpixNested.Hash(depth, objects.RaDeg, objects.DecDeg, objectCell);
+        for (var o = 0; o < no; o++)
+        {
+            objectCell[o] >>= cellShift;
+        }
+
+        var objectOrder = PixelOrder.Sort(objectCell);
+        var ox = new double[no];
+        var oy = new double[no];
+        var oz = new double[no];
+        var cellKeys = new long[no];
+        var table = new PixelTable(no);
+        var cx = objects.X;
+        var cy = objects.Y;
+        var cz = objects.Z;
+        for (var i = 0; i < no; i++)
+        {
+            var o = objectOrder[i];
+            ox[i] = cx[o];
+            oy[i] = cy[o];
+            oz[i] = cz[o];
+            cellKeys[i] = objectCell[o];
+            if (i == 0 || cellKeys[i] != cellKeys[i - 1])
+            {
+                table.Add(cellKeys[i], i);
+            }
+        }
+
+        return (objectOrder, ox, oy, oz, cellKeys, table);
+    }
+
+    /// <summary>
+    /// The sources in pixel order with their unit vectors and pixels gathered once in that order: a plain gather
+    /// overlaps its cache misses, the probe loop would not.
+    /// </summary>
+    private static (int[] Order, double[] X, double[] Y, double[] Z, long[] Pixel) GatherSources(Catalog sources, int depth)
+    {
+        var ns = sources.Count;
+        var sourcePixel = new long[ns];
+        HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
+        var sourceOrder = PixelOrder.Sort(sourcePixel);
+        var sx = new double[ns];
+        var sy = new double[ns];
+        var sz = new double[ns];
+        var spix = new long[ns];
+        var catalogX = sources.X;
+        var catalogY = sources.Y;
+        var catalogZ = sources.Z;
+        for (var k = 0; k < ns; k++)
+        {
+            var s = sourceOrder[k];
+            sx[k] = catalogX[s];
+            sy[k] = catalogY[s];
+            sz[k] = catalogZ[s];
+            spix[k] = sourcePixel[s];
+        }
+
+        return (sourceOrder, sx, sy, sz, spix);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Apdb.Sky;
 
 namespace Apdb.Association;
 
@@ -21,30 +22,18 @@ public static class MatchFile
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(matches);
-        var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
-        try
+        await AtomicFile.WriteTextAsync(path, async (writer, ct) =>
         {
-            var writer = new StreamWriter(temp, false, new UTF8Encoding(false), 1 << 16);
-            await using (writer.ConfigureAwait(false))
+            await writer.WriteAsync(Header.AsMemory(), ct).ConfigureAwait(false);
+            await writer.WriteAsync('\n').ConfigureAwait(false);
+            var line = new StringBuilder(64);
+            for (var i = 0; i < matches.Count; i++)
             {
-                await writer.WriteAsync(Header.AsMemory(), cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync('\n').ConfigureAwait(false);
-                var line = new StringBuilder(64);
-                for (var i = 0; i < matches.Count; i++)
-                {
-                    line.Clear();
-                    AppendLine(line, matches[i]);
-                    await writer.WriteAsync(line, cancellationToken).ConfigureAwait(false);
-                }
+                line.Clear();
+                AppendLine(line, matches[i]);
+                await writer.WriteAsync(line, ct).ConfigureAwait(false);
             }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Formats one result as a CSV line with a trailing newline.</summary>

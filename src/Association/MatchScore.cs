@@ -1,4 +1,5 @@
 using System.Diagnostics.Contracts;
+using Apdb.Sky;
 
 namespace Apdb.Association;
 
@@ -64,7 +65,7 @@ public static class MatchScore
     /// <returns><c>maxScore + 1</c> or <c>1.01 radius</c> in radians.</returns>
     [Pure]
     public static double NoMatchCost(bool likelihood, double maxScore, double radiusArcsec) =>
-        likelihood ? maxScore + LikelihoodNoMatchMargin : ChordNoMatchFactor * radiusArcsec * ChordMetric.RadiansPerArcsec;
+        likelihood ? maxScore + LikelihoodNoMatchMargin : ChordNoMatchFactor * radiusArcsec * AstroConstants.RadiansPerArcsecond;
 
     /// <summary>The chord score used without errors.</summary>
     /// <param name="chordSquared">The squared chord of the pair.</param>
@@ -88,8 +89,8 @@ public static class MatchScore
         var sx = sources.X[sourceIndex];
         var sy = sources.Y[sourceIndex];
         var sz = sources.Z[sourceIndex];
-        var east = ((-sinRa * sx) + (cosRa * sy)) * ChordMetric.ArcsecPerRadian;
-        var north = ((-sinDec * cosRa * sx) + (-sinDec * sinRa * sy) + (cosDec * sz)) * ChordMetric.ArcsecPerRadian;
+        var east = ((-sinRa * sx) + (cosRa * sy)) * AstroConstants.ArcsecondsPerRadian;
+        var north = ((-sinDec * cosRa * sx) + (-sinDec * sinRa * sy) + (cosDec * sz)) * AstroConstants.ArcsecondsPerRadian;
         var varRa = SummedVariance(Error(objects.RaErrDeg, objectIndex), Error(sources.RaErrDeg, sourceIndex));
         var varDec = SummedVariance(Error(objects.DecErrDeg, objectIndex), Error(sources.DecErrDeg, sourceIndex));
         var chi2 = (east * east / varRa) + (north * north / varDec);

@@ -17,15 +17,54 @@ internal static class OptimalResolver
     {
         var ns = sources.Count;
         var no = objects.Count;
-        var n = pairs.Count;
         var sourcePair = new int[ns];
         Array.Fill(sourcePair, -1);
-        if (n == 0)
+        if (pairs.Count == 0)
         {
             return sourcePair;
         }
 
-        // Scores, and each source's pair range (pairs are sorted by source row).
+        var (score, noMatchCost) = Scores(objects, sources, pairs, radiusArcsec);
+        var firstPair = FirstPairs(pairs, ns);
+        var (sourceComponent, objectComponent, componentCount) = Components(pairs, ns, no, firstPair);
+        var (sourceStart, sourceList) = GroupBy(sourceComponent, componentCount);
+        var (objectStart, objectList) = GroupBy(objectComponent, componentCount);
+        var localObject = new int[no];
+        for (var c = 0; c < componentCount; c++)
+        {
+            for (var k = objectStart[c]; k < objectStart[c + 1]; k++)
+            {
+                localObject[objectList[k]] = k - objectStart[c];
+            }
+        }
+
+        var solver = new SparseAssignment();
+        for (var c = 0; c < componentCount; c++)
+        {
+            if ((c & 1023) == 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+
+            var rows = sourceList.AsSpan(sourceStart[c], sourceStart[c + 1] - sourceStart[c]);
+            if (rows.Length == 1)
+            {
+                // One source: the no-match cost is above every candidate, so it takes its best (first on ties).
+                sourcePair[rows[0]] = BestPair(score, firstPair[rows[0]], firstPair[rows[0] + 1]);
+                continue;
+            }
+
+            var component = new ResolverComponent(rows, objectStart[c + 1] - objectStart[c], pairs, firstPair, localObject);
+            component.Solve(solver, score, noMatchCost, sourcePair);
+        }
+
+        return sourcePair;
+    }
+
+    /// <summary>The score of each pair (Gaussian likelihood when both catalogs carry errors, else chord) and the no-match cost.</summary>
+    private static (double[] Score, double NoMatchCost) Scores(Catalog objects, Catalog sources, ExactPairs pairs, double radiusArcsec)
+    {
+        var n = pairs.Count;
         var likelihood = MatchScore.UsesLikelihood(objects, sources);
         var score = new double[n];
         for (var p = 0; p < n; p++)
@@ -41,10 +80,14 @@ internal static class OptimalResolver
             maxScore = Math.Max(maxScore, v);
         }
 
-        var noMatchCost = MatchScore.NoMatchCost(likelihood, maxScore, radiusArcsec);
+        return (score, MatchScore.NoMatchCost(likelihood, maxScore, radiusArcsec));
+    }
 
+    /// <summary>Each source's pair range [firstPair[s], firstPair[s + 1]) (pairs are sorted by source row).</summary>
+    private static int[] FirstPairs(ExactPairs pairs, int ns)
+    {
         var firstPair = new int[ns + 1];
-        for (var p = 0; p < n; p++)
+        for (var p = 0; p < pairs.Count; p++)
         {
             firstPair[pairs.Sources[p] + 1]++;
         }
@@ -54,7 +97,16 @@ internal static class OptimalResolver
             firstPair[s + 1] += firstPair[s];
         }
 
-        // Connected components over nodes: sources 0..ns-1, objects ns..ns+no-1.
+        return firstPair;
+    }
+
+    /// <summary>
+    /// Connected components of the candidate graph (nodes: sources 0..ns-1, objects ns..ns+no-1), numbered by their
+    /// first source row; the component of each source and object, -1 for those without a candidate.
+    /// </summary>
+    private static (int[] Sources, int[] Objects, int Count) Components(ExactPairs pairs, int ns, int no, int[] firstPair)
+    {
+        var n = pairs.Count;
         var parent = new int[ns + no];
         for (var i = 0; i < parent.Length; i++)
         {
@@ -66,7 +118,6 @@ internal static class OptimalResolver
             Union(parent, pairs.Sources[p], ns + pairs.Objects[p]);
         }
 
-        // Number components by their first source row; list their sources and objects in row order (counting sort).
         var componentOf = new int[ns + no];
         Array.Fill(componentOf, -1);
         var componentCount = 0;
@@ -92,90 +143,25 @@ internal static class OptimalResolver
         Array.Fill(objectComponent, -1);
         for (var p = 0; p < n; p++)
         {
-            var o = pairs.Objects[p];
-            objectComponent[o] = sourceComponent[pairs.Sources[p]];
+            objectComponent[pairs.Objects[p]] = sourceComponent[pairs.Sources[p]];
         }
 
-        var (sourceStart, sourceList) = GroupBy(sourceComponent, componentCount);
-        var (objectStart, objectList) = GroupBy(objectComponent, componentCount);
-        var localObject = new int[no];
-        for (var c = 0; c < componentCount; c++)
+        return (sourceComponent, objectComponent, componentCount);
+    }
+
+    /// <summary>The lowest-score pair in [first, end), the first one on ties.</summary>
+    private static int BestPair(double[] score, int first, int end)
+    {
+        var best = first;
+        for (var p = first + 1; p < end; p++)
         {
-            for (var k = objectStart[c]; k < objectStart[c + 1]; k++)
+            if (score[p] < score[best])
             {
-                localObject[objectList[k]] = k - objectStart[c];
+                best = p;
             }
         }
 
-        var solver = new SparseAssignment();
-        for (var c = 0; c < componentCount; c++)
-        {
-            if ((c & 1023) == 0)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-            }
-
-            var rows = sourceList.AsSpan(sourceStart[c], sourceStart[c + 1] - sourceStart[c]);
-            var colCount = objectStart[c + 1] - objectStart[c];
-            if (rows.Length == 1)
-            {
-                // One source: the no-match cost is above every candidate, so it takes its best (first on ties).
-                var s = rows[0];
-                var best = firstPair[s];
-                for (var p = best + 1; p < firstPair[s + 1]; p++)
-                {
-                    if (score[p] < score[best])
-                    {
-                        best = p;
-                    }
-                }
-
-                sourcePair[s] = best;
-                continue;
-            }
-
-            var edgeStart = new int[rows.Length + 1];
-            for (var r = 0; r < rows.Length; r++)
-            {
-                edgeStart[r + 1] = edgeStart[r] + (firstPair[rows[r] + 1] - firstPair[rows[r]]);
-            }
-
-            var edgeCol = new int[edgeStart[rows.Length]];
-            var edgeCost = new double[edgeCol.Length];
-            var noMatch = new double[rows.Length];
-            Array.Fill(noMatch, noMatchCost);
-            for (var r = 0; r < rows.Length; r++)
-            {
-                var e = edgeStart[r];
-                for (var p = firstPair[rows[r]]; p < firstPair[rows[r] + 1]; p++, e++)
-                {
-                    edgeCol[e] = localObject[pairs.Objects[p]];
-                    edgeCost[e] = score[p];
-                }
-            }
-
-            var rowMatch = solver.Solve(rows.Length, colCount, edgeStart, edgeCol, edgeCost, noMatch);
-            for (var r = 0; r < rows.Length; r++)
-            {
-                var col = rowMatch[r];
-                if (col < 0)
-                {
-                    continue;
-                }
-
-                var s = rows[r];
-                for (var p = firstPair[s]; p < firstPair[s + 1]; p++)
-                {
-                    if (localObject[pairs.Objects[p]] == col)
-                    {
-                        sourcePair[s] = p;
-                        break;
-                    }
-                }
-            }
-        }
-
-        return sourcePair;
+        return best;
     }
 
     /// <summary>Stable counting sort of the indices with a group in [0, groups); -1 entries are left out.</summary>

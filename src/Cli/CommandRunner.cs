@@ -43,6 +43,10 @@ internal static class CommandRunner
             {
                 return Fail(ex.Message);
             }
+            catch (Apdb.Sky.CsvInputException ex)
+            {
+                return Fail(ex.Message);
+            }
             catch (ArgumentException ex)
             {
                 // The library's message names the value; the "(Parameter 'x')" suffix .NET appends adds nothing for a user.

@@ -1,4 +1,5 @@
 using Apdb.Imaging;
+using Apdb.Sky;
 
 namespace Apdb.ForcedPhot;
 
@@ -59,14 +60,13 @@ public static class ErrorRescale
         }
 
         var fits = new PsfAmplitudeFitter(fitOptions).Measure(exposure, xs.ToArray(), ys.ToArray());
-        var pulls = fits.Where(f => f.Flags == ForcedPhotFlags.None && f.InstFluxErr > 0).Select(f => f.InstFlux / f.InstFluxErr).Order().ToArray();
+        var pulls = fits.Where(f => f.Flags == ForcedPhotFlags.None && f.InstFluxErr > 0).Select(f => f.InstFlux / f.InstFluxErr).ToArray();
         if (pulls.Length < 30)
         {
             return 1.0;
         }
 
-        var median = pulls[pulls.Length / 2];
-        var mad = pulls.Select(p => Math.Abs(p - median)).Order().ElementAt(pulls.Length / 2);
+        var (_, mad) = Selection.UpperMedianAndMad(pulls);
         var scale = 1.4826 * mad;
         return scale > 0 && double.IsFinite(scale) ? scale : 1.0;
     }

@@ -91,11 +91,9 @@ public sealed class PsfAmplitudeFitter
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Options.MaxDegreeOfParallelism ?? -1 };
 
         // Visit positions by the row of their stamp centres, in bands of BandRows rows: consecutive fits then share image
-        // rows in cache (random order measured ~10 us a fit on a 4096^2 detector, memory-bound). A band with enough fits
-        // also streams the next band's new rows into cache in address order, a few lines a fit. One core, 20,000 fits,
-        // medians of three runs: 4096 x 1024 planes 1.12 -> 0.75 us a fit, 4096 x 2048 1.36 -> 0.97 us; at 4096^2 (the
-        // same fits over four times the rows) it is neutral, 1.69 -> 1.75 us. A sparse band prefetches the next stamp's
-        // rows instead.
+        // rows in cache (in random order a fit is memory-bound). A band with enough fits also streams the next band's new
+        // rows into cache in address order, a few lines a fit, which pays on planes up to half a detector and is neutral
+        // on a full one (figures in benchmarks/forcedphot/README.md). A sparse band prefetches the next stamp's rows instead.
         var (order, bandStart) = OrderByBands(xs, ys, exposure.Height);
         var size = (2 * h) + 1;
         var bands = bandStart.Length - 1;

@@ -45,8 +45,8 @@ internal sealed class PsfStampCache
         _data = new float[perAxis * perAxis * length];
         if (psf is PixelizedPsf pixelized)
         {
-            // Computed on first use: a call with K targets pays for at most min(K, (N+1)^2) stamps (all 1089 took
-            // ~10 ms, the whole cost of a 100-target call), each one y-pass over rows shifted once per x phase.
+            // Computed on first use: a call with K targets pays for at most min(K, (N+1)^2) stamps (computing all of them
+            // up front was the whole cost of a small call), each one y-pass over rows shifted once per x phase.
             _pixelized = pixelized;
             _halfWidth = halfWidth;
             _ready = new int[perAxis * perAxis];

@@ -118,7 +118,7 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             // The difference's PSF: the science's, or the template's when the science was convolved to match it.
             var (peaks, snr) = steps.Run("diaDetect", () => detector.Detect(difference, difference.Psf!.FwhmPixels), cancellationToken);
             var measured = steps.Run("diaMeasure", () => new SourceMeasurer().Measure(difference, peaks, snr), cancellationToken);
-            var processed = ToMjd(_options.Clock.GetUtcNow());
+            var processed = AstroConstants.ToMjd(_options.Clock.GetUtcNow());
             var (built, dropped) = new DiaSourceBuilder().Build(measured, difference, science, visit.VisitId, rendered.Detector,
                 visit.BandLetter.ToString(), visit.MidpointMjdTai, visit.ExposureTimeSeconds, processed);
             snrScale = detector.SnrScale;
@@ -246,8 +246,6 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
 
         return pixels;
     }
-
-    private static double ToMjd(DateTimeOffset time) => 40587.0 + (time.ToUnixTimeMilliseconds() / 86_400_000.0);
 
     internal sealed record CalibrationResult(IReadOnlyList<SourceMeasurement> Sources, AstrometricSolution Astrometry, PhotoCalib Calib, int ZeroPointStars, double ZeroPointError, int CosmicRayPixels);
 }

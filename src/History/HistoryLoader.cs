@@ -304,7 +304,7 @@ public static partial class HistoryLoader
 
     /// <summary>
     /// ANALYZE of the columns the APDB's reads filter and join on. A full ANALYZE of the 104-column partitioned
-    /// DiaSource costs ten times more (6 s of a 20 s demo load) and adds nothing to those plans; autovacuum's
+    /// DiaSource costs about ten times more (benchmarks/history/README.md) and adds nothing to those plans; autovacuum's
     /// auto-analyze of the new partitions fills in the other columns later.
     /// </summary>
     private static string AnalyzeSql(string table) => table switch

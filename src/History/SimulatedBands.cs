@@ -1,5 +1,3 @@
-using Apdb.Simulation;
-
 namespace Apdb.History;
 
 /// <summary>The <c>band</c> column of a simulated row: the band's letter, one string per band so no row allocates.</summary>

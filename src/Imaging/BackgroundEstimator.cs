@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using Apdb.Sky;
 
 namespace Apdb.Imaging;
 
@@ -547,9 +548,7 @@ public static class BackgroundEstimator
                     }
                 }
 
-                var w = window[..c];
-                w.Sort();
-                output[(j * nx) + i] = c % 2 == 1 ? w[c / 2] : 0.5f * (w[(c / 2) - 1] + w[c / 2]);
+                output[(j * nx) + i] = Selection.Median(window[..c]);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Text;
+using Apdb.Sky;
 
 namespace Apdb.Imaging;
 

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Imaging;
 
 /// <summary>
@@ -7,8 +9,8 @@ namespace Apdb.Imaging;
 /// </summary>
 public sealed class GaussianPsf : Psf
 {
-    /// <summary>FWHM / sigma for a Gaussian.</summary>
-    public const double FwhmPerSigma = 2.3548200450309493;
+    /// <summary>FWHM / sigma for a Gaussian: <see cref="AstroConstants.FwhmPerSigma"/>, here too because a PSF's readers look for it here.</summary>
+    public const double FwhmPerSigma = AstroConstants.FwhmPerSigma;
 
     private readonly bool _normalizeToStamp;
 

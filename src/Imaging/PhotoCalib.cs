@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Imaging;
 
 /// <summary>
@@ -6,9 +8,6 @@ namespace Apdb.Imaging;
 /// </summary>
 public sealed class PhotoCalib
 {
-    /// <summary>The AB magnitude of 1 nJy.</summary>
-    public const double AbMagnitudeOfOneNanojansky = 31.4;
-
     /// <summary>Creates a calibration from its factor.</summary>
     public PhotoCalib(double nanojanskyPerCount)
     {
@@ -24,16 +23,16 @@ public sealed class PhotoCalib
     public double NanojanskyPerCount { get; }
 
     /// <summary>The zero point: the AB magnitude of a source of one count.</summary>
-    public double ZeroPoint => AbMagnitudeOfOneNanojansky + (2.5 * Math.Log10(NanojanskyPerCount));
+    public double ZeroPoint => AstroConstants.AbMagnitudeOfOneNanojansky + (2.5 * Math.Log10(NanojanskyPerCount));
 
     /// <summary>The identity calibration: image units are reported as they are.</summary>
     public static PhotoCalib Identity { get; } = new(1.0);
 
     /// <summary>From a zero point: the AB magnitude of a source of one count (MAGZERO).</summary>
-    public static PhotoCalib FromZeroPoint(double zeroPoint) => new(Math.Pow(10, (zeroPoint - AbMagnitudeOfOneNanojansky) / 2.5));
+    public static PhotoCalib FromZeroPoint(double zeroPoint) => new(Math.Pow(10, (zeroPoint - AstroConstants.AbMagnitudeOfOneNanojansky) / 2.5));
 
     /// <summary>From FLUXMAG0: the instrumental flux of an AB magnitude 0 source.</summary>
-    public static PhotoCalib FromFluxMag0(double fluxMag0) => new(3631e9 / fluxMag0);
+    public static PhotoCalib FromFluxMag0(double fluxMag0) => new(AstroConstants.NanojanskyOfAbMagnitudeZero / fluxMag0);
 
     /// <summary>Instrumental flux to nJy.</summary>
     public double ToNanojansky(double instFlux) => instFlux * NanojanskyPerCount;

@@ -5,8 +5,7 @@ namespace Apdb.Imaging;
 /// <summary>
 /// Allocates the large planes of an image (pixels, variance, mask) uninitialized and, on Linux, advises the kernel to
 /// back them with transparent huge pages before they are first touched: a 4096^2 float plane is then 32 page faults
-/// instead of 16,384. Measured on this project's 2-core VM, writing a fresh 64 MB plane took 21-28 ms with 4 kB pages
-/// and 7-13 ms with huge pages. Where the kernel does not allow it (transparent huge pages "never", other systems) the
+/// instead of 16,384, so writing a fresh plane is several times faster (benchmarks/frontend/README.md). Where the kernel does not allow it (transparent huge pages "never", other systems) the
 /// advice is ignored and the planes are ordinary arrays.
 /// </summary>
 internal static partial class PlaneMemory

@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Apdb.Sky;
+
 namespace Apdb.Imaging;
 
 /// <summary>
@@ -47,7 +49,7 @@ public sealed class PsfEstimator
     /// <summary>
     /// As <see cref="Estimate(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{int}, int)"/> from the variance
     /// plane: the RMS is taken where it is needed (positive pixels of the peak scan, one pixel a star) instead of as a whole
-    /// plane first (a 4096^2 plane took 40-50 ms). The same stars and model.
+    /// plane first, which cost a whole-plane pass for a few hundred pixels. The same stars and model.
     /// </summary>
     public PsfEstimate EstimateFromVariance(ReadOnlySpan<float> image, int width, int height, ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int badBits) =>
         Estimate(image, width, height, variance, isVariance: true, mask, badBits);
@@ -74,11 +76,35 @@ public sealed class PsfEstimator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private PsfEstimate Estimate(Plane imagePlane, Plane rmsPlane, bool isVariance, int width, int height, ReadOnlySpan<int> mask, int badBits)
     {
-        var image = imagePlane.Span;
-        var border = ModelRadius + 8;
+        var (candidates, isolation) = FindPeaks(imagePlane, rmsPlane, isVariance, width, height);
 
-        // Local maxima above 5 sigma (for isolation) and MinPeakSigma (candidates), in parallel over bands of rows,
-        // merged in row order.
+        // Isolation: no other 5-sigma peak within the model radius: peaks in cells of that size, the indices of each
+        // cell contiguous (counts, then offsets), so a candidate looks at 3 x 3 cells.
+        var grid = new PeakGrid(isolation, width, height, ModelRadius);
+        var stars = MeasureStars(imagePlane, width, height, mask, badBits, candidates, grid);
+        if (stars.Count == 0)
+        {
+            throw new InvalidOperationException($"no isolated unsaturated star with a peak above {MinPeakSigma} sigma was found to estimate the PSF");
+        }
+
+        var kept = KeepTypical(stars);
+        var keptFwhm = kept.Select(s => s.FwhmPixels).ToArray();
+        var medianFwhm = Selection.Select(keptFwhm.AsSpan(), keptFwhm.Length / 2);
+        Psf psf = Pixelized && kept.Count >= MinStarsForPixelized
+            ? BuildPixelized(imagePlane, width, rmsPlane.Span, isVariance, kept, medianFwhm)
+            : new GaussianPsf(medianFwhm);
+        return new PsfEstimate(psf, kept, medianFwhm);
+    }
+
+    /// <summary>
+    /// Local maxima above 5 sigma (for isolation) and MinPeakSigma (candidates), in parallel over bands of rows,
+    /// merged in row order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private (List<(int X, int Y, float Peak)> Candidates, List<(int X, int Y, float Peak)> Isolation) FindPeaks(
+        Plane imagePlane, Plane rmsPlane, bool isVariance, int width, int height)
+    {
+        var border = ModelRadius + 8;
         const int BandRows = 64;
         var bands = Math.Max(0, (height - (2 * border) + BandRows - 1) / BandRows);
         var found = new List<(int X, int Y, float Peak, bool Candidate)>[bands];
@@ -156,13 +182,16 @@ public sealed class PsfEstimator
             }
         }
 
-        // Isolation: no other 5-sigma peak within the model radius: peaks in cells of that size, the indices of each
-        // cell contiguous (counts, then offsets), so a candidate looks at 3 x 3 cells.
-        var cell = ModelRadius;
-        var grid = new PeakGrid(isolation, width, height, cell);
+        return (candidates, isolation);
+    }
 
-        // Isolated, unmasked, unsaturated candidates, brightest first; their adaptive moments in parallel, a batch at a
-        // time, kept in that order until 4 x MaxStars. Candidates are tested only as far as the batches reach.
+    /// <summary>
+    /// Isolated, unmasked, unsaturated candidates, brightest first; their adaptive moments in parallel, a batch at a
+    /// time, kept in that order until 4 x MaxStars. Candidates are tested only as far as the batches reach.
+    /// </summary>
+    private List<PsfStar> MeasureStars(Plane imagePlane, int width, int height, ReadOnlySpan<int> mask, int badBits, List<(int X, int Y, float Peak)> candidates, PeakGrid grid)
+    {
+        var image = imagePlane.Span;
         var sorted = candidates.OrderByDescending(c => c.Peak).ToArray(); // stable: equal peaks keep their row order
         var next = 0;
         var eligible = new List<(int X, int Y, float Peak)>();
@@ -195,14 +224,14 @@ public sealed class PsfEstimator
             }
         }
 
-        if (stars.Count == 0)
-        {
-            throw new InvalidOperationException($"no isolated unsaturated star with a peak above {MinPeakSigma} sigma was found to estimate the PSF");
-        }
+        return stars;
+    }
 
-        var fwhms = stars.Select(s => s.FwhmPixels).Order().ToArray();
-        var median = fwhms[fwhms.Length / 2];
-        var mad = 1.4826 * fwhms.Select(f => Math.Abs(f - median)).Order().ElementAt(fwhms.Length / 2);
+    /// <summary>The stars of typical width (within 3 robust sigma or 10% of the median FWHM) and roundness, at most MaxStars; all when none is.</summary>
+    private List<PsfStar> KeepTypical(List<PsfStar> stars)
+    {
+        var (median, deviation) = Selection.UpperMedianAndMad([.. stars.Select(s => s.FwhmPixels)]);
+        var mad = 1.4826 * deviation;
         var tolerance = Math.Max(3 * mad, 0.1 * median);
         var kept = stars.Where(s => Math.Abs(s.FwhmPixels - median) <= tolerance && s.Ellipticity < 0.3).Take(MaxStars).ToList();
         if (kept.Count == 0)
@@ -210,12 +239,7 @@ public sealed class PsfEstimator
             kept = stars;
         }
 
-        var keptFwhm = kept.Select(s => s.FwhmPixels).Order().ToArray();
-        var medianFwhm = keptFwhm[keptFwhm.Length / 2];
-        Psf psf = Pixelized && kept.Count >= MinStarsForPixelized
-            ? BuildPixelized(imagePlane, width, rmsPlane.Span, isVariance, kept, medianFwhm)
-            : new GaussianPsf(medianFwhm);
-        return new PsfEstimate(psf, kept, medianFwhm);
+        return kept;
     }
 
     /// <summary>Peaks binned in square cells, each cell's indices contiguous.</summary>
@@ -412,11 +436,44 @@ public sealed class PsfEstimator
     {
         var r = ModelRadius;
         var size = (2 * r) + 1;
+        var (stamps, starFlux) = CutOutStamps(imagePlane, width, stars, fwhm);
+        var noise = SkyNoise(width, rms, isVariance, stars);
+
+        // Median stack, then again without the neighbours it exposed: faint neighbours (below the isolation cut) in a
+        // few percent of the stamps shift every wing pixel's median up by ~1.25 x (that fraction) x (noise); summed
+        // over the model that was ~0.1% of the light, taken from the core by the normalization (PSF fluxes 0.1% high,
+        // median pulls +0.1-0.25 for S/N 100-1000). In the second stack a pixel more than 2 FWHM from a star's centre is
+        // left out when the 3x3 sum of that star's residual from the first model around it is above 4 sigma (dilated by
+        // one pixel): a neighbour of flux ~500 counts on a 23-count sky is caught, noise alone very rarely.
+        var model = MedianStack(stamps, null, size);
+        var flags = new bool[stars.Count][];
+        var residual = new float[size * size];
+        for (var s = 0; s < stars.Count; s++)
+        {
+            flags[s] = new bool[size * size];
+            if (noise[s] > 0 && starFlux[s] > 0)
+            {
+                FlagNeighbours(stamps[s], model, starFlux[s], noise[s], fwhm, residual, flags[s]);
+            }
+        }
+
+        model = MedianStack(stamps, flags, size);
+        ZeroCorners(model, r);
+        var uncorrected = new PixelizedPsf(model, r, fwhm);
+        return ApertureCorrect ? new PixelizedPsf(model, r, fwhm, ApertureCorrection(imagePlane.Span, width, stars, uncorrected)) : uncorrected;
+    }
+
+    /// <summary>
+    /// Each star cut out with a margin (so the periodic interpolant's wrap-around stays outside the model) and shifted so
+    /// its centroid lands on the central pixel: model(i, j) = image(cx + i - R, cy + j - R); each stamp normalized to
+    /// its flux within max(3 FWHM, 5 px), which is returned too.
+    /// </summary>
+    private (float[][] Stamps, double[] Flux) CutOutStamps(Plane imagePlane, int width, List<PsfStar> stars, double fwhm)
+    {
+        var r = ModelRadius;
+        var size = (2 * r) + 1;
         var stamps = new float[stars.Count][];
         var fluxRadius2 = Math.Pow(Math.Max(3 * fwhm, 5), 2);
-
-        // Each star is cut out with a margin (so the periodic interpolant's wrap-around stays outside the model) and
-        // shifted so its centroid lands on the central pixel: model(i, j) = image(cx + i - R, cy + j - R).
         const int Margin = 5;
         var n = size + (2 * Margin);
         var half = n / 2;
@@ -465,10 +522,16 @@ public sealed class PsfEstimator
             return cutout;
         }, _ => { });
 
+        return (stamps, starFlux);
+    }
+
+    /// <summary>The sky noise near each star (R px to its side: the star's own Poisson noise is not in it); NaN when unknown.</summary>
+    private double[] SkyNoise(int width, ReadOnlySpan<float> rms, bool isVariance, List<PsfStar> stars)
+    {
+        var r = ModelRadius;
         var noise = new double[stars.Count];
         for (var s = 0; s < stars.Count; s++)
         {
-            // The sky noise near the star (R px to its side: the star's own Poisson noise is not in it).
             var ix = (int)Math.Round(stars[s].X);
             var iy = (int)Math.Round(stars[s].Y);
             var k = ((long)iy * width) + Math.Min(width - 1, ix + r);
@@ -476,86 +539,70 @@ public sealed class PsfEstimator
             noise[s] = sky > 0 ? sky : double.NaN;
         }
 
-        // Median stack, then again without the neighbours it exposed: faint neighbours (below the isolation cut) in a
-        // few percent of the stamps shift every wing pixel's median up by ~1.25 x (that fraction) x (noise); summed
-        // over the model that was ~0.1% of the light, taken from the core by the normalization (PSF fluxes 0.1% high,
-        // median pulls +0.1-0.25 for S/N 100-1000). In the second stack a pixel more than 2 FWHM from a star's centre is
-        // left out when the 3x3 sum of that star's residual from the first model around it is above 4 sigma (dilated by
-        // one pixel): a neighbour of flux ~500 counts on a 23-count sky is caught, noise alone very rarely.
-        var flags = new bool[stars.Count][];
-        var model = MedianStack(stamps, null, size);
-        var residual = new float[size * size];
-        for (var s = 0; s < stars.Count; s++)
+        return noise;
+    }
+
+    /// <summary>
+    /// Flags, in one star's stamp, the pixels more than 2 FWHM from its centre where the 3x3 sum of its residual from
+    /// the first model is above 4 sigma, dilated by one pixel: a neighbour the median stack should leave out.
+    /// </summary>
+    private void FlagNeighbours(float[] stamp, float[] model, double starFlux, double noise, double fwhm, float[] residual, bool[] flags)
+    {
+        var r = ModelRadius;
+        var size = (2 * r) + 1;
+        for (var k = 0; k < residual.Length; k++)
         {
-            flags[s] = new bool[size * size];
+            residual[k] = (float)((stamp[k] - model[k]) * starFlux);
         }
 
-        for (var s = 0; s < stars.Count; s++)
+        var limit = 4 * 3 * noise;
+        var core2 = 4 * fwhm * fwhm;
+        var hit = new bool[size * size];
+        for (var j = 1; j < size - 1; j++)
         {
-            if (!(noise[s] > 0) || !(starFlux[s] > 0))
+            for (var i = 1; i < size - 1; i++)
             {
-                continue;
-            }
-
-            for (var k = 0; k < residual.Length; k++)
-            {
-                residual[k] = (float)((stamps[s][k] - model[k]) * starFlux[s]);
-            }
-
-            var limit = 4 * 3 * noise[s];
-            var core2 = 4 * fwhm * fwhm;
-            var hit = new bool[size * size];
-            for (var j = 1; j < size - 1; j++)
-            {
-                for (var i = 1; i < size - 1; i++)
+                if (((i - r) * (i - r)) + ((j - r) * (j - r)) <= core2)
                 {
-                    if (((i - r) * (i - r)) + ((j - r) * (j - r)) <= core2)
-                    {
-                        continue;
-                    }
-
-                    double box = 0;
-                    for (var dj = -1; dj <= 1; dj++)
-                    {
-                        for (var di = -1; di <= 1; di++)
-                        {
-                            box += residual[((j + dj) * size) + i + di];
-                        }
-                    }
-
-                    hit[(j * size) + i] = box > limit;
+                    continue;
                 }
-            }
 
-            for (var j = 0; j < size; j++)
-            {
-                for (var i = 0; i < size; i++)
+                double box = 0;
+                for (var dj = -1; dj <= 1; dj++)
                 {
-                    if (!hit[(j * size) + i])
+                    for (var di = -1; di <= 1; di++)
                     {
-                        continue;
+                        box += residual[((j + dj) * size) + i + di];
                     }
+                }
 
-                    for (var dj = -1; dj <= 1; dj++)
+                hit[(j * size) + i] = box > limit;
+            }
+        }
+
+        for (var j = 0; j < size; j++)
+        {
+            for (var i = 0; i < size; i++)
+            {
+                if (!hit[(j * size) + i])
+                {
+                    continue;
+                }
+
+                for (var dj = -1; dj <= 1; dj++)
+                {
+                    for (var di = -1; di <= 1; di++)
                     {
-                        for (var di = -1; di <= 1; di++)
+                        var jj = j + dj;
+                        var ii = i + di;
+                        if (jj >= 0 && ii >= 0 && jj < size && ii < size && ((ii - r) * (ii - r)) + ((jj - r) * (jj - r)) > core2)
                         {
-                            var jj = j + dj;
-                            var ii = i + di;
-                            if (jj >= 0 && ii >= 0 && jj < size && ii < size && ((ii - r) * (ii - r)) + ((jj - r) * (jj - r)) > core2)
-                            {
-                                flags[s][(jj * size) + ii] = true;
-                            }
+                            flags[(jj * size) + ii] = true;
                         }
                     }
                 }
             }
         }
-
-        model = MedianStack(stamps, flags, size);
-        ZeroCorners(model, r);
-        var uncorrected = new PixelizedPsf(model, r, fwhm);
-        return ApertureCorrect ? new PixelizedPsf(model, r, fwhm, ApertureCorrection(imagePlane.Span, width, stars, uncorrected)) : uncorrected;
     }
 
     /// <summary>The per-pixel median of the stamps, leaving out flagged pixels (a pixel flagged in every stamp gets 0).</summary>
@@ -582,8 +629,7 @@ public sealed class PsfEstimator
                 }
 
                 var values = column.AsSpan(0, c);
-                values.Sort();
-                model[k] = c % 2 == 1 ? values[c / 2] : 0.5f * (values[(c / 2) - 1] + values[c / 2]);
+                model[k] = Selection.Median(values);
             }
 
             return column;

@@ -146,7 +146,7 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
         var scale = CoarsePixelArcsec / 3600.0;
         var centre = (CoarsePixels - 1) / 2.0;
         var fwhm = Math.Max(1.5, visit.SeeingArcsec / CoarsePixelArcsec);
-        var sigma = fwhm / 2.3548;
+        var sigma = fwhm / AstroConstants.FwhmPerSigma;
         // A PSF fit on unit-variance noise has error sqrt(4 pi sigma^2) counts: scale so that it is the visit's sky noise.
         var calib = new PhotoCalib(visit.SkyNoiseNjy / Math.Sqrt(4.0 * Math.PI * sigma * sigma));
         return new Exposure(CoarsePixels, CoarsePixels, image, variance)

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Apdb.History;
 using Apdb.Simulation;
-using Apdb.Sky;
 using Npgsql;
 
 namespace Apdb.Pipeline;

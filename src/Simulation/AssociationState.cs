@@ -102,7 +102,7 @@ internal sealed class AssociationState
                 Visit = visit.VisitId,
                 Detector = f.Detector,
                 MidpointMjdTai = t,
-                TimeProcessedMjdTai = t + 90.0 / 86400.0,
+                TimeProcessedMjdTai = t + 90.0 / AstroConstants.SecondsPerDay,
                 PsfFlux = f.PsfFlux,
                 PsfFluxErr = f.PsfFluxErr,
                 ScienceFlux = f.ScienceFlux,

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Apdb.Sky;
 
 namespace Apdb.Simulation;
 

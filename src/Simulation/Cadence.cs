@@ -124,7 +124,7 @@ public sealed class Cadence
             for (var k = 0; k < count; k++)
             {
                 slot += spacing[k];
-                var midpoint = nightStart + (slot * SlotSeconds + ExposureSeconds / 2) / 86400.0;
+                var midpoint = nightStart + (slot * SlotSeconds + ExposureSeconds / 2) / AstroConstants.SecondsPerDay;
                 var band = schedule[slot * schedule.Length / SlotsPerNight];
                 var (boresight, rotation) = Pointing(ref rng, preset, dither);
                 var seeing = Math.Clamp(0.8 * Math.Exp(0.25 * rng.Gaussian()), 0.5, 2.0);
@@ -156,11 +156,11 @@ public sealed class Cadence
         {
             var u = rng.NextDouble();
             var band = 0;
-            var acc = Bands.Share(0);
+            var acc = SurveyBands.Share(0);
             while (u >= acc && band < Bands.Count - 1)
             {
                 band++;
-                acc += Bands.Share(band);
+                acc += SurveyBands.Share(band);
             }
 
             schedule[i] = band;

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Simulation;
 
 /// <summary>Moving objects: straight tracks in the region's tangent plane (arcsec, arcsec/day).</summary>

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Simulation;
 
 public sealed partial class SkyTruth
@@ -35,7 +37,7 @@ public sealed partial class SkyTruth
                 var amp = new double[Bands.Count];
                 for (var band = 0; band < Bands.Count; band++)
                 {
-                    mean[band] = Bands.MagToNanojansky(rMag + ColourSlope[band] * colour);
+                    mean[band] = AstroConstants.AbMagnitudeToNanojansky(rMag + ColourSlope[band] * colour);
                     amp[band] = amplitude * AmplitudeRatio[band];
                 }
 
@@ -75,8 +77,8 @@ public sealed partial class SkyTruth
             set.Peak[k] = begin + rise;
             for (var band = 0; band < Bands.Count; band++)
             {
-                set.PeakFlux[k * Bands.Count + band] = Bands.MagToNanojansky(peakMag + 0.5 * ColourSlope[band] * colour);
-                set.HostFlux[k * Bands.Count + band] = hasHost ? Bands.MagToNanojansky(hostMag + ColourSlope[band] * 0.8) : 0.0;
+                set.PeakFlux[k * Bands.Count + band] = AstroConstants.AbMagnitudeToNanojansky(peakMag + 0.5 * ColourSlope[band] * colour);
+                set.HostFlux[k * Bands.Count + band] = hasHost ? AstroConstants.AbMagnitudeToNanojansky(hostMag + ColourSlope[band] * 0.8) : 0.0;
             }
         }
 
@@ -106,7 +108,7 @@ public sealed partial class SkyTruth
             var mag = rng.Uniform(19.5, 22.5);
             for (var band = 0; band < Bands.Count; band++)
             {
-                set.FluxByBand[k * Bands.Count + band] = Bands.MagToNanojansky(mag + 0.4 * ColourSlope[band]);
+                set.FluxByBand[k * Bands.Count + band] = AstroConstants.AbMagnitudeToNanojansky(mag + 0.4 * ColourSlope[band]);
             }
         }
 

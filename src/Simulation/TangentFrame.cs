@@ -9,8 +9,6 @@ namespace Apdb.Simulation;
 /// </summary>
 internal readonly struct TangentFrame
 {
-    public const double ArcsecToRad = Math.PI / (180.0 * 3600.0);
-
     public readonly double Cx, Cy, Cz, Ex, Ey, Ez, Nx, Ny, Nz;
 
     public TangentFrame(SkyPosition center)
@@ -40,7 +38,7 @@ internal readonly struct TangentFrame
             return false;
         }
 
-        var scale = 1.0 / (d * ArcsecToRad);
+        var scale = 1.0 / (d * AstroConstants.RadiansPerArcsecond);
         xi = (x * Ex + y * Ey + z * Ez) * scale;
         eta = (x * Nx + y * Ny + z * Nz) * scale;
         return true;
@@ -49,8 +47,8 @@ internal readonly struct TangentFrame
     /// <summary>The unit vector of standard coordinates (arcsec).</summary>
     public UnitVector Unproject(double xiArcsec, double etaArcsec)
     {
-        var a = xiArcsec * ArcsecToRad;
-        var b = etaArcsec * ArcsecToRad;
+        var a = xiArcsec * AstroConstants.RadiansPerArcsecond;
+        var b = etaArcsec * AstroConstants.RadiansPerArcsecond;
         var x = Cx + Ex * a + Nx * b;
         var y = Cy + Ey * a + Ny * b;
         var z = Cz + Ez * a + Nz * b;

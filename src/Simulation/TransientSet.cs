@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Simulation;
 
 /// <summary>Transients as parallel arrays: position, peak time, rise and decline, per-band peak and host flux.</summary>

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Simulation;
 
 /// <summary>Variable sources as parallel arrays (position, unit vector, per-band mean flux and amplitude).</summary>

@@ -15,8 +15,8 @@ public sealed class Visit
         Geometry = new VisitGeometry(boresight, rotationDeg);
         SeeingArcsec = seeingArcsec;
         // Sky-limited depth scales with the seeing: the noise grows linearly with the PSF width.
-        var depth = Bands.Depth(band) - 2.5 * Math.Log10(seeingArcsec / 0.7);
-        SkyNoiseNjy = Bands.MagToNanojansky(depth) / 5.0;
+        var depth = SurveyBands.Depth(band) - 2.5 * Math.Log10(seeingArcsec / 0.7);
+        SkyNoiseNjy = AstroConstants.AbMagnitudeToNanojansky(depth) / 5.0;
     }
 
     /// <summary>0-based position in the cadence (time order).</summary>

@@ -181,7 +181,7 @@ public sealed class SphericalPolygon : ISkyRegion
         }
 
         var n = _vertices.Length;
-        var pad = paddingArcsec * (Math.PI / (180.0 * 3600.0));
+        var pad = paddingArcsec * AstroConstants.RadiansPerArcsecond;
         var tilted = new UnitVector[n];
         for (var i = 0; i < n; i++)
         {

@@ -10,7 +10,6 @@ namespace Apdb.Sky;
 /// </summary>
 public sealed class TangentPlane
 {
-    private const double ArcsecToRad = Math.PI / (180.0 * 3600.0);
     private readonly UnitVector _east;
     private readonly UnitVector _north;
 
@@ -47,7 +46,7 @@ public sealed class TangentPlane
             Preconditions.ThrowOutOfRange(nameof(v), $"v = {v} is not in the hemisphere of the tangent point {Center}");
         }
 
-        return new Coordinate(v.Dot(_east) / denominator / ArcsecToRad, v.Dot(_north) / denominator / ArcsecToRad);
+        return new Coordinate(v.Dot(_east) / denominator / AstroConstants.RadiansPerArcsecond, v.Dot(_north) / denominator / AstroConstants.RadiansPerArcsecond);
     }
 
     /// <summary>The sky direction of standard coordinates (xi, eta) in arcseconds.</summary>
@@ -58,8 +57,8 @@ public sealed class TangentPlane
         Preconditions.Finite(xiArcsec, nameof(xiArcsec));
         Preconditions.Finite(etaArcsec, nameof(etaArcsec));
         return CenterVector
-            .Add(_east.Scale(xiArcsec * ArcsecToRad))
-            .Add(_north.Scale(etaArcsec * ArcsecToRad))
+            .Add(_east.Scale(xiArcsec * AstroConstants.RadiansPerArcsecond))
+            .Add(_north.Scale(etaArcsec * AstroConstants.RadiansPerArcsecond))
             .Normalize();
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Apdb.Sky;
 
 namespace Apdb.Association.Tests;
 

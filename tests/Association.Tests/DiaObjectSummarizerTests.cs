@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association.Tests;
 
 public sealed class DiaObjectSummarizerTests

@@ -102,12 +102,12 @@ public sealed class ForcedPhotCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("id,x,y", "1,NaN,20", "line 2: x = NaN is not finite")]
-    [InlineData("id,x,y", "1,20", "line 2: expected 3 fields, found 2")]
-    [InlineData("id,ra,dec", "1,10.0,95", "line 2: dec = 95 is outside [-90, 90]")]
-    [InlineData("id,x,y", "1,20,abc", "line 2: y = 'abc' is not a number")]
+    [InlineData("id,x,y", "1,NaN,20", ":2: column 'x': 'NaN' is not finite")]
+    [InlineData("id,x,y", "1,20", ":2: expected 3 values, found 2")]
+    [InlineData("id,ra,dec", "1,10.0,95", ":2: column 'dec': '95' is outside [-90, 90]")]
+    [InlineData("id,x,y", "1,20,abc", ":2: column 'y': 'abc' is not a number")]
     [InlineData("id,ra,dec", "1,10.0,-20.0", "has no usable WCS")]
-    [InlineData("name,u,v", "1,2,3", "line 1: header 'name,u,v' needs the columns id,x,y or id,ra,dec")]
+    [InlineData("name,u,v", "1,2,3", ":1: header 'name,u,v' needs the columns id,x,y or id,ra,dec")]
     public async Task Bad_positions_fail_in_one_line_naming_the_file_and_write_nothing(string header, string row, string expected)
     {
         var positions = WritePositions(header, [row]);

@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Embedded;
 
 /// <summary>
@@ -11,29 +13,11 @@ internal static class SecretFile
     /// <summary>Writes <paramref name="secret"/> and a newline to <paramref name="path"/>, replacing any previous file.</summary>
     public static async Task WriteAsync(string path, string secret, CancellationToken cancellationToken = default)
     {
-        var temporary = $"{path}.{Environment.ProcessId}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
+        await AtomicFile.WriteAsync(path, async (stream, ct) =>
         {
-            options.UnixCreateMode = OwnerOnly;
-        }
-
-        File.Delete(temporary);
-        try
-        {
-            await using (var stream = new FileStream(temporary, options))
-            await using (var writer = new StreamWriter(stream))
-            {
-                await writer.WriteAsync((secret + "\n").AsMemory(), cancellationToken);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+            await using var writer = new StreamWriter(stream);
+            await writer.WriteAsync((secret + "\n").AsMemory(), ct);
+        }, OwnerOnly, cancellationToken);
     }
 
     /// <summary>The secret in <paramref name="path"/> (without the newline).</summary>

@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Apdb.Association;
 using Apdb.Association.Sql;
 using Spectre.Console;
+using Apdb.Sky;
 
 namespace Apdb.Cli.Commands;
 
@@ -114,8 +115,8 @@ internal sealed class AssociationBench
     {
         // JIT tiering, connection pool, server caches: nothing timed before every path has run a few times. A method
         // reaches tier 1 after 30 calls and the matchers' per-call methods are entered once an association, so the
-        // in-memory ones run 40 small associations first (with 3, the first sizes of a sweep timed tier-0 code:
-        // brute at 1e3 took 12 ms instead of 1, which flattened its fitted slope from 1.9 to 1.4).
+        // in-memory ones run 40 small associations first (with 3, the first sizes of a sweep timed tier-0 code, which
+        // flattened the fitted slopes; benchmarks/RESULTS.md, association).
         var (small, smallSources) = SyntheticCatalogs.Generate(1_000, seed: 2);
         foreach (var finder in finders.Values.Where(f => f is not InDatabaseCandidateFinder))
         {
@@ -163,8 +164,8 @@ internal sealed class AssociationBench
         }
 
         var point = new Point(
-            finder.Name, n, objects.Count, sources.Count, Median(seconds), Median(find), last!.PairCount, last.MatchedCount, seconds.Count,
-            stage.Count > 0 ? Median(stage) : null, index.Count > 0 ? Median(index) : null, query.Count > 0 ? Median(query) : null);
+            finder.Name, n, objects.Count, sources.Count, Selection.Median(seconds), Selection.Median(find), last!.PairCount, last.MatchedCount, seconds.Count,
+            stage.Count > 0 ? Selection.Median(stage) : null, index.Count > 0 ? Selection.Median(index) : null, query.Count > 0 ? Selection.Median(query) : null);
         return (point, last.Matches);
     }
 
@@ -209,7 +210,7 @@ internal sealed class AssociationBench
             CheckIdentical(reference, "reference", Associator.Resolve(objects, sources, sqlPairs!, _options.RadiusArcsec, AssociationMode.Greedy, cancellationToken), "sql (staged)", n);
             CheckIdentical(reference, "reference", Associator.Resolve(objects, sources, q3cPairs!, _options.RadiusArcsec, AssociationMode.Greedy, cancellationToken), "q3c (staged)", n);
             var point = new InDatabasePoint(
-                n, stageSeconds, pixelIndexSeconds, q3cIndexSeconds, Median(sqlSeconds), Median(q3cSeconds), runs,
+                n, stageSeconds, pixelIndexSeconds, q3cIndexSeconds, Selection.Median(sqlSeconds), Selection.Median(q3cSeconds), runs,
                 sqlPairs!.Count, q3cPairs!.Count, staged.RangeCount, staged.NeighbourDepth, staged.ProbeDepth);
             _inDatabase.Add(point);
             Say(FormattableString.Invariant(
@@ -320,13 +321,6 @@ internal sealed class AssociationBench
         {
             AnsiConsole.MarkupLine(markup);
         }
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        var m = values.Count / 2;
-        return values.Count % 2 == 1 ? values[m] : 0.5 * (values[m - 1] + values[m]);
     }
 
     /// <summary>Least-squares slope of log10(seconds) against log10(N); null with fewer than two sizes.</summary>

@@ -30,49 +30,7 @@ internal static class HealpixCommands
         {
             var d = parse.GetValue(depth);
             CheckDepth(d);
-            var ra = new List<double>();
-            var dec = new List<double>();
-            using var input = new StreamReader(Console.OpenStandardInput(), Encoding.UTF8, false, 1 << 16);
-            var header = await input.ReadLineAsync(ct) ?? throw new ApdbUserException("stdin: empty input; expected a header line 'ra,dec'");
-            var names = header.Split(',').Select(h => h.Trim().ToLowerInvariant()).ToArray();
-            var raIndex = Array.IndexOf(names, "ra");
-            var decIndex = Array.IndexOf(names, "dec");
-            if (raIndex < 0 || decIndex < 0)
-            {
-                throw new ApdbUserException($"stdin line 1: header {UserText.Quote(header)} lacks the columns 'ra' and 'dec'");
-            }
-
-            var lineNumber = 1;
-            while (await input.ReadLineAsync(ct) is { } line)
-            {
-                lineNumber++;
-                if (line.Length == 0)
-                {
-                    continue;
-                }
-
-                var fields = line.Split(',');
-                if (fields.Length <= Math.Max(raIndex, decIndex))
-                {
-                    throw new ApdbUserException($"stdin line {lineNumber}: expected {names.Length} fields, found {fields.Length}");
-                }
-
-                var r = ParseAngle(fields[raIndex], "ra", lineNumber);
-                var de = ParseAngle(fields[decIndex], "dec", lineNumber);
-                if (!double.IsFinite(r))
-                {
-                    throw new ApdbUserException($"stdin line {lineNumber}: ra = {r.ToString(CultureInfo.InvariantCulture)} is not finite");
-                }
-
-                if (!double.IsFinite(de) || de < -90 || de > 90)
-                {
-                    throw new ApdbUserException($"stdin line {lineNumber}: dec = {de.ToString(CultureInfo.InvariantCulture)} is outside [-90, 90]");
-                }
-
-                ra.Add(r);
-                dec.Add(de);
-            }
-
+            var (ra, dec) = ReadPositions(new StreamReader(Console.OpenStandardInput(), Encoding.UTF8, false, 1 << 16), ct);
             var ids = new long[ra.Count];
             HealpixNested.Hash(d, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ra), System.Runtime.InteropServices.CollectionsMarshal.AsSpan(dec), ids);
             if (context.Json)
@@ -175,8 +133,33 @@ internal static class HealpixCommands
         }
     }
 
-    private static double ParseAngle(string text, string name, int line) =>
-        double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ApdbUserException($"stdin line {line}: {name} = {UserText.Quote(text.Trim())} is not a number");
+    /// <summary>Reads 'ra,dec' rows (degrees); the first bad value ends the read with its line and column.</summary>
+    private static (List<double> Ra, List<double> Dec) ReadPositions(TextReader input, CancellationToken ct)
+    {
+        var ra = new List<double>();
+        var dec = new List<double>();
+        using var table = CsvTable.Open(input, "stdin");
+        var raIndex = table.Require("ra");
+        var decIndex = table.Require("dec");
+        while (table.Read())
+        {
+            ct.ThrowIfCancellationRequested();
+            var r = table.Double(raIndex);
+            var de = table.Double(decIndex);
+            if (!double.IsFinite(r))
+            {
+                throw table.Bad(raIndex, "is not finite");
+            }
+
+            if (!double.IsFinite(de) || de < -90 || de > 90)
+            {
+                throw table.Bad(decIndex, "is outside [-90, 90]");
+            }
+
+            ra.Add(r);
+            dec.Add(de);
+        }
+
+        return (ra, dec);
+    }
 }

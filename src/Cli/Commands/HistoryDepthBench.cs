@@ -157,8 +157,8 @@ internal sealed class HistoryDepthBench
         }
 
         var full = await FullVisitAsync(pipeline, survey, front, work[^1].Visit, ct);
-        return new Point(months, survey.HistoryVisitCount, work.Count, Median(reads), Median(writes),
-            rows.ToDictionary(kv => kv.Key, kv => Median(kv.Value), StringComparer.Ordinal),
+        return new Point(months, survey.HistoryVisitCount, work.Count, Selection.Median(reads), Selection.Median(writes),
+            rows.ToDictionary(kv => kv.Key, kv => Selection.Median(kv.Value), StringComparer.Ordinal),
             new Dictionary<string, long>(load.Rows, StringComparer.Ordinal), load.Seconds.Total, full);
     }
 
@@ -192,13 +192,6 @@ internal sealed class HistoryDepthBench
         }
 
         list.Add(value);
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var n = sorted.Length;
-        return n == 0 ? double.NaN : n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[(n / 2) - 1] + sorted[n / 2]);
     }
 
     private void Write(List<Point> points)

@@ -268,7 +268,8 @@ internal static partial class RunCommand
 
     /// <summary>
     /// Peak memory of one image detector-visit in flight: the raw, calibrated, template and warped 4k x 4k planes with
-    /// their variance and mask, the AL convolution's passes and the rendering (measured peak RSS per worker: 1-1.5 GB).
+    /// their variance and mask, the AL convolution's passes and the rendering: the peak resident memory of one worker,
+    /// rounded up (benchmarks/pipeline/README.md).
     /// </summary>
     internal const long ImageWorkerBytes = 1_500_000_000;
 

@@ -1,4 +1,4 @@
-using Apdb.Imaging;
+using Apdb.Sky;
 
 namespace Apdb.Cli.Tables;
 

@@ -1,6 +1,7 @@
 using Apdb.Frontend.Measurement;
 using Apdb.Imaging;
 using Apdb.Simulation.Rendering;
+using Apdb.Sky;
 
 namespace Apdb.Frontend.Calibration;
 
@@ -28,8 +29,8 @@ internal sealed class PhotometricCalibrator
             throw new InvalidOperationException($"only {ratios.Count} matched unsaturated stars with S/N 50-1000 for the zero point");
         }
 
-        var centre = ratios[ratios.Count / 2];
-        var sigma = 1.4826 * ratios.Select(r => Math.Abs(r - centre)).Order().ElementAt(ratios.Count / 2);
+        var (centre, mad) = Selection.UpperMedianAndMad(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(ratios));
+        var sigma = 1.4826 * mad;
         for (var iteration = 0; iteration < 5; iteration++)
         {
             var kept = ratios.Where(r => Math.Abs(r - centre) <= 3 * Math.Max(sigma, 1e-6 * centre)).ToList();

@@ -84,7 +84,7 @@ public sealed class SourceDetector
 
             if (count > 1000)
             {
-                // Quartiles by selection (linear time, where sorting 1.3 M samples took ~0.1 s); non-finite values, which a
+                // Quartiles by selection (linear time, where a sort of a million samples is N log N); non-finite values, which a
                 // sort put first and which shifted the quartiles, are left out.
                 var values = sample.AsSpan(0, count);
                 var q1 = PixelMath.Select(values, count / 4);

@@ -4,7 +4,6 @@ using Apdb.ForcedPhot;
 using Apdb.Frontend;
 using Apdb.Records;
 using Apdb.Simulation;
-using Apdb.Sky;
 
 namespace Apdb.Pipeline.DiaPipe;
 
@@ -276,7 +275,7 @@ public sealed class DiaPipeline
         return result;
     }
 
-    private double ProcessedMjd() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalDays + 40587.0;
+    private double ProcessedMjd() => (_time.GetUtcNow() - DateTimeOffset.UnixEpoch).TotalDays + AstroConstants.UnixEpochMjd;
 
     private static double Err(float? value) => value is { } v && v > 0 && float.IsFinite(v) ? v : double.NaN;
 

@@ -1,5 +1,4 @@
 using Apdb.Records;
-using Apdb.Sky;
 
 namespace Apdb.Pipeline.DiaPipe;
 

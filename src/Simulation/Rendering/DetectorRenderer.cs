@@ -32,7 +32,7 @@ public sealed class DetectorRenderer
         _stars = new Lazy<(UnitVector[], double[], SkyPosition[])>(() =>
         {
             var list = _truth.StaticStars(_options.StarDensityPerDeg2);
-            return ([.. list.Select(s => s.Position.ToUnitVector())], [.. list.Select(s => Bands.MagToNanojansky(s.RMag))], [.. list.Select(s => s.Position)]);
+            return ([.. list.Select(s => s.Position.ToUnitVector())], [.. list.Select(s => AstroConstants.AbMagnitudeToNanojansky(s.RMag))], [.. list.Select(s => s.Position)]);
         });
     }
 
@@ -52,7 +52,8 @@ public sealed class DetectorRenderer
             return cached;
         }
 
-        // A full detector's frames take 200 MB: keep a few (the detectors in flight), rebuild the others (0.2 s).
+        // A full detector's calibration frames are three 4096^2 float planes (bias, dark, flat): keep a few (the
+        // detectors in flight) and rebuild the others, which costs far less than holding every detector's frames.
         if (_calibration.Count >= MaxCachedCalibrations)
         {
             _calibration.Clear();
@@ -70,41 +71,64 @@ public sealed class DetectorRenderer
         var clock = Stopwatch.StartNew();
         var (x0, y0, w, h) = WindowOf();
         var calibration = Calibration(detector);
-        var seed = _truth.Seed;
-        var band = visit.Band;
-        var t = visit.MidpointMjdTai;
-        var o = _options;
 
         // Geometry: the detector's TAN (exact for VisitGeometry's per-detector tangent frame) plus a small SIP distortion.
         var trueWcs = TrueWcs(visit, detector, x0, y0);
-        var rng = new CounterRng(seed, 0x1A17_0001UL, (ulong)visit.VisitId, (ulong)detector);
+        var rng = new CounterRng(_truth.Seed, 0x1A17_0001UL, (ulong)visit.VisitId, (ulong)detector);
         var initialWcs = Perturbed(trueWcs, ref rng);
-
         var fwhm0 = visit.SeeingArcsec / CameraLayout.PixelScaleArcsec;
-        double Sigma(double x, double y) =>
-            fwhm0 / GaussianPsf.FwhmPerSigma * (1.0 + (0.03 * (x + x0 - Half) / Half) + (0.02 * (y + y0 - Half) / Half));
+        var nanojanskyPerElectron = NanojanskyPerElectron(visit.Band);
+        var sky = SkyElectrons(visit, fwhm0, nanojanskyPerElectron);
+        var canvas = NewCanvas(trueWcs, x0, y0, w, h, fwhm0, nanojanskyPerElectron, ref rng);
+        var reference = DrawSources(canvas, visit);
+        var cosmic = CosmicRays(w, h, ref rng, out var crCount);
+        var raw = Digitize(visit, detector, calibration, canvas, sky, cosmic);
+        return new RenderedDetector
+        {
+            Visit = visit,
+            Detector = detector,
+            Origin = (x0, y0),
+            Raw = RawExposure(visit, detector, canvas, raw, initialWcs),
+            OverscanColumns = _options.OverscanColumns,
+            Calibration = calibration,
+            Template = TemplateExposure(visit, detector, canvas),
+            TrueWcs = trueWcs,
+            InitialWcs = initialWcs,
+            ReferenceCatalog = reference,
+            Truth = canvas.Truth,
+            NanojanskyPerElectron = nanojanskyPerElectron,
+            SkyElectrons = sky,
+            ScienceFwhmPixels = fwhm0,
+            TemplateFwhmPixels = canvas.TemplateFwhm,
+            CosmicRays = crCount,
+            RenderSeconds = clock.Elapsed.TotalSeconds,
+        };
+    }
 
-        // Sky from the visit's point-source depth: sigma_F = sigma_pix * sqrt(4 pi sigma^2) for a sky-limited Gaussian PSF.
-        // The band's response (nJy per electron) makes the reference sky level give the 0.7" depth.
-        var nanojanskyPerElectron = NanojanskyPerElectron(band);
+    /// <summary>
+    /// Sky electrons per pixel from the visit's point-source depth: sigma_F = sigma_pix * sqrt(4 pi sigma^2) for a
+    /// sky-limited Gaussian PSF. The band's response (nJy per electron) makes the reference sky level give the 0.7" depth.
+    /// </summary>
+    private double SkyElectrons(Visit visit, double fwhm0, double nanojanskyPerElectron)
+    {
         var nea = 4 * Math.PI * Math.Pow(fwhm0 / GaussianPsf.FwhmPerSigma, 2);
         var pixelNoiseElectrons = visit.SkyNoiseNjy / Math.Sqrt(nea) / nanojanskyPerElectron;
-        var sky = Math.Max((pixelNoiseElectrons * pixelNoiseElectrons) - (o.ReadNoise * o.ReadNoise), 10.0);
+        return Math.Max((pixelNoiseElectrons * pixelNoiseElectrons) - (_options.ReadNoise * _options.ReadNoise), 10.0);
+    }
 
+    /// <summary>
+    /// The empty science window and template grid. The template is rotated against the detector by a multiple of 90
+    /// degrees plus up to +/-10 degrees (arbitrary angles would need a template twice the detector's area at 45 degrees),
+    /// sized to cover the rotated window plus a margin; its CD is the detector's, turned by that angle on the sky.
+    /// </summary>
+    private SceneCanvas NewCanvas(TanWcs trueWcs, int x0, int y0, int w, int h, double fwhm0, double nanojanskyPerElectron, ref CounterRng rng)
+    {
+        var margin = _options.TemplateMargin;
         var centre = trueWcs.PixelToSky((w - 1) / 2.0, (h - 1) / 2.0);
-        var radiusDeg = (Math.Sqrt(((double)w * w) + ((double)h * h)) / 2.0 * CameraLayout.PixelScaleArcsec / 3600.0) + 0.01;
-        var cosRadius = Math.Cos(radiusDeg * Math.PI / 180.0);
-        var c = centre.ToUnitVector();
-
-        // Template grid: rotated against the detector by a multiple of 90 degrees plus up to +/-10 degrees (arbitrary
-        // angles would need a template twice the detector's area at 45 degrees), sized to cover the rotated window plus
-        // a margin, in nJy.
-        var margin = o.TemplateMargin;
         var theta = (rng.NextInt(4) * Math.PI / 2) + rng.Uniform(-10 * Math.PI / 180, 10 * Math.PI / 180);
         var (absSin, absCos) = (Math.Abs(Math.Sin(theta)), Math.Abs(Math.Cos(theta)));
         var tw = (int)Math.Ceiling((w * absCos) + (h * absSin)) + (2 * margin);
         var th = (int)Math.Ceiling((w * absSin) + (h * absCos)) + (2 * margin);
-        // The template's CD: the detector's, turned by theta on the sky.
         var (sinT, cosT) = Math.SinCos(theta);
         var cdTrue = trueWcs.Cd;
         double[] cdTemplate =
@@ -113,38 +137,47 @@ public sealed class DetectorRenderer
             (sinT * cdTrue[0]) + (cosT * cdTrue[2]), (sinT * cdTrue[1]) + (cosT * cdTrue[3]),
         ];
         var templateWcs = new TanWcs((tw + 1) / 2.0, (th + 1) / 2.0, centre, cdTemplate);
-        var templateFwhm = o.TemplateSeeingArcsec / CameraLayout.PixelScaleArcsec;
-        double TemplateSigma(double x, double y) => templateFwhm / GaussianPsf.FwhmPerSigma * (1.0 + (0.01 * (x - (tw / 2.0)) / tw));
+        var templateFwhm = _options.TemplateSeeingArcsec / CameraLayout.PixelScaleArcsec;
+        return new SceneCanvas(trueWcs, x0, y0, w, h, fwhm0, nanojanskyPerElectron, templateWcs, tw, th, templateFwhm, Half);
+    }
 
-        var signal = new float[w * h];
-        var template = new float[tw * th];
-        var truth = new List<TruthSource>();
-        var reference = new List<ReferenceStar>();
-        var toElectrons = 1.0 / nanojanskyPerElectron;
-
-        void Place(RenderedKind kind, int index, SkyPosition p, double scienceNjy, double templateNjy, double extraSigma)
+    /// <summary>
+    /// Draws every truth source within the window's circumscribed cone: static stars (returning those on the window,
+    /// with a 10-pixel margin, as the reference catalog), variables, transients and their hosts, moving objects at
+    /// mid-exposure, and the injections.
+    /// </summary>
+    private List<ReferenceStar> DrawSources(SceneCanvas canvas, Visit visit)
+    {
+        var (w, h) = (canvas.Width, canvas.Height);
+        var centre = canvas.ScienceWcs.PixelToSky((w - 1) / 2.0, (h - 1) / 2.0);
+        var radiusDeg = (Math.Sqrt(((double)w * w) + ((double)h * h)) / 2.0 * CameraLayout.PixelScaleArcsec / 3600.0) + 0.01;
+        var cosRadius = Math.Cos(radiusDeg * Math.PI / 180.0);
+        var c = centre.ToUnitVector();
+        var reference = DrawStars(canvas, c, cosRadius);
+        DrawVariables(canvas, visit, c, cosRadius);
+        DrawTransients(canvas, visit, c, cosRadius);
+        for (var i = 0; i < _truth.MovingObjects.Count; i++)
         {
-            var onScience = trueWcs.TrySkyToPixel(p, out var x, out var y) && x > -30 && y > -30 && x < w + 30 && y < h + 30;
-            var onTemplate = templateWcs.TrySkyToPixel(p, out var tx, out var ty) && tx > -30 && ty > -30 && tx < tw + 30 && ty < th + 30;
-            if (onScience && scienceNjy > 0)
+            var position = _truth.MovingPosition(i, visit.MidpointMjdTai);
+            var v = position.ToUnitVector();
+            if ((v.X * c.X) + (v.Y * c.Y) + (v.Z * c.Z) >= cosRadius)
             {
-                var sg = Sigma(x, y);
-                Stamp.Draw(signal, w, h, x, y, Math.Sqrt((sg * sg) + (extraSigma * extraSigma)), scienceNjy * toElectrons);
-            }
-
-            if (onTemplate && templateNjy > 0)
-            {
-                var sg = TemplateSigma(tx, ty);
-                Stamp.Draw(template, tw, th, tx, ty, Math.Sqrt((sg * sg) + (extraSigma * extraSigma)), templateNjy);
-            }
-
-            if (onScience && x >= -0.5 && y >= -0.5 && x < w - 0.5 && y < h - 0.5)
-            {
-                truth.Add(new TruthSource(kind, index, p.RaDeg, p.DecDeg, x, y, scienceNjy, templateNjy));
+                canvas.Place(RenderedKind.Moving, i, position, _truth.MovingFlux(i, visit.Band), 0, 0);
             }
         }
 
-        // Static stars (and the reference catalog).
+        for (var i = 0; i < _options.Injections.Count; i++)
+        {
+            var (ix, iy, flux) = _options.Injections[i];
+            canvas.Inject(i, ix, iy, flux);
+        }
+
+        return reference;
+    }
+
+    private List<ReferenceStar> DrawStars(SceneCanvas canvas, UnitVector c, double cosRadius)
+    {
+        var reference = new List<ReferenceStar>();
         var (starVectors, starFlux, starPositions) = _stars.Value;
         for (var i = 0; i < starVectors.Length; i++)
         {
@@ -154,23 +187,32 @@ public sealed class DetectorRenderer
                 continue;
             }
 
-            Place(RenderedKind.Star, i, starPositions[i], starFlux[i], starFlux[i], 0);
-            if (trueWcs.TrySkyToPixel(starPositions[i], out var rx, out var ry) && rx > -10 && ry > -10 && rx < w + 10 && ry < h + 10)
+            canvas.Place(RenderedKind.Star, i, starPositions[i], starFlux[i], starFlux[i], 0);
+            if (canvas.ScienceWcs.TrySkyToPixel(starPositions[i], out var rx, out var ry) && rx > -10 && ry > -10 && rx < canvas.Width + 10 && ry < canvas.Height + 10)
             {
                 reference.Add(new ReferenceStar(i, starPositions[i].RaDeg, starPositions[i].DecDeg, starFlux[i]));
             }
         }
 
+        return reference;
+    }
+
+    private void DrawVariables(SceneCanvas canvas, Visit visit, UnitVector c, double cosRadius)
+    {
         var variables = _truth.Variables;
         for (var i = 0; i < variables.Count; i++)
         {
             if ((variables.X[i] * c.X) + (variables.Y[i] * c.Y) + (variables.Z[i] * c.Z) >= cosRadius)
             {
-                Place(RenderedKind.Variable, i, _truth.VariablePosition(i), variables.Flux(i, band, t), _truth.VariableTemplateFlux(i, band), 0);
+                canvas.Place(RenderedKind.Variable, i, _truth.VariablePosition(i), variables.Flux(i, visit.Band, visit.MidpointMjdTai), _truth.VariableTemplateFlux(i, visit.Band), 0);
             }
         }
+    }
 
+    private void DrawTransients(SceneCanvas canvas, Visit visit, UnitVector c, double cosRadius)
+    {
         var transients = _truth.Transients;
+        var band = visit.Band;
         for (var i = 0; i < transients.Count; i++)
         {
             if ((transients.X[i] * c.X) + (transients.Y[i] * c.Y) + (transients.Z[i] * c.Z) < cosRadius)
@@ -182,38 +224,23 @@ public sealed class DetectorRenderer
             var host = transients.HostFlux[(i * Bands.Count) + band];
             if (host > 0)
             {
-                Place(RenderedKind.Host, i, position, host, host, HostSigmaPixels);
+                canvas.Place(RenderedKind.Host, i, position, host, host, HostSigmaPixels);
             }
 
-            var flux = transients.Flux(i, band, t);
+            var flux = transients.Flux(i, band, visit.MidpointMjdTai);
             if (flux > 0)
             {
-                Place(RenderedKind.Transient, i, position, flux, 0, 0);
+                canvas.Place(RenderedKind.Transient, i, position, flux, 0, 0);
             }
         }
+    }
 
-        for (var i = 0; i < _truth.MovingObjects.Count; i++)
-        {
-            var position = _truth.MovingPosition(i, t);
-            var v = position.ToUnitVector();
-            if ((v.X * c.X) + (v.Y * c.Y) + (v.Z * c.Z) >= cosRadius)
-            {
-                Place(RenderedKind.Moving, i, position, _truth.MovingFlux(i, band), 0, 0);
-            }
-        }
-
-        for (var i = 0; i < o.Injections.Count; i++)
-        {
-            var (ix, iy, flux) = o.Injections[i];
-            var at = trueWcs.PixelToSky(ix, iy);
-            Stamp.Draw(signal, w, h, ix, iy, Sigma(ix, iy), flux * toElectrons);
-            truth.Add(new TruthSource(RenderedKind.Injected, i, at.RaDeg, at.DecDeg, ix, iy, flux, 0));
-        }
-
-        // Cosmic rays: short straight tracks deposited in the silicon (not flat-fielded).
+    /// <summary>Cosmic rays: short straight tracks deposited in the silicon (not flat-fielded), electrons per pixel.</summary>
+    private float[] CosmicRays(int w, int h, ref CounterRng rng, out int count)
+    {
         var cosmic = new float[w * h];
-        var crCount = rng.StochasticRound(o.CosmicRaysPerMegapixel * w * h / 1e6);
-        for (var n = 0; n < crCount; n++)
+        count = rng.StochasticRound(_options.CosmicRaysPerMegapixel * w * h / 1e6);
+        for (var n = 0; n < count; n++)
         {
             var x = rng.Uniform(0, w);
             var y = rng.Uniform(0, h);
@@ -231,19 +258,28 @@ public sealed class DetectorRenderer
             }
         }
 
-        // Per pixel: electrons = flat * (sky + sources) + dark * t + cosmic rays; Poisson and read noise as one Gaussian
-        // (the sky alone is ~1000 e-, where the Gaussian approximation of the Poisson law is exact enough); full well;
-        // ADU = overscan level + bias structure + e / gain, rounded, clipped at 16 bits.
+        return cosmic;
+    }
+
+    /// <summary>
+    /// The raw pixels, per pixel: electrons = flat * (sky + sources) + dark * t + cosmic rays; Poisson and read noise as
+    /// one Gaussian (the sky alone is ~1000 e-, where the Gaussian approximation of the Poisson law is exact enough);
+    /// full well; ADU = overscan level + bias structure + e / gain, rounded, clipped at 16 bits; a dead column; then the
+    /// overscan columns at the right.
+    /// </summary>
+    private float[] Digitize(Visit visit, int detector, CalibrationFrames calibration, SceneCanvas canvas, double sky, float[] cosmic)
+    {
+        var o = _options;
+        var (y0, w, h) = (canvas.Y0, canvas.Width, canvas.Height);
         var os = o.OverscanColumns;
         var rw = w + os;
         var raw = new float[rw * h];
+        var signal = canvas.Signal;
         var exposureTime = visit.ExposureTimeSeconds;
-        // A little below the full-well level in ADU, so the bias drift (a few ADU) cannot lift a full pixel past it.
-        var saturateAdu = Math.Min(65535.0, o.BiasLevel - 20 + (o.FullWell / o.Gain));
         var badColumns = calibration.BadColumns;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = o.Parallelism ?? Environment.ProcessorCount };
+        var seed = _truth.Seed;
         var visitKey = (ulong)visit.VisitId;
-        Parallel.For(0, h, parallel, j =>
+        Parallel.For(0, h, Parallelism(), j =>
         {
             var noise = new CounterRng(seed, 0x401C_0000UL | (ulong)detector, visitKey, (ulong)(y0 + j));
             var level = o.BiasLevel + (3.0 * Math.Sin((2 * Math.PI * (y0 + j) / 4096.0) + (detector * 0.1)));
@@ -270,10 +306,20 @@ public sealed class DetectorRenderer
                 raw[rawRow + w + i] = (float)Math.Round(level + (o.ReadNoise / o.Gain * noise.Gaussian()));
             }
         });
+        return raw;
+    }
 
-        // Template: sources already drawn in nJy; add white noise of the co-add depth.
-        var templateSigma = Bands.MagToNanojansky(Bands.Depth(band)) / 5.0 / Math.Sqrt(4 * Math.PI * Math.Pow(0.7 / CameraLayout.PixelScaleArcsec / GaussianPsf.FwhmPerSigma, 2)) / o.TemplateDepthFactor;
-        Parallel.For(0, th, parallel, j =>
+    private ParallelOptions Parallelism() => new() { MaxDegreeOfParallelism = _options.Parallelism ?? Environment.ProcessorCount };
+
+    /// <summary>The template exposure: the sources already drawn in nJy plus white noise of the co-add depth.</summary>
+    private Exposure TemplateExposure(Visit visit, int detector, SceneCanvas canvas)
+    {
+        var o = _options;
+        var band = visit.Band;
+        var (tw, th, template) = (canvas.TemplateWidth, canvas.TemplateHeight, canvas.Template);
+        var seed = _truth.Seed;
+        var templateSigma = AstroConstants.AbMagnitudeToNanojansky(SurveyBands.Depth(band)) / 5.0 / Math.Sqrt(4 * Math.PI * Math.Pow(0.7 / CameraLayout.PixelScaleArcsec / GaussianPsf.FwhmPerSigma, 2)) / o.TemplateDepthFactor;
+        Parallel.For(0, th, Parallelism(), j =>
         {
             var noise = new CounterRng(seed, 0x7E41_0000UL | (ulong)detector, (ulong)band, (ulong)j);
             for (var i = 0; i < tw; i++)
@@ -285,56 +331,46 @@ public sealed class DetectorRenderer
         Array.Fill(templateVariance, (float)(templateSigma * templateSigma));
         var templateExposure = new Exposure(tw, th, template, templateVariance)
         {
-            Wcs = templateWcs,
-            Psf = new GaussianPsf(templateFwhm),
+            Wcs = canvas.TemplateWcs,
+            Psf = new GaussianPsf(canvas.TemplateFwhm),
             PhotoCalib = PhotoCalib.Identity,
         };
         templateExposure.Metadata.Set("BUNIT", "nJy", "pixel values are nJy");
         templateExposure.Metadata.Set("FILTER", visit.BandLetter.ToString());
-        templateExposure.Metadata.Set("PSFFWHM", templateFwhm, "[pixel] template PSF FWHM");
+        templateExposure.Metadata.Set("PSFFWHM", canvas.TemplateFwhm, "[pixel] template PSF FWHM");
+        return templateExposure;
+    }
 
-        var rawExposure = new Exposure(rw, h, raw) { Wcs = initialWcs };
+    /// <summary>The raw exposure with the header a camera writes (gain, noise, saturation, overscan, time, band, ids).</summary>
+    private Exposure RawExposure(Visit visit, int detector, SceneCanvas canvas, float[] raw, TanWcs initialWcs)
+    {
+        var o = _options;
+        var os = o.OverscanColumns;
+
+        // A little below the full-well level in ADU, so the bias drift (a few ADU) cannot lift a full pixel past it.
+        var saturateAdu = Math.Min(65535.0, o.BiasLevel - 20 + (o.FullWell / o.Gain));
+        var rawExposure = new Exposure(canvas.Width + os, canvas.Height, raw) { Wcs = initialWcs };
         var header = rawExposure.Metadata;
         header.Set("GAIN", o.Gain, "[e-/ADU]");
         header.Set("RDNOISE", o.ReadNoise, "[e-] read noise");
         header.Set("SATURATE", saturateAdu, "[ADU] saturation level");
         header.Set("OVERSCAN", (long)os, "overscan columns at the right");
-        header.Set("EXPTIME", exposureTime, "[s]");
-        header.Set("MJD-AVG", t, "exposure midpoint, MJD TAI");
+        header.Set("EXPTIME", visit.ExposureTimeSeconds, "[s]");
+        header.Set("MJD-AVG", visit.MidpointMjdTai, "exposure midpoint, MJD TAI");
         header.Set("FILTER", visit.BandLetter.ToString());
         header.Set("VISIT", visit.VisitId);
         header.Set("DETECTOR", (long)detector);
         header.Set("CCDNAME", CameraLayout.Name(detector));
         header.Set("SEEING", visit.SeeingArcsec, "[arcsec] PSF FWHM at the detector centre");
-        header.Set("WINX0", (long)x0, "window origin in the detector");
-        header.Set("WINY0", (long)y0, "window origin in the detector");
-
-        return new RenderedDetector
-        {
-            Visit = visit,
-            Detector = detector,
-            Origin = (x0, y0),
-            Raw = rawExposure,
-            OverscanColumns = os,
-            Calibration = calibration,
-            Template = templateExposure,
-            TrueWcs = trueWcs,
-            InitialWcs = initialWcs,
-            ReferenceCatalog = reference,
-            Truth = truth,
-            NanojanskyPerElectron = nanojanskyPerElectron,
-            SkyElectrons = sky,
-            ScienceFwhmPixels = fwhm0,
-            TemplateFwhmPixels = templateFwhm,
-            CosmicRays = crCount,
-            RenderSeconds = clock.Elapsed.TotalSeconds,
-        };
+        header.Set("WINX0", (long)canvas.X0, "window origin in the detector");
+        header.Set("WINY0", (long)canvas.Y0, "window origin in the detector");
+        return rawExposure;
     }
 
     /// <summary>The system response of a band: nJy per electron, from the band's 0.7" depth and reference sky level.</summary>
     public double NanojanskyPerElectron(int band)
     {
-        var pixelNoiseNjy = Bands.MagToNanojansky(Bands.Depth(band)) / 5.0 / Math.Sqrt(4 * Math.PI * Math.Pow(0.7 / CameraLayout.PixelScaleArcsec / GaussianPsf.FwhmPerSigma, 2));
+        var pixelNoiseNjy = AstroConstants.AbMagnitudeToNanojansky(SurveyBands.Depth(band)) / 5.0 / Math.Sqrt(4 * Math.PI * Math.Pow(0.7 / CameraLayout.PixelScaleArcsec / GaussianPsf.FwhmPerSigma, 2));
         return pixelNoiseNjy / Math.Sqrt(_options.SkyElectronsPerBand[band] + (_options.ReadNoise * _options.ReadNoise));
     }
 

@@ -1,4 +1,4 @@
-namespace Apdb.Association;
+namespace Apdb.Sky;
 
 /// <summary>The six LSST filters, in wavelength order.</summary>
 public enum Band : byte
