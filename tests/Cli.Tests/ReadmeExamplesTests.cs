@@ -160,7 +160,7 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _work,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "apdb.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Apdb.Cli.dll"));
         foreach (var a in args)
         {
             start.ArgumentList.Add(a);
