@@ -108,7 +108,9 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
 
         Assert.True(problems.Count == 0, string.Join('\n', problems));
         Assert.True(ran >= 25, $"only {ran} README commands ran");
-        Assert.True(skipped.Count <= 3, "the README skips too many commands:\n" + string.Join('\n', skipped));
+        // The tests themselves, two external servers, the fov preset (minutes of work) and the two `serve` lines (servers run
+        // until stopped; ServeCommandTests and Serve.Tests start them).
+        Assert.True(skipped.Count <= 6, "the README skips too many commands:\n" + string.Join('\n', skipped));
 
         // The README shows what demo prints: its DiaObject lines are the demo's, character for character.
         Assert.NotNull(demoOutput);
