@@ -170,29 +170,7 @@ public sealed partial class ShardedApdb
         }
 
         // Encoded whole by the table's generated column map, then sent as one binary COPY (as the single server does).
-        byte[] bytes;
-        int length;
-        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
-        {
-            foreach (var row in rows)
-            {
-                writeRow(buffer, row);
-            }
-
-            (bytes, length) = buffer.Detach();
-        }
-
-        try
-        {
-            await using var copy = await connection.BeginRawBinaryCopyAsync($"COPY {Quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
-            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken);
-            await copy.WriteAsync(CopyBuffer.Trailer.ToArray(), cancellationToken);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
-        }
+        await CopyBuffer.CopyRowsAsync(connection, $"COPY {Quote(table)} ({columns}) FROM STDIN (FORMAT BINARY)", rows, writeRow, cancellationToken);
     }
 
     private static async Task<int> ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using Apdb.Records;
 using Apdb.Sky;
@@ -310,30 +309,7 @@ public sealed partial class ApdbStore
     {
         await ExecuteAsync(connection, transaction,
             $"CREATE TEMP TABLE \"stage_{table}\" (LIKE \"{table}\" INCLUDING DEFAULTS) ON COMMIT DROP", cancellationToken);
-        byte[] bytes;
-        int length;
-        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
-        {
-            foreach (var row in rows)
-            {
-                writeRow(buffer, row);
-            }
-
-            (bytes, length) = buffer.Detach();
-        }
-
-        try
-        {
-            await using var copy = await connection.BeginRawBinaryCopyAsync(
-                $"COPY \"stage_{table}\" ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken);
-            await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
-            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken);
-            await copy.WriteAsync(CopyBuffer.Trailer.ToArray(), cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
-        }
+        await CopyBuffer.CopyRowsAsync(connection, $"COPY \"stage_{table}\" ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)", rows, writeRow, cancellationToken);
     }
 
     /// <summary>Creates the monthly partitions the rows need, outside the store's transaction.</summary>

@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using Npgsql;
 
 namespace Apdb;
 
@@ -22,6 +23,8 @@ public sealed class CopyBuffer : IDisposable
 
     /// <summary>The end-of-data marker: a field count of -1.</summary>
     public static ReadOnlySpan<byte> Trailer => [0xFF, 0xFF];
+
+    private static readonly byte[] TrailerBytes = [0xFF, 0xFF];
 
     private static readonly byte[] HeaderBytes = [(byte)'P', (byte)'G', (byte)'C', (byte)'O', (byte)'P', (byte)'Y', (byte)'\n', 0xFF, (byte)'\r', (byte)'\n', 0, 0, 0, 0, 0, 0, 0, 0, 0];
 
@@ -216,5 +219,40 @@ public sealed class CopyBuffer : IDisposable
         }
 
         _buffer = bigger;
+    }
+
+    /// <summary>
+    /// Encodes the rows whole with <paramref name="writeRow"/> and sends them as one binary COPY
+    /// (<paramref name="copySql"/> is the <c>COPY ... FROM STDIN (FORMAT BINARY)</c> statement); the stores stage with it.
+    /// </summary>
+    public static async Task CopyRowsAsync<T>(
+        NpgsqlConnection connection, string copySql, IReadOnlyList<T> rows, Action<CopyBuffer, T> writeRow, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(writeRow);
+        byte[] bytes;
+        int length;
+        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
+        {
+            foreach (var row in rows)
+            {
+                writeRow(buffer, row);
+            }
+
+            (bytes, length) = buffer.Detach();
+        }
+
+        try
+        {
+            await using var copy = await connection.BeginRawBinaryCopyAsync(copySql, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(HeaderBytes, cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(TrailerBytes, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 }
