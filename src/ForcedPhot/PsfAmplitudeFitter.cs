@@ -320,102 +320,23 @@ public sealed class PsfAmplitudeFitter
 
     private void FitGroup(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double[] xs, double[] ys, int[] group, ForcedMeasurement[] results, PhotoCalib calib)
     {
-        // Members off the image are reported as such and left out of the joint fit.
-        var members = new List<int>();
-        foreach (var i in group)
-        {
-            if (exposure.Contains(xs[i], ys[i]))
-            {
-                members.Add(i);
-            }
-            else
-            {
-                results[i] = Unmeasured(xs[i], ys[i], ForcedPhotFlags.OffImage | ForcedPhotFlags.BlendedFit);
-            }
-        }
-
-        var n = members.Count;
-        if (n == 0)
+        var members = OnImageMembers(exposure, xs, ys, group, results);
+        if (members.Count == 0)
         {
             return;
         }
 
-        var size = (2 * h) + 1;
-        var len = size * size;
-
-        // Per-thread workspaces reused across groups: dense fields have tens of thousands of blended members, and a
-        // fresh set of stamp buffers for each (12 kB) made the time per call grow faster than the number of targets.
-        var pool = t_groupWorkspaces is { } cached && cached.HalfWidth == h ? cached : (t_groupWorkspaces = new WorkspacePool(h));
-        var workspaces = pool.Get(n);
-        var psfs = new float[n][];
-        var cxs = new int[n];
-        var cys = new int[n];
-        var flags = new ForcedPhotFlags[n];
-        var good = new int[n];
-        for (var a = 0; a < n; a++)
-        {
-            var i = members[a];
-            var ws = workspaces[a];
-            cxs[a] = Psf.StampCentre(xs[i]);
-            cys[a] = Psf.StampCentre(ys[i]);
-            flags[a] = Gather(exposure, cxs[a], cys[a], h, ws) | ForcedPhotFlags.BlendedFit;
-            Stamp(psf, cache, h, xs[i], ys[i], ws).CopyTo(ws.Model);
-            psfs[a] = ws.Model;
-        }
-
-        // Normal equations over the union of stamps: A[a,b] = sum over the overlap of P_a P_b w, rhs[a] = sum P_a D w,
-        // with w = 1/V (weighted) or the good mask (unweighted); for the unweighted errors also B[a,b] = sum P_a P_b V.
+        var stamps = GatherGroup(exposure, psf, cache, h, xs, ys, members);
         var weighted = Options.Estimator == FluxEstimator.Weighted;
-        var matrix = new double[n, n];
-        var noise = new double[n, n];
-        var rhs = new double[n];
-        for (var a = 0; a < n; a++)
-        {
-            var wa = workspaces[a];
-            var s = PsfFitKernels.Sums(psfs[a], wa.Data, wa.Variance, wa.InverseVariance, wa.Good);
-            rhs[a] = weighted ? s.PsfDataWeighted : s.PsfData;
-            matrix[a, a] = weighted ? s.PsfPsfWeighted : s.PsfPsf;
-            noise[a, a] = s.PsfPsfVariance;
-            good[a] = (int)s.Good;
-            if (s.Good < wa.OnImage)
-            {
-                flags[a] |= ForcedPhotFlags.MaskedPixels;
-            }
-
-            for (var b = a + 1; b < n; b++)
-            {
-                var dx = cxs[b] - cxs[a];
-                var dy = cys[b] - cys[a];
-                if (Math.Abs(dx) >= size || Math.Abs(dy) >= size)
-                {
-                    continue;
-                }
-
-                double m = 0, v = 0;
-                var (i0, i1) = (Math.Max(0, dx), Math.Min(size, size + dx));
-                for (var j = Math.Max(0, dy); j < Math.Min(size, size + dy); j++)
-                {
-                    var ka = (j * size) + i0;
-                    var kb = ((j - dy) * size) + i0 - dx;
-                    var (pm, pv) = OverlapRow(psfs[a].AsSpan(ka, i1 - i0), psfs[b].AsSpan(kb, i1 - i0),
-                        (weighted ? wa.InverseVariance : wa.Good).AsSpan(ka, i1 - i0), wa.Variance.AsSpan(ka, i1 - i0));
-                    m += pm;
-                    v += pv;
-                }
-
-                matrix[a, b] = matrix[b, a] = m;
-                noise[a, b] = noise[b, a] = v;
-            }
-        }
-
+        var (matrix, noise, rhs) = GroupNormalEquations(stamps, weighted);
+        var n = stamps.Count;
         var inverse = SymmetricInverse(matrix, n);
         for (var a = 0; a < n; a++)
         {
-            var i = members[a];
             if (inverse is null || !(matrix[a, a] > 0))
             {
-                results[i] = Unmeasured(xs[i], ys[i], flags[a] | ForcedPhotFlags.NoGoodPixels);
-                continue;
+                var i = members[a];
+                results[i] = Unmeasured(xs[i], ys[i], stamps.Flags[a] | ForcedPhotFlags.NoGoodPixels);
             }
         }
 
@@ -433,50 +354,148 @@ public sealed class PsfAmplitudeFitter
             }
         }
 
-        var model = new float[len];
+        var model = new float[stamps.Size * stamps.Size];
         for (var a = 0; a < n; a++)
         {
             var i = members[a];
-            double variance;
-            if (weighted)
+            var variance = weighted ? inverse[a, a] : SandwichVariance(inverse, noise, a, n);
+            var chi2 = GroupChi2(stamps, flux, a, model);
+            results[i] = Result(xs[i], ys[i], flux[a], Math.Sqrt(Math.Max(variance, 0)), chi2, stamps.Good[a], stamps.Flags[a], calib);
+        }
+    }
+
+    /// <summary>The group's members on the image; those off it are reported as such and left out of the joint fit.</summary>
+    private static List<int> OnImageMembers(Exposure exposure, double[] xs, double[] ys, int[] group, ForcedMeasurement[] results)
+    {
+        var members = new List<int>();
+        foreach (var i in group)
+        {
+            if (exposure.Contains(xs[i], ys[i]))
             {
-                variance = inverse[a, a];
+                members.Add(i);
             }
             else
             {
-                // Cov = A^-1 B A^-1 (sandwich) for the unweighted estimator.
-                variance = 0;
-                for (var b = 0; b < n; b++)
-                {
-                    for (var c = 0; c < n; c++)
-                    {
-                        variance += inverse[a, b] * noise[b, c] * inverse[c, a];
-                    }
-                }
+                results[i] = Unmeasured(xs[i], ys[i], ForcedPhotFlags.OffImage | ForcedPhotFlags.BlendedFit);
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>Each member's cleaned stamp and PSF model, in per-thread workspaces reused across groups.</summary>
+    private GroupStamps GatherGroup(Exposure exposure, Psf psf, PsfStampCache? cache, int h, double[] xs, double[] ys, List<int> members)
+    {
+        // Dense fields have tens of thousands of blended members, and a fresh set of stamp buffers for each (12 kB) made
+        // the time per call grow faster than the number of targets.
+        var pool = t_groupWorkspaces is { } cached && cached.HalfWidth == h ? cached : (t_groupWorkspaces = new WorkspacePool(h));
+        var stamps = new GroupStamps(members, pool.Get(members.Count), (2 * h) + 1);
+        for (var a = 0; a < stamps.Count; a++)
+        {
+            var i = members[a];
+            var ws = stamps.Workspaces[a];
+            stamps.Cxs[a] = Psf.StampCentre(xs[i]);
+            stamps.Cys[a] = Psf.StampCentre(ys[i]);
+            stamps.Flags[a] = Gather(exposure, stamps.Cxs[a], stamps.Cys[a], h, ws) | ForcedPhotFlags.BlendedFit;
+            Stamp(psf, cache, h, xs[i], ys[i], ws).CopyTo(ws.Model);
+            stamps.Psfs[a] = ws.Model;
+        }
+
+        return stamps;
+    }
+
+    /// <summary>
+    /// The normal equations over the union of stamps: A[a,b] = sum over the overlap of P_a P_b w, rhs[a] = sum P_a D w,
+    /// with w = 1/V (weighted) or the good mask (unweighted); for the unweighted errors also B[a,b] = sum P_a P_b V.
+    /// Records each member's good-pixel count and masked-pixel flag on the way.
+    /// </summary>
+    private static (double[,] Matrix, double[,] Noise, double[] Rhs) GroupNormalEquations(GroupStamps stamps, bool weighted)
+    {
+        var n = stamps.Count;
+        var size = stamps.Size;
+        var matrix = new double[n, n];
+        var noise = new double[n, n];
+        var rhs = new double[n];
+        for (var a = 0; a < n; a++)
+        {
+            var wa = stamps.Workspaces[a];
+            var s = PsfFitKernels.Sums(stamps.Psfs[a], wa.Data, wa.Variance, wa.InverseVariance, wa.Good);
+            rhs[a] = weighted ? s.PsfDataWeighted : s.PsfData;
+            matrix[a, a] = weighted ? s.PsfPsfWeighted : s.PsfPsf;
+            noise[a, a] = s.PsfPsfVariance;
+            stamps.Good[a] = (int)s.Good;
+            if (s.Good < wa.OnImage)
+            {
+                stamps.Flags[a] |= ForcedPhotFlags.MaskedPixels;
             }
 
-            // chi^2 over this member's stamp with every member's model.
-            Array.Clear(model);
-            for (var b = 0; b < n; b++)
+            for (var b = a + 1; b < n; b++)
             {
-                var dx = cxs[b] - cxs[a];
-                var dy = cys[b] - cys[a];
+                var dx = stamps.Cxs[b] - stamps.Cxs[a];
+                var dy = stamps.Cys[b] - stamps.Cys[a];
                 if (Math.Abs(dx) >= size || Math.Abs(dy) >= size)
                 {
                     continue;
                 }
 
-                var (k0, k1) = (Math.Max(0, dx), Math.Min(size, size + dx));
+                double m = 0, v = 0;
+                var (i0, i1) = (Math.Max(0, dx), Math.Min(size, size + dx));
                 for (var j = Math.Max(0, dy); j < Math.Min(size, size + dy); j++)
                 {
-                    AddScaled(psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
+                    var ka = (j * size) + i0;
+                    var kb = ((j - dy) * size) + i0 - dx;
+                    var (pm, pv) = OverlapRow(stamps.Psfs[a].AsSpan(ka, i1 - i0), stamps.Psfs[b].AsSpan(kb, i1 - i0),
+                        (weighted ? wa.InverseVariance : wa.Good).AsSpan(ka, i1 - i0), wa.Variance.AsSpan(ka, i1 - i0));
+                    m += pm;
+                    v += pv;
                 }
+
+                matrix[a, b] = matrix[b, a] = m;
+                noise[a, b] = noise[b, a] = v;
+            }
+        }
+
+        return (matrix, noise, rhs);
+    }
+
+    /// <summary>Cov = A^-1 B A^-1 (the sandwich), the variance of member <paramref name="a"/> for the unweighted estimator.</summary>
+    private static double SandwichVariance(double[,] inverse, double[,] noise, int a, int n)
+    {
+        var variance = 0.0;
+        for (var b = 0; b < n; b++)
+        {
+            for (var c = 0; c < n; c++)
+            {
+                variance += inverse[a, b] * noise[b, c] * inverse[c, a];
+            }
+        }
+
+        return variance;
+    }
+
+    /// <summary>chi^2 over member <paramref name="a"/>'s stamp with every member's fitted model (built in <paramref name="model"/>).</summary>
+    private static double GroupChi2(GroupStamps stamps, double[] flux, int a, float[] model)
+    {
+        var size = stamps.Size;
+        Array.Clear(model);
+        for (var b = 0; b < stamps.Count; b++)
+        {
+            var dx = stamps.Cxs[b] - stamps.Cxs[a];
+            var dy = stamps.Cys[b] - stamps.Cys[a];
+            if (Math.Abs(dx) >= size || Math.Abs(dy) >= size)
+            {
+                continue;
             }
 
-            var wa = workspaces[a];
-            var chi2 = PsfFitKernels.Chi2(model, wa.Data, wa.InverseVariance, 1f);
-            results[i] = Result(xs[i], ys[i], flux[a], Math.Sqrt(Math.Max(variance, 0)), chi2, good[a], flags[a], calib);
+            var (k0, k1) = (Math.Max(0, dx), Math.Min(size, size + dx));
+            for (var j = Math.Max(0, dy); j < Math.Min(size, size + dy); j++)
+            {
+                AddScaled(stamps.Psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
+            }
         }
+
+        var wa = stamps.Workspaces[a];
+        return PsfFitKernels.Chi2(model, wa.Data, wa.InverseVariance, 1f);
     }
 
     /// <summary>sum a b w and sum a b v over one row of two stamps' overlap.</summary>
@@ -592,6 +611,29 @@ public sealed class PsfAmplitudeFitter
 
     [ThreadStatic]
     private static WorkspacePool? t_groupWorkspaces;
+
+    /// <summary>The on-image members of one blend group: workspaces, PSF models, stamp centres, flags and good-pixel counts, by member.</summary>
+    private sealed class GroupStamps(List<int> members, Workspace[] workspaces, int size)
+    {
+        public List<int> Members { get; } = members;
+
+        public int Count => Members.Count;
+
+        public Workspace[] Workspaces { get; } = workspaces;
+
+        /// <summary>Stamp width and height, pixels.</summary>
+        public int Size { get; } = size;
+
+        public float[][] Psfs { get; } = new float[members.Count][];
+
+        public int[] Cxs { get; } = new int[members.Count];
+
+        public int[] Cys { get; } = new int[members.Count];
+
+        public ForcedPhotFlags[] Flags { get; } = new ForcedPhotFlags[members.Count];
+
+        public int[] Good { get; } = new int[members.Count];
+    }
 
     /// <summary>A growing set of workspaces of one stamp size, owned by one thread.</summary>
     private sealed class WorkspacePool(int halfWidth)

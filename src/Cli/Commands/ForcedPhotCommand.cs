@@ -42,127 +42,143 @@ internal static class ForcedPhotCommand
         {
             image, positions, fwhm, hdu, output, estimator, rescale, noBackground,
         };
-        CommandRunner.SetAction(command, async (parse, context, ct) =>
-        {
-            var clock = Stopwatch.StartNew();
-            CommandClock = clock;
-            var imagePath = parse.GetValue(image)!;
-            var positionsPath = parse.GetValue(positions)!;
-            var outPath = parse.GetValue(output)!;
-            OutputFile.RefuseInputs(outPath, ("--image", imagePath), ("--positions", positionsPath));
-            TableFile.Check(outPath);
-            var fluxEstimator = parse.GetValue(estimator)?.Trim().ToLowerInvariant() switch
-            {
-                "weighted" => FluxEstimator.Weighted,
-                "unweighted" => FluxEstimator.Unweighted,
-                var other => throw new ApdbUserException($"--estimator {UserText.Quote(other)} is not 'weighted' or 'unweighted'"),
-            };
-            if (parse.GetValue(fwhm) is { } f && !(f > 0 && f < 1000))
-            {
-                throw new ApdbUserException($"--psf-fwhm {f.ToString(CultureInfo.InvariantCulture)} must be a number of pixels in (0, 1000)");
-            }
-
-            var targets = ReadPositions(positionsPath, ct);
-            var readSeconds = clock.Elapsed.TotalSeconds;
-            var loaded = ExposureFits.Read(imagePath, HduOption.Resolve(imagePath, parse.GetValue(hdu)), subtractBackground: !parse.GetValue(noBackground));
-            var exposure = loaded.Exposure;
-            var loadSeconds = clock.Elapsed.TotalSeconds - readSeconds;
-
-            var x = targets.X;
-            var y = targets.Y;
-            if (targets.Sky)
-            {
-                var wcs = exposure.Wcs ?? throw new ApdbUserException($"{positionsPath}: positions are ra,dec but {imagePath} has no usable WCS ({loaded.WcsProblem})");
-                for (var i = 0; i < x.Length; i++)
-                {
-                    (x[i], y[i]) = wcs.SkyToPixel(SkyPosition.FromDegrees(targets.X[i], targets.Y[i]));
-                }
-            }
-
-            var psfClock = Stopwatch.StartNew();
-            string psfDescription = "none (no positions)";
-            double errorScale = 1.0;
-            double psfSeconds = 0;
-            ForcedMeasurement[] results = [];
-            if (x.Length > 0)
-            {
-                if (parse.GetValue(fwhm) is { } given)
-                {
-                    exposure.Psf = new GaussianPsf(given);
-                }
-                else
-                {
-                    try
-                    {
-                        exposure.Psf = new PsfEstimator().EstimateFromVariance(exposure.Image, exposure.Width, exposure.Height, exposure.Variance, exposure.Mask, (int)MaskPlanes.Unusable).Psf;
-                    }
-                    catch (InvalidOperationException) when (RecordedPsfFwhm(imagePath, exposure) is { } recorded)
-                    {
-                        // A difference image has no stars to measure its PSF on; the subtraction that made it records it.
-                        exposure.Psf = new GaussianPsf(recorded);
-                    }
-                    catch (InvalidOperationException ex)
-                    {
-                        throw new ApdbUserException($"{imagePath}: cannot estimate the PSF: {ex.Message}; pass --psf-fwhm");
-                    }
-                }
-
-                psfDescription = exposure.Psf.Description;
-                psfSeconds = psfClock.Elapsed.TotalSeconds;
-                var options = new ForcedPhotOptions { Estimator = fluxEstimator };
-                if (parse.GetValue(rescale))
-                {
-                    errorScale = ErrorRescale.FromBlankSky(exposure, options, x, y);
-                    options = options with { ErrorScale = errorScale };
-                }
-
-                results = new PsfAmplitudeFitter(options).Measure(exposure, x, y);
-            }
-
-            var fitSeconds = clock.Elapsed.TotalSeconds - readSeconds - loadSeconds - psfSeconds;
-            var writeStart = clock.Elapsed.TotalSeconds;
-            TableFile.Write(outPath, SourceTables.ForcedPhotometry(targets.Ids, results, exposure.PhotoCalib is not null));
-            var writeSeconds = clock.Elapsed.TotalSeconds - writeStart;
-            if (context.Json)
-            {
-                context.WriteJson(new
-                {
-                    image = imagePath,
-                    hdu = loaded.Hdu,
-                    positions = x.Length,
-                    measured = results.Count(r => double.IsFinite(r.Flux)),
-                    flagged = results.Count(r => r.Flags != ForcedPhotFlags.None),
-                    psf = psfDescription,
-                    estimator = fluxEstimator.ToString().ToLowerInvariant(),
-                    errorScale,
-                    units = exposure.PhotoCalib is null ? "image units (no calibration in the header)" : "nJy",
-                    variance = loaded.VarianceSource,
-                    // fit excludes the PSF estimate (psf); total is from the command's start, startup the runtime's
-                    // time before it (process start to command start).
-                    seconds = new
-                    {
-                        startup = StartupSeconds(),
-                        readPositions = readSeconds,
-                        loadImage = loadSeconds,
-                        psf = psfSeconds,
-                        fit = fitSeconds,
-                        write = writeSeconds,
-                        total = clock.Elapsed.TotalSeconds,
-
-                        // Of all the above, the JIT's compilation time (every thread): what ReadyToRun code did not cover.
-                        jit = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
-                    },
-                });
-            }
-            else
-            {
-                Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{x.Length} positions, {results.Count(r => double.IsFinite(r.Flux))} measured, {results.Count(r => r.Flags != ForcedPhotFlags.None)} flagged in {imagePath} (HDU {loaded.Hdu}, PSF {psfDescription}, fluxes in {(exposure.PhotoCalib is null ? "image units" : "nJy")}) -> {outPath}"));
-            }
-
-            return CommandRunner.Success;
-        });
+        var options = new ForcedPhotCommandOptions(image, positions, fwhm, hdu, output, estimator, rescale, noBackground);
+        CommandRunner.SetAction(command, (parse, context, ct) => Task.FromResult(Run(parse, context, options, ct)));
         root.Subcommands.Add(command);
+    }
+
+    /// <summary>The command's options, read by <see cref="Run"/>.</summary>
+    private sealed record ForcedPhotCommandOptions(
+        Option<string> Image, Option<string> Positions, Option<double?> Fwhm, Option<string?> Hdu, Option<string> Output,
+        Option<string> Estimator, Option<bool> Rescale, Option<bool> NoBackground);
+
+    private static int Run(ParseResult parse, CliContext context, ForcedPhotCommandOptions o, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        CommandClock = clock;
+        var imagePath = parse.GetValue(o.Image)!;
+        var positionsPath = parse.GetValue(o.Positions)!;
+        var outPath = parse.GetValue(o.Output)!;
+        OutputFile.RefuseInputs(outPath, ("--image", imagePath), ("--positions", positionsPath));
+        TableFile.Check(outPath);
+        var fluxEstimator = ParseEstimator(parse.GetValue(o.Estimator));
+        var givenFwhm = parse.GetValue(o.Fwhm);
+        if (givenFwhm is { } f && !(f > 0 && f < 1000))
+        {
+            throw new ApdbUserException($"--psf-fwhm {f.ToString(CultureInfo.InvariantCulture)} must be a number of pixels in (0, 1000)");
+        }
+
+        var targets = ReadPositions(positionsPath, ct);
+        var readSeconds = clock.Elapsed.TotalSeconds;
+        var loaded = ExposureFits.Read(imagePath, HduOption.Resolve(imagePath, parse.GetValue(o.Hdu)), subtractBackground: !parse.GetValue(o.NoBackground));
+        var exposure = loaded.Exposure;
+        var loadSeconds = clock.Elapsed.TotalSeconds - readSeconds;
+        var (x, y) = PixelPositions(targets, loaded, positionsPath, imagePath);
+
+        var psfClock = Stopwatch.StartNew();
+        string psfDescription = "none (no positions)";
+        double errorScale = 1.0;
+        double psfSeconds = 0;
+        ForcedMeasurement[] results = [];
+        if (x.Length > 0)
+        {
+            exposure.Psf = givenFwhm is { } given ? new GaussianPsf(given) : EstimatePsf(imagePath, exposure);
+            psfDescription = exposure.Psf.Description;
+            psfSeconds = psfClock.Elapsed.TotalSeconds;
+            var options = new ForcedPhotOptions { Estimator = fluxEstimator };
+            if (parse.GetValue(o.Rescale))
+            {
+                errorScale = ErrorRescale.FromBlankSky(exposure, options, x, y);
+                options = options with { ErrorScale = errorScale };
+            }
+
+            results = new PsfAmplitudeFitter(options).Measure(exposure, x, y);
+        }
+
+        var fitSeconds = clock.Elapsed.TotalSeconds - readSeconds - loadSeconds - psfSeconds;
+        var writeStart = clock.Elapsed.TotalSeconds;
+        TableFile.Write(outPath, SourceTables.ForcedPhotometry(targets.Ids, results, exposure.PhotoCalib is not null));
+        var writeSeconds = clock.Elapsed.TotalSeconds - writeStart;
+        if (context.Json)
+        {
+            context.WriteJson(new
+            {
+                image = imagePath,
+                hdu = loaded.Hdu,
+                positions = x.Length,
+                measured = results.Count(r => double.IsFinite(r.Flux)),
+                flagged = results.Count(r => r.Flags != ForcedPhotFlags.None),
+                psf = psfDescription,
+                estimator = fluxEstimator.ToString().ToLowerInvariant(),
+                errorScale,
+                units = exposure.PhotoCalib is null ? "image units (no calibration in the header)" : "nJy",
+                variance = loaded.VarianceSource,
+                // fit excludes the PSF estimate (psf); total is from the command's start, startup the runtime's
+                // time before it (process start to command start).
+                seconds = new
+                {
+                    startup = StartupSeconds(),
+                    readPositions = readSeconds,
+                    loadImage = loadSeconds,
+                    psf = psfSeconds,
+                    fit = fitSeconds,
+                    write = writeSeconds,
+                    total = clock.Elapsed.TotalSeconds,
+
+                    // Of all the above, the JIT's compilation time (every thread): what ReadyToRun code did not cover.
+                    jit = System.Runtime.JitInfo.GetCompilationTime().TotalSeconds,
+                },
+            });
+        }
+        else
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{x.Length} positions, {results.Count(r => double.IsFinite(r.Flux))} measured, {results.Count(r => r.Flags != ForcedPhotFlags.None)} flagged in {imagePath} (HDU {loaded.Hdu}, PSF {psfDescription}, fluxes in {(exposure.PhotoCalib is null ? "image units" : "nJy")}) -> {outPath}"));
+        }
+
+        return CommandRunner.Success;
+    }
+
+    private static FluxEstimator ParseEstimator(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "weighted" => FluxEstimator.Weighted,
+        "unweighted" => FluxEstimator.Unweighted,
+        var other => throw new ApdbUserException($"--estimator {UserText.Quote(other)} is not 'weighted' or 'unweighted'"),
+    };
+
+    /// <summary>The targets in pixels: as given, or ra,dec through the image's WCS (converted in place).</summary>
+    private static (double[] X, double[] Y) PixelPositions(Targets targets, LoadedExposure loaded, string positionsPath, string imagePath)
+    {
+        var x = targets.X;
+        var y = targets.Y;
+        if (targets.Sky)
+        {
+            var wcs = loaded.Exposure.Wcs ?? throw new ApdbUserException($"{positionsPath}: positions are ra,dec but {imagePath} has no usable WCS ({loaded.WcsProblem})");
+            for (var i = 0; i < x.Length; i++)
+            {
+                (x[i], y[i]) = wcs.SkyToPixel(SkyPosition.FromDegrees(targets.X[i], targets.Y[i]));
+            }
+        }
+
+        return (x, y);
+    }
+
+    /// <summary>The PSF estimated from the image's stars, or else the FWHM the image's header records.</summary>
+    private static Psf EstimatePsf(string imagePath, Exposure exposure)
+    {
+        try
+        {
+            return new PsfEstimator().EstimateFromVariance(exposure.Image, exposure.Width, exposure.Height, exposure.Variance, exposure.Mask, (int)MaskPlanes.Unusable).Psf;
+        }
+        catch (InvalidOperationException) when (RecordedPsfFwhm(imagePath, exposure) is { } recorded)
+        {
+            // A difference image has no stars to measure its PSF on; the subtraction that made it records it.
+            return new GaussianPsf(recorded);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new ApdbUserException($"{imagePath}: cannot estimate the PSF: {ex.Message}; pass --psf-fwhm");
+        }
     }
 
     private sealed record Targets(string[] Ids, double[] X, double[] Y, bool Sky);

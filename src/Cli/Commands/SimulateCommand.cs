@@ -39,125 +39,154 @@ internal static class SimulateCommand
         {
             preset, visit, detector, output, months, seed, window, perturbedWcs,
         };
-        CommandRunner.SetAction(command, async (parse, context, ct) =>
-        {
-            var clock = Stopwatch.StartNew();
-            var presetName = parse.GetValue(preset);
-            var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
-            var monthCount = parse.GetValue(months);
-            if (monthCount is < 1 or > 24)
-            {
-                throw new ApdbUserException($"--months {monthCount} is outside 1-24");
-            }
-
-            var det = parse.GetValue(detector);
-            if (det is < 0 or >= CameraLayout.DetectorCount)
-            {
-                throw new ApdbUserException($"--detector {det} is outside 0-{CameraLayout.DetectorCount - 1}");
-            }
-
-            var outDir = Path.GetFullPath(parse.GetValue(output)!);
-            var parent = Path.GetDirectoryName(outDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
-            if (!Directory.Exists(parent))
-            {
-                throw new ApdbUserException($"--out {parse.GetValue(output)}: the directory {parent} does not exist");
-            }
-
-            if (File.Exists(outDir))
-            {
-                throw new ApdbUserException($"--out {parse.GetValue(output)}: is a file, not a directory");
-            }
-
-            var renderOptions = new RenderOptions { Window = ParseWindow(parse.GetValue(window)) };
-            var seedValue = parse.GetValue(seed);
-            // The survey as run and demo see it: the history's cadence continued, so the new visits they process (and
-            // demo prints) are visits here too, rendered from the same truth.
-            var survey = new LoadedSurvey(sky, seedValue, monthCount);
-            var cadence = survey.Cadence;
-            var v = parse.GetValue(visit);
-            var chosen = cadence.Visits.FirstOrDefault(x => x.VisitId == v)
-                ?? (v >= 0 && v < cadence.Visits.Count ? cadence.Visits[(int)v] : null)
-                ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{cadence.Visits.Count - 1} of the {sky.Name} cadence (seed {seedValue}, {monthCount} months of history and {LoadedSurvey.ContinuationMonths} after)");
-            if (!survey.Overlaps(chosen, det))
-            {
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
-            }
-
-            var renderer = new DetectorRenderer(survey.Truth, renderOptions);
-            var rendered = renderer.Render(chosen, det);
-            var headerWcs = parse.GetValue(perturbedWcs) ? rendered.InitialWcs : rendered.TrueWcs;
-            var science = new IsrTask().Run(rendered.Raw, rendered.Calibration);
-            science.Metadata.Set("GAIN", 1.0, "[e-/ADU] after ISR the image is in electrons");
-            var renderSeconds = rendered.RenderSeconds;
-
-            // Write into a temporary directory beside the target, then move the files in: nothing half-written on failure.
-            var temp = Path.Combine(parent, "." + Path.GetFileName(outDir) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-            Directory.CreateDirectory(temp);
-            try
-            {
-                var w = rendered.Width;
-                var h = rendered.Height;
-                WriteImage(Path.Combine(temp, "raw.fits"), rendered.Raw.Image, rendered.Raw.Width, h, rendered.Raw.Metadata, headerWcs);
-                WriteImage(Path.Combine(temp, "bias.fits"), rendered.Calibration.Bias, w, h, Header("BUNIT", "adu", "bias structure above the overscan level"), null);
-                WriteImage(Path.Combine(temp, "dark.fits"), rendered.Calibration.Dark, w, h, Header("BUNIT", "electron/s", "dark current"), null);
-                WriteImage(Path.Combine(temp, "flat.fits"), rendered.Calibration.Flat, w, h, Header("BUNIT", "", "relative response"), null);
-                WriteImage(Path.Combine(temp, "science.fits"), science.Image, w, h, science.Metadata, headerWcs);
-                ExposureFits.Write(Path.Combine(temp, "template.fits"), rendered.Template);
-                await WriteLinesAsync(Path.Combine(temp, "defects.csv"), "x0,y0,x1,y1", rendered.Calibration.BadColumns.Select(b => $"{b},0,{b},{h - 1}"), ct);
-                await WriteLinesAsync(Path.Combine(temp, "reference.csv"), "id,ra,dec,flux",
-                    rendered.ReferenceCatalog.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id},{r.RaDeg:R},{r.DecDeg:R},{r.FluxNjy:G9}")), ct);
-                await WriteLinesAsync(Path.Combine(temp, "truth.csv"), "kind,index,ra,dec,x,y,scienceFlux,templateFlux",
-                    rendered.Truth.Select(t => string.Create(CultureInfo.InvariantCulture,
-                        $"{t.Kind.ToString().ToLowerInvariant()},{t.Index},{t.RaDeg:R},{t.DecDeg:R},{t.X:F4},{t.Y:F4},{t.ScienceFluxNjy:G9},{t.TemplateFluxNjy:G9}")), ct);
-                var summary = new
-                {
-                    preset = sky.Name,
-                    seed = seedValue,
-                    visit = chosen.VisitId,
-                    visitIndex = chosen.Index,
-                    detector = det,
-                    detectorName = CameraLayout.Name(det),
-                    band = chosen.BandLetter.ToString(),
-                    midpointMjdTai = chosen.MidpointMjdTai,
-                    seeingArcsec = chosen.SeeingArcsec,
-                    window = new { x0 = rendered.Origin.X0, y0 = rendered.Origin.Y0, width = w, height = h },
-                    nanojanskyPerElectron = rendered.NanojanskyPerElectron,
-                    skyElectrons = rendered.SkyElectrons,
-                    scienceFwhmPixels = rendered.ScienceFwhmPixels,
-                    templateFwhmPixels = rendered.TemplateFwhmPixels,
-                    cosmicRays = rendered.CosmicRays,
-                    truthSources = rendered.Truth.Count,
-                    referenceStars = rendered.ReferenceCatalog.Count,
-                    headerWcs = parse.GetValue(perturbedWcs) ? "perturbed (initial)" : "true",
-                    trueWcs = new { crpix1 = rendered.TrueWcs.Crpix1, crpix2 = rendered.TrueWcs.Crpix2, crval = new[] { rendered.TrueWcs.Crval.RaDeg, rendered.TrueWcs.Crval.DecDeg }, cd = rendered.TrueWcs.Cd, sip = rendered.TrueWcs.HasDistortion },
-                    seconds = new { render = renderSeconds, total = clock.Elapsed.TotalSeconds },
-                };
-                await File.WriteAllTextAsync(Path.Combine(temp, "truth.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), ct);
-                Directory.CreateDirectory(outDir);
-                foreach (var file in Directory.GetFiles(temp))
-                {
-                    File.Move(file, Path.Combine(outDir, Path.GetFileName(file)), overwrite: true);
-                }
-
-                if (context.Json)
-                {
-                    context.WriteJson(summary);
-                }
-                else
-                {
-                    Console.Out.WriteLine($"visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}, band {chosen.BandLetter}): {rendered.Truth.Count} sources, {rendered.ReferenceCatalog.Count} reference stars, rendered in {renderSeconds:F2} s -> {outDir}");
-                }
-            }
-            finally
-            {
-                Directory.Delete(temp, recursive: true);
-            }
-
-            return CommandRunner.Success;
-        });
+        var options = new SimulateOptions(preset, visit, detector, output, months, seed, window, perturbedWcs);
+        CommandRunner.SetAction(command, (parse, context, ct) => RunAsync(parse, context, options, ct));
         root.Subcommands.Add(command);
     }
+
+    /// <summary>The command's options, read by <see cref="RunAsync"/>.</summary>
+    private sealed record SimulateOptions(
+        Option<string> Preset, Option<long> Visit, Option<int> Detector, Option<string> Output, Option<int> Months,
+        Option<long> Seed, Option<string?> Window, Option<bool> PerturbedWcs);
+
+    private static async Task<int> RunAsync(ParseResult parse, CliContext context, SimulateOptions o, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var presetName = parse.GetValue(o.Preset);
+        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
+        var monthCount = parse.GetValue(o.Months);
+        if (monthCount is < 1 or > 24)
+        {
+            throw new ApdbUserException($"--months {monthCount} is outside 1-24");
+        }
+
+        var det = parse.GetValue(o.Detector);
+        if (det is < 0 or >= CameraLayout.DetectorCount)
+        {
+            throw new ApdbUserException($"--detector {det} is outside 0-{CameraLayout.DetectorCount - 1}");
+        }
+
+        var (outDir, parent) = OutputDirectory(parse.GetValue(o.Output)!);
+        var renderOptions = new RenderOptions { Window = ParseWindow(parse.GetValue(o.Window)) };
+        var seedValue = parse.GetValue(o.Seed);
+        // The survey as run and demo see it: the history's cadence continued, so the new visits they process (and
+        // demo prints) are visits here too, rendered from the same truth.
+        var survey = new LoadedSurvey(sky, seedValue, monthCount);
+        var chosen = ChooseVisit(survey, parse.GetValue(o.Visit), seedValue, monthCount);
+        if (!survey.Overlaps(chosen, det))
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
+        }
+
+        var renderer = new DetectorRenderer(survey.Truth, renderOptions);
+        var rendered = renderer.Render(chosen, det);
+        var perturbed = parse.GetValue(o.PerturbedWcs);
+        var headerWcs = perturbed ? rendered.InitialWcs : rendered.TrueWcs;
+        var science = new IsrTask().Run(rendered.Raw, rendered.Calibration);
+        science.Metadata.Set("GAIN", 1.0, "[e-/ADU] after ISR the image is in electrons");
+
+        // Write into a temporary directory beside the target, then move the files in: nothing half-written on failure.
+        var temp = Path.Combine(parent, "." + Path.GetFileName(outDir) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Directory.CreateDirectory(temp);
+        try
+        {
+            await WriteProductsAsync(temp, rendered, science, headerWcs, ct);
+            var summary = Summary(sky, seedValue, chosen, det, rendered, perturbed, clock.Elapsed.TotalSeconds);
+            await File.WriteAllTextAsync(Path.Combine(temp, "truth.json"), JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true }), ct);
+            Directory.CreateDirectory(outDir);
+            foreach (var file in Directory.GetFiles(temp))
+            {
+                File.Move(file, Path.Combine(outDir, Path.GetFileName(file)), overwrite: true);
+            }
+
+            if (context.Json)
+            {
+                context.WriteJson(summary);
+            }
+            else
+            {
+                Console.Out.WriteLine($"visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}, band {chosen.BandLetter}): {rendered.Truth.Count} sources, {rendered.ReferenceCatalog.Count} reference stars, rendered in {rendered.RenderSeconds:F2} s -> {outDir}");
+            }
+        }
+        finally
+        {
+            Directory.Delete(temp, recursive: true);
+        }
+
+        return CommandRunner.Success;
+    }
+
+    /// <summary>The full path of <c>--out</c> and its parent, which must exist; <c>--out</c> itself must not be a file.</summary>
+    private static (string OutDir, string Parent) OutputDirectory(string given)
+    {
+        var outDir = Path.GetFullPath(given);
+        var parent = Path.GetDirectoryName(outDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
+        if (!Directory.Exists(parent))
+        {
+            throw new ApdbUserException($"--out {given}: the directory {parent} does not exist");
+        }
+
+        if (File.Exists(outDir))
+        {
+            throw new ApdbUserException($"--out {given}: is a file, not a directory");
+        }
+
+        return (outDir, parent);
+    }
+
+    /// <summary>The visit <c>--visit</c> names: a Rubin visit id of the cadence, or else a position in it.</summary>
+    private static Visit ChooseVisit(LoadedSurvey survey, long v, long seedValue, int monthCount)
+    {
+        var cadence = survey.Cadence;
+        return cadence.Visits.FirstOrDefault(x => x.VisitId == v)
+            ?? (v >= 0 && v < cadence.Visits.Count ? cadence.Visits[(int)v] : null)
+            ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{cadence.Visits.Count - 1} of the {survey.Preset.Name} cadence (seed {seedValue}, {monthCount} months of history and {LoadedSurvey.ContinuationMonths} after)");
+    }
+
+    /// <summary>The images and tables of one rendered detector-visit, written into <paramref name="directory"/>.</summary>
+    private static async Task WriteProductsAsync(string directory, RenderedDetector rendered, Exposure science, TanWcs headerWcs, CancellationToken ct)
+    {
+        var w = rendered.Width;
+        var h = rendered.Height;
+        WriteImage(Path.Combine(directory, "raw.fits"), rendered.Raw.Image, rendered.Raw.Width, h, rendered.Raw.Metadata, headerWcs);
+        WriteImage(Path.Combine(directory, "bias.fits"), rendered.Calibration.Bias, w, h, Header("BUNIT", "adu", "bias structure above the overscan level"), null);
+        WriteImage(Path.Combine(directory, "dark.fits"), rendered.Calibration.Dark, w, h, Header("BUNIT", "electron/s", "dark current"), null);
+        WriteImage(Path.Combine(directory, "flat.fits"), rendered.Calibration.Flat, w, h, Header("BUNIT", "", "relative response"), null);
+        WriteImage(Path.Combine(directory, "science.fits"), science.Image, w, h, science.Metadata, headerWcs);
+        ExposureFits.Write(Path.Combine(directory, "template.fits"), rendered.Template);
+        await WriteLinesAsync(Path.Combine(directory, "defects.csv"), "x0,y0,x1,y1", rendered.Calibration.BadColumns.Select(b => $"{b},0,{b},{h - 1}"), ct);
+        await WriteLinesAsync(Path.Combine(directory, "reference.csv"), "id,ra,dec,flux",
+            rendered.ReferenceCatalog.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Id},{r.RaDeg:R},{r.DecDeg:R},{r.FluxNjy:G9}")), ct);
+        await WriteLinesAsync(Path.Combine(directory, "truth.csv"), "kind,index,ra,dec,x,y,scienceFlux,templateFlux",
+            rendered.Truth.Select(t => string.Create(CultureInfo.InvariantCulture,
+                $"{t.Kind.ToString().ToLowerInvariant()},{t.Index},{t.RaDeg:R},{t.DecDeg:R},{t.X:F4},{t.Y:F4},{t.ScienceFluxNjy:G9},{t.TemplateFluxNjy:G9}")), ct);
+    }
+
+    /// <summary>truth.json and the <c>--json</c> report: what was rendered, with which seeing, WCS and timing.</summary>
+    private static object Summary(SkyPreset sky, long seedValue, Visit chosen, int det, RenderedDetector rendered, bool perturbed, double totalSeconds) => new
+    {
+        preset = sky.Name,
+        seed = seedValue,
+        visit = chosen.VisitId,
+        visitIndex = chosen.Index,
+        detector = det,
+        detectorName = CameraLayout.Name(det),
+        band = chosen.BandLetter.ToString(),
+        midpointMjdTai = chosen.MidpointMjdTai,
+        seeingArcsec = chosen.SeeingArcsec,
+        window = new { x0 = rendered.Origin.X0, y0 = rendered.Origin.Y0, width = rendered.Width, height = rendered.Height },
+        nanojanskyPerElectron = rendered.NanojanskyPerElectron,
+        skyElectrons = rendered.SkyElectrons,
+        scienceFwhmPixels = rendered.ScienceFwhmPixels,
+        templateFwhmPixels = rendered.TemplateFwhmPixels,
+        cosmicRays = rendered.CosmicRays,
+        truthSources = rendered.Truth.Count,
+        referenceStars = rendered.ReferenceCatalog.Count,
+        headerWcs = perturbed ? "perturbed (initial)" : "true",
+        trueWcs = new { crpix1 = rendered.TrueWcs.Crpix1, crpix2 = rendered.TrueWcs.Crpix2, crval = new[] { rendered.TrueWcs.Crval.RaDeg, rendered.TrueWcs.Crval.DecDeg }, cd = rendered.TrueWcs.Cd, sip = rendered.TrueWcs.HasDistortion },
+        seconds = new { render = rendered.RenderSeconds, total = totalSeconds },
+    };
 
     private static (int, int, int, int)? ParseWindow(string? text)
     {

@@ -136,41 +136,28 @@ internal sealed class AstrometricFitter
         return pairs;
     }
 
+    /// <summary>Pixel offsets from CRPIX are divided by this before the polynomial terms are formed, to keep them near 1.</summary>
+    private const double Scale = 2048.0;
+
     private static (TanWcs Wcs, double RmsMas, List<(int S, int R)> Pairs) Solve(TanWcs start, IReadOnlyList<SourceMeasurement> sources, IReadOnlyList<ReferenceStar> reference, List<(int S, int R)> pairs, int order)
     {
-        const double Scale = 2048.0;
-        var crpix1 = start.Crpix1;
-        var crpix2 = start.Crpix2;
+        var problem = new FitProblem(sources, reference, start.Crpix1, start.Crpix2, Terms(order));
         var crval = start.Crval;
-        var terms = Terms(order);
-        double[] cx = [], cy = [];
         var rms = double.NaN;
         var keep = pairs.ToList();
         for (var iteration = 0; iteration < 4; iteration++)
         {
-            var (projector, a, bx, by) = Fit(crval, keep, out cx, out cy);
-            var n = keep.Count;
+            var fit = problem.Fit(crval, keep);
 
             // Move CRVAL to the fitted origin (the constant terms) and refit next time.
-            crval = projector.PixelToSky(cx[0], cy[0]);
-            var residuals = new double[n];
-            for (var p = 0; p < n; p++)
-            {
-                double ex = bx[p], ey = by[p];
-                for (var t = 0; t < terms.Length; t++)
-                {
-                    ex -= cx[t] * a[p, t];
-                    ey -= cy[t] * a[p, t];
-                }
-
-                residuals[p] = Math.Sqrt((ex * ex) + (ey * ey)) * 3.6e6;
-            }
-
-            rms = Math.Sqrt(residuals.Sum(r => r * r) / Math.Max(1, n - terms.Length));
+            crval = fit.Projector.PixelToSky(fit.Cx[0], fit.Cy[0]);
+            var residuals = fit.ResidualsMas();
+            var n = keep.Count;
+            rms = Math.Sqrt(residuals.Sum(r => r * r) / Math.Max(1, n - problem.Terms.Length));
             var sorted = residuals.Order().ToArray();
             var limit = Math.Max(3 * 1.4826 * sorted[n / 2] / 1.1774, 10.0);
             var next = keep.Where((_, p) => residuals[p] <= limit).ToList();
-            if (next.Count == keep.Count || next.Count < terms.Length + 4)
+            if (next.Count == keep.Count || next.Count < problem.Terms.Length + 4)
             {
                 if (iteration >= 1)
                 {
@@ -184,36 +171,13 @@ internal sealed class AstrometricFitter
         }
 
         // Refit about the final CRVAL so the constant term is ~0, then split the linear (CD) and SIP parts.
-        Fit(crval, keep, out cx, out cy);
+        var final = problem.Fit(crval, keep);
+        return (ToWcs(final.Cx, final.Cy, problem.Terms, order, start.Crpix1, start.Crpix2, crval), rms, keep);
+    }
 
-        // Gnomonic coordinates (degrees) of the references about CRVAL against polynomial terms of the scaled pixel
-        // offsets, solved by weighted least squares (centroid error plus a 0.05 px floor).
-        (TanWcs Projector, double[,] A, double[] Bx, double[] By) Fit(SkyPosition origin, List<(int S, int R)> used, out double[] fx, out double[] fy)
-        {
-            var projector = new TanWcs(1, 1, origin, [1, 0, 0, 1]);
-            var n = used.Count;
-            var a = new double[n, terms.Length];
-            var bx = new double[n];
-            var by = new double[n];
-            for (var p = 0; p < n; p++)
-            {
-                var (s, r) = used[p];
-                var u = (sources[s].X + 1 - crpix1) / Scale;
-                var v = (sources[s].Y + 1 - crpix2) / Scale;
-                for (var t = 0; t < terms.Length; t++)
-                {
-                    a[p, t] = Math.Pow(u, terms[t].P) * Math.Pow(v, terms[t].Q);
-                }
-
-                projector.TrySkyToPixel(SkyPosition.FromDegrees(reference[r].RaDeg, reference[r].DecDeg), out bx[p], out by[p]);
-            }
-
-            var weights = used.Select(pair => 1.0 / ((sources[pair.S].XErr * sources[pair.S].XErr) + 0.0025)).ToArray();
-            fx = LeastSquares.Solve(a, bx, weights);
-            fy = LeastSquares.Solve(a, by, weights);
-            return (projector, a, bx, by);
-        }
-
+    /// <summary>The TAN-SIP WCS of fitted polynomial coefficients: the linear terms make the CD matrix, the rest the SIP polynomials.</summary>
+    private static TanWcs ToWcs(double[] cx, double[] cy, (int P, int Q)[] terms, int order, double crpix1, double crpix2, SkyPosition crval)
+    {
         var cd = new double[4];
         SipPolynomial? sipA = null, sipB = null;
         for (var t = 0; t < terms.Length; t++)
@@ -258,7 +222,66 @@ internal sealed class AstrometricFitter
             sipB = new SipPolynomial(order, sb);
         }
 
-        return (new TanWcs(crpix1, crpix2, crval, cd, sipA, sipB), rms, keep);
+        return new TanWcs(crpix1, crpix2, crval, cd, sipA, sipB);
+    }
+
+    /// <summary>The matched sources and references, the reference pixel and the polynomial terms of one WCS fit.</summary>
+    private sealed class FitProblem(IReadOnlyList<SourceMeasurement> sources, IReadOnlyList<ReferenceStar> reference, double crpix1, double crpix2, (int P, int Q)[] terms)
+    {
+        public (int P, int Q)[] Terms { get; } = terms;
+
+        /// <summary>
+        /// Gnomonic coordinates (degrees) of the references about <paramref name="origin"/> against polynomial terms of
+        /// the scaled pixel offsets, solved by weighted least squares (centroid error plus a 0.05 px floor).
+        /// </summary>
+        public TermFit Fit(SkyPosition origin, List<(int S, int R)> used)
+        {
+            var projector = new TanWcs(1, 1, origin, [1, 0, 0, 1]);
+            var n = used.Count;
+            var a = new double[n, Terms.Length];
+            var bx = new double[n];
+            var by = new double[n];
+            for (var p = 0; p < n; p++)
+            {
+                var (s, r) = used[p];
+                var u = (sources[s].X + 1 - crpix1) / Scale;
+                var v = (sources[s].Y + 1 - crpix2) / Scale;
+                for (var t = 0; t < Terms.Length; t++)
+                {
+                    a[p, t] = Math.Pow(u, Terms[t].P) * Math.Pow(v, Terms[t].Q);
+                }
+
+                projector.TrySkyToPixel(SkyPosition.FromDegrees(reference[r].RaDeg, reference[r].DecDeg), out bx[p], out by[p]);
+            }
+
+            var weights = used.Select(pair => 1.0 / ((sources[pair.S].XErr * sources[pair.S].XErr) + 0.0025)).ToArray();
+            return new TermFit(projector, a, bx, by, LeastSquares.Solve(a, bx, weights), LeastSquares.Solve(a, by, weights));
+        }
+    }
+
+    /// <summary>One least-squares fit: the projector it was made about, the design matrix, the targets and the coefficients.</summary>
+    private sealed record TermFit(TanWcs Projector, double[,] A, double[] Bx, double[] By, double[] Cx, double[] Cy)
+    {
+        /// <summary>Each pair's distance from the fit, milliarcseconds.</summary>
+        public double[] ResidualsMas()
+        {
+            var n = Bx.Length;
+            var terms = Cx.Length;
+            var residuals = new double[n];
+            for (var p = 0; p < n; p++)
+            {
+                double ex = Bx[p], ey = By[p];
+                for (var t = 0; t < terms; t++)
+                {
+                    ex -= Cx[t] * A[p, t];
+                    ey -= Cy[t] * A[p, t];
+                }
+
+                residuals[p] = Math.Sqrt((ex * ex) + (ey * ey)) * 3.6e6;
+            }
+
+            return residuals;
+        }
     }
 
     private static (int P, int Q)[] Terms(int order)
