@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Association;
 
 /// <summary>
@@ -107,15 +109,11 @@ internal static class OptimalResolver
     private static (int[] Sources, int[] Objects, int Count) Components(ExactPairs pairs, int ns, int no, int[] firstPair)
     {
         var n = pairs.Count;
-        var parent = new int[ns + no];
-        for (var i = 0; i < parent.Length; i++)
-        {
-            parent[i] = i;
-        }
+        var sets = new DisjointSets(ns + no);
 
         for (var p = 0; p < n; p++)
         {
-            Union(parent, pairs.Sources[p], ns + pairs.Objects[p]);
+            sets.Union(pairs.Sources[p], ns + pairs.Objects[p]);
         }
 
         var componentOf = new int[ns + no];
@@ -130,7 +128,7 @@ internal static class OptimalResolver
                 continue;
             }
 
-            var root = Find(parent, s);
+            var root = sets.Find(s);
             if (componentOf[root] < 0)
             {
                 componentOf[root] = componentCount++;
@@ -192,34 +190,5 @@ internal static class OptimalResolver
         }
 
         return (start, items);
-    }
-
-    private static int Find(int[] parent, int i)
-    {
-        while (parent[i] != i)
-        {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-
-        return i;
-    }
-
-    private static void Union(int[] parent, int a, int b)
-    {
-        var ra = Find(parent, a);
-        var rb = Find(parent, b);
-        if (ra != rb)
-        {
-            // The lower node becomes the root, which keeps roots deterministic.
-            if (ra < rb)
-            {
-                parent[rb] = ra;
-            }
-            else
-            {
-                parent[ra] = rb;
-            }
-        }
     }
 }

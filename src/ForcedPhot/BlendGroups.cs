@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.ForcedPhot;
 
 /// <summary>Groups positions closer than a radius (transitively: friends of friends) with a sweep in y and union-find.</summary>
@@ -34,11 +36,7 @@ internal static class BlendGroups
         }
 
         Array.Sort(ys, index, 0, finite);
-        var parent = new int[n];
-        for (var i = 0; i < n; i++)
-        {
-            parent[i] = i;
-        }
+        var sets = new DisjointSets(n);
 
         var r2 = radius * radius;
         var linked = false;
@@ -53,7 +51,7 @@ internal static class BlendGroups
                 var dy = ys[b] - yi;
                 if ((dx * dx) + (dy * dy) < r2)
                 {
-                    Union(parent, i, index[b]);
+                    sets.Union(i, index[b]);
                     linked = true;
                 }
             }
@@ -69,7 +67,7 @@ internal static class BlendGroups
         var root = new int[n];
         for (var i = 0; i < n; i++)
         {
-            root[i] = Find(parent, i);
+            root[i] = sets.Find(i);
             count[root[i]]++;
         }
 
@@ -93,26 +91,5 @@ internal static class BlendGroups
         }
 
         return groups;
-    }
-
-    private static int Find(int[] parent, int i)
-    {
-        while (parent[i] != i)
-        {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-
-        return i;
-    }
-
-    private static void Union(int[] parent, int a, int b)
-    {
-        var ra = Find(parent, a);
-        var rb = Find(parent, b);
-        if (ra != rb)
-        {
-            parent[Math.Max(ra, rb)] = Math.Min(ra, rb);
-        }
     }
 }
