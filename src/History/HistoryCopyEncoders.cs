@@ -40,7 +40,7 @@ internal static class HistoryCopyEncoders
     {
         foreach (ref readonly var r in rows)
         {
-            Records.DiaObjectLastColumns.WriteCopyRow(b, new SimulatedDiaObjectLast(in r));
+            Records.DiaObjectLastColumns.WriteCopyRow(b, new SimulatedDiaObject(in r));
         }
     }
 

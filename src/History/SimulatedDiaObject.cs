@@ -7,7 +7,9 @@ namespace Apdb.History;
 /// <summary>
 /// A simulated DiaObject version seen as the values of Rubin's <c>DiaObject</c> columns: the one map from the
 /// simulation's row to the table, read by the history's binary COPY through
-/// <see cref="DiaObjectColumns.WriteCopyRow{TValues}"/>. A NaN summary is NULL.
+/// <see cref="DiaObjectColumns.WriteCopyRow{TValues}"/>. A NaN summary is NULL. The newest version is also the
+/// object's <c>DiaObjectLast</c> row (<see cref="IDiaObjectValues"/> extends <see cref="IDiaObjectLastValues"/>), written
+/// through <see cref="DiaObjectLastColumns.WriteCopyRow{TValues}"/> from the same view.
 /// </summary>
 public readonly ref struct SimulatedDiaObject : IDiaObjectValues
 {

@@ -7,33 +7,12 @@ namespace Apdb.Records;
 /// <summary>
 /// The values of one <c>DiaObject</c> row, one property per column in table order. <see cref="DiaObject"/> implements it; so
 /// can a view over another row type (a <c>ref struct</c> over a simulation row), which then writes binary COPY and
-/// builds records through <see cref="DiaObjectColumns"/> with the same column map.
+/// builds records through <see cref="DiaObjectColumns"/> with the same column map. It extends <see cref="IDiaObjectLastValues"/>, whose columns <c>DiaObject</c> all has; only the others are declared here.
 /// </summary>
-public interface IDiaObjectValues
+public interface IDiaObjectValues : IDiaObjectLastValues
 {
-    /// <summary>Column <c>diaObjectId</c> (bigint, not null).</summary>
-    long DiaObjectId { get; }
-
-    /// <summary>Column <c>validityStartMjdTai</c> (double precision, not null).</summary>
-    double ValidityStartMjdTai { get; }
-
     /// <summary>Column <c>validityEndMjdTai</c> (double precision).</summary>
     double? ValidityEndMjdTai { get; }
-
-    /// <summary>Column <c>ra</c> (double precision, not null).</summary>
-    double Ra { get; }
-
-    /// <summary>Column <c>raErr</c> (real).</summary>
-    float? RaErr { get; }
-
-    /// <summary>Column <c>dec</c> (double precision, not null).</summary>
-    double Dec { get; }
-
-    /// <summary>Column <c>decErr</c> (real).</summary>
-    float? DecErr { get; }
-
-    /// <summary>Column <c>ra_dec_Cov</c> (real).</summary>
-    float? RaDecCov { get; }
 
     /// <summary>Column <c>u_psfFluxMean</c> (real).</summary>
     float? UPsfFluxMean { get; }
@@ -250,16 +229,4 @@ public interface IDiaObjectValues
 
     /// <summary>Column <c>y_psfFluxErrMean</c> (real).</summary>
     float? YPsfFluxErrMean { get; }
-
-    /// <summary>Column <c>firstDiaSourceMjdTai</c> (double precision).</summary>
-    double? FirstDiaSourceMjdTai { get; }
-
-    /// <summary>Column <c>lastDiaSourceMjdTai</c> (double precision).</summary>
-    double? LastDiaSourceMjdTai { get; }
-
-    /// <summary>Column <c>nDiaSources</c> (integer, not null).</summary>
-    int NDiaSources { get; }
-
-    /// <summary>Column <c>pixelId</c> (bigint, not null).</summary>
-    long PixelId { get; }
 }

@@ -120,7 +120,7 @@ public sealed class ColumnMapAgreementTests : IAsyncLifetime
         {
             var record = DiaObjectColumns.ToRecord(new SimulatedDiaObject(in rows[i]));
             ColumnValues.Same(DiaObjectColumns.Columns, record, copied[i], $"DiaObject {rows[i].DiaObjectId}, history COPY vs record");
-            ColumnValues.Same(DiaObjectLastColumns.Columns, DiaObjectLastColumns.ToRecord(new SimulatedDiaObjectLast(in rows[i])), copiedLast[i], $"DiaObjectLast {rows[i].DiaObjectId}, history COPY vs record");
+            ColumnValues.Same(DiaObjectLastColumns.Columns, DiaObjectLastColumns.ToRecord(new SimulatedDiaObject(in rows[i])), copiedLast[i], $"DiaObjectLast {rows[i].DiaObjectId}, history COPY vs record");
             foreach (var column in DiaObjectLastColumns.Columns)
             {
                 var inVersion = DiaObjectColumns.Columns.Single(c => c.Name == column.Name);
