@@ -95,7 +95,7 @@ public sealed partial class ApdbStore
         options ??= StoreOptions.Default;
         if (!double.IsFinite(visitMjdTai))
         {
-            Preconditions.ThrowUser($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
+            throw new ApdbUserException($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
         }
 
         StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
@@ -195,7 +195,7 @@ public sealed partial class ApdbStore
             connection, transaction);
         if (await clash.ExecuteScalarAsync(cancellationToken) is long id)
         {
-            Preconditions.ThrowUser($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");
+            throw new ApdbUserException($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");
         }
     }
 
@@ -284,7 +284,7 @@ public sealed partial class ApdbStore
             {
                 if (!options.ReplaceExisting)
                 {
-                    Preconditions.ThrowUser($"store of {detectorVisit} refused, nothing written: the detector-visit is already stored (use the replace option to rewrite it)");
+                    throw new ApdbUserException($"store of {detectorVisit} refused, nothing written: the detector-visit is already stored (use the replace option to rewrite it)");
                 }
 
                 await DeleteDetectorVisitAsync(connection, transaction, detectorVisit, previousTime, cancellationToken);

@@ -1,3 +1,4 @@
+using Apdb.Sky;
 using Dapper;
 using Npgsql;
 

@@ -72,5 +72,5 @@ internal static class StoreValidation
     }
 
     private static void Fail(DetectorVisit detectorVisit, string what) =>
-        Preconditions.ThrowUser($"store of {detectorVisit} refused, nothing written: {what}");
+        throw new ApdbUserException($"store of {detectorVisit} refused, nothing written: {what}");
 }
