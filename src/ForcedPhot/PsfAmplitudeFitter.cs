@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 using Apdb.Sky;
@@ -490,7 +489,7 @@ public sealed class PsfAmplitudeFitter
             var (k0, k1) = (Math.Max(0, dx), Math.Min(size, size + dx));
             for (var j = Math.Max(0, dy); j < Math.Min(size, size + dy); j++)
             {
-                AddScaled(stamps.Psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
+                PixelMath.AddScaled(stamps.Psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
             }
         }
 
@@ -525,27 +524,6 @@ public sealed class PsfAmplitudeFitter
         }
 
         return (sw, sv);
-    }
-
-    /// <summary>destination += scale * source.</summary>
-    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddScaled(ReadOnlySpan<float> source, float scale, Span<float> destination)
-    {
-        var k = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var f = Vector256.Create(scale);
-            for (; k <= source.Length - Vector256<float>.Count; k += Vector256<float>.Count)
-            {
-                (Vector256.Create(destination.Slice(k, Vector256<float>.Count)) + (f * Vector256.Create(source.Slice(k, Vector256<float>.Count)))).CopyTo(destination[k..]);
-            }
-        }
-
-        for (; k < source.Length; k++)
-        {
-            destination[k] += scale * source[k];
-        }
     }
 
     /// <summary>Inverts a symmetric positive-definite matrix by Cholesky; null when it is singular.</summary>

@@ -85,13 +85,9 @@ public sealed class MoffatPsf : Psf
             }
         }
 
-        if (_normalizeToStamp && sum > 0)
+        if (_normalizeToStamp)
         {
-            var scale = (float)(1.0 / sum);
-            for (var k = 0; k < destination.Length; k++)
-            {
-                destination[k] *= scale;
-            }
+            NormalizeToUnitSum(destination, sum);
         }
     }
 }

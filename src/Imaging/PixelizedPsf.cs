@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Apdb.Imaging;
 
@@ -101,7 +100,7 @@ public sealed class PixelizedPsf : Psf
             var target = rows.AsSpan(m * size, size);
             for (var k = 0; k < n; k++)
             {
-                AddScaled(weightsT.AsSpan(k * size, size), _model[(m * n) + k], target);
+                PixelMath.AddScaled(weightsT.AsSpan(k * size, size), _model[(m * n) + k], target);
             }
         }
 
@@ -137,7 +136,7 @@ public sealed class PixelizedPsf : Psf
             acc.Clear();
             for (var m = 0; m < n; m++)
             {
-                AddScaled(rows.AsSpan(m * size, size), weightsY[(j * n) + m], acc);
+                PixelMath.AddScaled(rows.AsSpan(m * size, size), weightsY[(j * n) + m], acc);
             }
 
             for (var i = 0; i < size; i++)
@@ -180,7 +179,7 @@ public sealed class PixelizedPsf : Psf
             var target = rows.AsSpan(m * size, size);
             for (var k = 0; k < n; k++)
             {
-                AddScaled(wxT.AsSpan(k * size, size), image[(m * n) + k], target);
+                PixelMath.AddScaled(wxT.AsSpan(k * size, size), image[(m * n) + k], target);
             }
         }
 
@@ -190,35 +189,13 @@ public sealed class PixelizedPsf : Psf
             Array.Clear(acc);
             for (var m = 0; m < n; m++)
             {
-                AddScaled(rows.AsSpan(m * size, size), wy[(j * n) + m], acc);
+                PixelMath.AddScaled(rows.AsSpan(m * size, size), wy[(j * n) + m], acc);
             }
 
             for (var i = 0; i < size; i++)
             {
                 output[(j * size) + i] = (float)acc[i];
             }
-        }
-    }
-
-    /// <summary>target[i] += source[i] * scale, elementwise (a vector at a time; no fused multiply-add, so each element's rounding is the scalar one).</summary>
-    // Vector stores into spans have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void AddScaled(ReadOnlySpan<double> source, double scale, Span<double> target)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var f = Vector256.Create(scale);
-            for (; i <= source.Length - Vector256<double>.Count; i += Vector256<double>.Count)
-            {
-                var product = Vector256.Create(source.Slice(i, Vector256<double>.Count)) * f;
-                (Vector256.Create(target.Slice(i, Vector256<double>.Count)) + product).CopyTo(target[i..]);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            target[i] += source[i] * scale;
         }
     }
 

@@ -59,6 +59,24 @@ public abstract class Psf
     public virtual void ComputeProfile(double offset, int halfWidth, Span<float> destination) =>
         throw new NotSupportedException($"{Description} is not separable");
 
+    /// <summary>
+    /// Scales <paramref name="stamp"/>, whose values add up to <paramref name="sum"/>, to add up to 1 (the flux inside the
+    /// stamp rather than the model's total), for models that offer that normalisation. A stamp with nothing in it is left as it is.
+    /// </summary>
+    protected static void NormalizeToUnitSum(Span<float> stamp, double sum)
+    {
+        if (!(sum > 0))
+        {
+            return;
+        }
+
+        var scale = (float)(1.0 / sum);
+        for (var k = 0; k < stamp.Length; k++)
+        {
+            stamp[k] *= scale;
+        }
+    }
+
     /// <summary>Computes the stamp for a source at sub-pixel offset (dx, dy) from the central pixel.</summary>
     protected abstract void ComputeStampCore(double x, double y, double dx, double dy, int halfWidth, Span<float> destination);
 }

@@ -42,4 +42,36 @@ public sealed class PixelMathTests
     {
         Assert.Throws<ArgumentException>(() => PixelMath.SquareRoots(new float[4], new float[3]));
     }
+
+    [Fact]
+    public void Add_scaled_matches_the_scalar_expression_bit_for_bit_at_every_length_0_to_256()
+    {
+        var random = new Random(19);
+        for (var length = 0; length <= 256; length++)
+        {
+            var source = Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() - 0.5) * 1e3)).ToArray();
+            var start = Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() - 0.5) * 1e3)).ToArray();
+            var scale = (float)(random.NextDouble() * 7 - 3);
+            var vector = start.ToArray();
+            PixelMath.AddScaled<float>(source, scale, vector);
+            for (var i = 0; i < length; i++)
+            {
+                Assert.Equal(start[i] + (scale * source[i]), vector[i]);
+            }
+
+            var sourceD = source.Select(v => (double)v / 3).ToArray();
+            var vectorD = start.Select(v => (double)v).ToArray();
+            PixelMath.AddScaled<double>(sourceD, scale / 3.0, vectorD);
+            for (var i = 0; i < length; i++)
+            {
+                Assert.Equal(start[i] + (scale / 3.0 * sourceD[i]), vectorD[i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Add_scaled_rejects_a_short_destination()
+    {
+        Assert.Throws<ArgumentException>(() => PixelMath.AddScaled<float>(new float[4], 2f, new float[3]));
+    }
 }

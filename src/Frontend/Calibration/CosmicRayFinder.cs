@@ -69,23 +69,17 @@ internal sealed class CosmicRayFinder
             cr[k] = true;
         }
 
+        Span<int> block = stackalloc int[9];
         for (var pass = 0; pass < 4 && frontier.Count > 0; pass++)
         {
             var next = new List<int>();
             foreach (var k in frontier)
             {
-                var x = k % w;
-                var y = k / w;
-                for (var dy = -1; dy <= 1; dy++)
+                foreach (var n in block[..Block3x3(k, w, h, block)])
                 {
-                    for (var dx = -1; dx <= 1; dx++)
+                    if (!cr[n] && Test(n, n % w, n / w))
                     {
-                        var xx = x + dx;
-                        var yy = y + dy;
-                        if ((uint)xx < (uint)w && (uint)yy < (uint)h && !cr[(yy * w) + xx] && Test((yy * w) + xx, xx, yy))
-                        {
-                            next.Add((yy * w) + xx);
-                        }
+                        next.Add(n);
                     }
                 }
             }
@@ -107,22 +101,36 @@ internal sealed class CosmicRayFinder
             }
 
             count++;
-            var x = k % w;
-            var y = k / w;
-            for (var dy = -1; dy <= 1; dy++)
+            foreach (var n in block[..Block3x3(k, w, h, block)])
             {
-                for (var dx = -1; dx <= 1; dx++)
-                {
-                    var xx = x + dx;
-                    var yy = y + dy;
-                    if ((uint)xx < (uint)w && (uint)yy < (uint)h)
-                    {
-                        mask[(yy * w) + xx] |= (int)MaskPlane.Cr;
-                    }
-                }
+                mask[n] |= (int)MaskPlane.Cr;
             }
         }
 
         return count;
+    }
+
+    /// <summary>
+    /// Writes the indices of the pixels of the 3x3 block centred on pixel <paramref name="k"/> of a
+    /// <paramref name="w"/> x <paramref name="h"/> image that lie on the image, row by row, into
+    /// <paramref name="indices"/>, and returns how many there are.
+    /// </summary>
+    private static int Block3x3(int k, int w, int h, Span<int> indices)
+    {
+        var x = k % w;
+        var y = k / w;
+        var m = 0;
+        for (var yy = y - 1; yy <= y + 1; yy++)
+        {
+            for (var xx = x - 1; xx <= x + 1; xx++)
+            {
+                if ((uint)xx < (uint)w && (uint)yy < (uint)h)
+                {
+                    indices[m++] = (yy * w) + xx;
+                }
+            }
+        }
+
+        return m;
     }
 }
