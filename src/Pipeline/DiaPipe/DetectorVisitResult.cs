@@ -4,42 +4,31 @@ using Apdb.Records;
 namespace Apdb.Pipeline.DiaPipe;
 
 /// <summary>The outcome of one detector-visit through the front end and DiaPipe.</summary>
-public sealed class DetectorVisitResult
+public sealed class DetectorVisitResult(
+    DetectorVisit detectorVisit, double visitMjdTai, IReadOnlyList<StageSpan> spans, DiaPipeCounts counts,
+    IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaObjectLast> preloadedObjects, StoreResult store)
 {
-    /// <summary>Creates the result.</summary>
-    public DetectorVisitResult(
-        DetectorVisit detectorVisit, double visitMjdTai, IReadOnlyList<StageSpan> spans, DiaPipeCounts counts,
-        IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaObjectLast> preloadedObjects, StoreResult store)
-    {
-        DetectorVisit = detectorVisit;
-        VisitMjdTai = visitMjdTai;
-        Spans = spans;
-        Counts = counts;
-        Sources = sources;
-        PreloadedObjects = preloadedObjects;
-        Store = store;
-    }
 
     /// <summary>The detector-visit.</summary>
-    public DetectorVisit DetectorVisit { get; }
+    public DetectorVisit DetectorVisit { get; } = detectorVisit;
 
     /// <summary>The visit's midpoint, MJD TAI.</summary>
-    public double VisitMjdTai { get; }
+    public double VisitMjdTai { get; } = visitMjdTai;
 
     /// <summary>Every stage, in the order it started.</summary>
-    public IReadOnlyList<StageSpan> Spans { get; }
+    public IReadOnlyList<StageSpan> Spans { get; } = spans;
 
     /// <summary>Row counts.</summary>
-    public DiaPipeCounts Counts { get; }
+    public DiaPipeCounts Counts { get; } = counts;
 
     /// <summary>The front end's DiaSources after association (<c>diaObjectId</c> null for dropped ones).</summary>
-    public IReadOnlyList<DiaSource> Sources { get; }
+    public IReadOnlyList<DiaSource> Sources { get; } = sources;
 
     /// <summary>The DiaObjects the association saw.</summary>
-    public IReadOnlyList<DiaObjectLast> PreloadedObjects { get; }
+    public IReadOnlyList<DiaObjectLast> PreloadedObjects { get; } = preloadedObjects;
 
     /// <summary>What the store wrote.</summary>
-    public StoreResult Store { get; }
+    public StoreResult Store { get; } = store;
 
     /// <summary>The DiaSources stored (each with its <c>diaObjectId</c>), in the order they were stored.</summary>
     public IReadOnlyList<DiaSource> StoredSources { get; internal set; } = [];
