@@ -93,18 +93,47 @@ public sealed class PixelizedPsf : Psf
         ArgumentNullException.ThrowIfNull(weightsX);
         var n = (2 * Radius) + 1;
         var size = (2 * halfWidth) + 1;
-        var weightsT = Transpose(weightsX, size, n);
+        return RowsAlongX(_model, n, Transpose(weightsX, size, n), size);
+    }
+
+    /// <summary>
+    /// Each of the n rows of an n x n image interpolated to <paramref name="size"/> points along x: row m is the sum over
+    /// k of pixel (m, k) times row k of <paramref name="weightsT"/> (the transposed weights), a vector of outputs at a time.
+    /// </summary>
+    private static double[] RowsAlongX(ReadOnlySpan<float> image, int n, double[] weightsT, int size)
+    {
         var rows = new double[n * size];
         for (var m = 0; m < n; m++)
         {
             var target = rows.AsSpan(m * size, size);
             for (var k = 0; k < n; k++)
             {
-                PixelMath.AddScaled(weightsT.AsSpan(k * size, size), _model[(m * n) + k], target);
+                PixelMath.AddScaled(weightsT.AsSpan(k * size, size), image[(m * n) + k], target);
             }
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// The (size x size) stamp from x-interpolated rows and the y weights: output row j is the sum over m of row m times
+    /// weight (j, m), accumulated in <paramref name="acc"/> in the order of the sum.
+    /// </summary>
+    private static void ColumnsAlongY(double[] rows, double[] weightsY, int n, int size, Span<double> acc, Span<float> output)
+    {
+        for (var j = 0; j < size; j++)
+        {
+            acc.Clear();
+            for (var m = 0; m < n; m++)
+            {
+                PixelMath.AddScaled(rows.AsSpan(m * size, size), weightsY[(j * n) + m], acc);
+            }
+
+            for (var i = 0; i < size; i++)
+            {
+                output[(j * size) + i] = (float)acc[i];
+            }
+        }
     }
 
     /// <summary>The n x size transpose of a size x n row-major matrix.</summary>
@@ -131,19 +160,7 @@ public sealed class PixelizedPsf : Psf
         var n = (2 * Radius) + 1;
         var size = (2 * halfWidth) + 1;
         Span<double> acc = size <= 64 ? stackalloc double[size] : new double[size];
-        for (var j = 0; j < size; j++)
-        {
-            acc.Clear();
-            for (var m = 0; m < n; m++)
-            {
-                PixelMath.AddScaled(rows.AsSpan(m * size, size), weightsY[(j * n) + m], acc);
-            }
-
-            for (var i = 0; i < size; i++)
-            {
-                destination[(j * size) + i] = (float)acc[i];
-            }
-        }
+        ColumnsAlongY(rows, weightsY, n, size, acc, destination);
     }
 
     /// <summary>
@@ -171,32 +188,8 @@ public sealed class PixelizedPsf : Psf
 
         // Along x: every image row to the output columns; then along y. Each output accumulates its products in the
         // order of the sum (k, then m), a vector of outputs at a time: the same sums as one output at a time.
-        var wxT = Transpose(wx, size, n);
-
-        var rows = new double[n * size];
-        for (var m = 0; m < n; m++)
-        {
-            var target = rows.AsSpan(m * size, size);
-            for (var k = 0; k < n; k++)
-            {
-                PixelMath.AddScaled(wxT.AsSpan(k * size, size), image[(m * n) + k], target);
-            }
-        }
-
-        var acc = new double[size];
-        for (var j = 0; j < size; j++)
-        {
-            Array.Clear(acc);
-            for (var m = 0; m < n; m++)
-            {
-                PixelMath.AddScaled(rows.AsSpan(m * size, size), wy[(j * n) + m], acc);
-            }
-
-            for (var i = 0; i < size; i++)
-            {
-                output[(j * size) + i] = (float)acc[i];
-            }
-        }
+        var rows = RowsAlongX(image, n, Transpose(wx, size, n), size);
+        ColumnsAlongY(rows, wy, n, size, new double[size], output);
     }
 
     /// <summary>Weights D(p_i - k), k = 0..n-1, at p_i = start + i for i = 0..count-1; zero rows for p_i outside [-0.5, n - 0.5].</summary>
