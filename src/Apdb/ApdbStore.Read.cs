@@ -29,36 +29,36 @@ public sealed partial class ApdbStore
     /// The DiaSources in the region whose <c>midpointMjdTai</c> is later than <paramref name="visitMjdTai"/> minus
     /// <paramref name="months"/> 30-day months (Rubin's window; no upper bound), filtered exactly by the region.
     /// </summary>
-    public async Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default)
-    {
-        Preconditions.NotNull(region);
-        var start = WindowStart(visitMjdTai, months);
-        var (where, parameters) = PixelRangePredicate(region);
-        parameters.Add(new NpgsqlParameter<double>("start", start));
-        var sql = $"SELECT {DiaSourceColumns} FROM \"DiaSource\" WHERE \"midpointMjdTai\" > @start AND ({where})";
-        var rows = await QueryAsync(sql, parameters, DiaSource.ReadRow, cancellationToken);
-        return [.. rows.Where(s => region.Contains(SkyPosition.FromDegrees(s.Ra, s.Dec)))];
-    }
+    public Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
+        InRegionAsync("DiaSource", DiaSourceColumns, DiaSource.ReadRow, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
 
     /// <summary>The DiaSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
     public Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
         ByObjectIdsAsync("DiaSource", DiaSourceColumns, DiaSource.ReadRow, diaObjectIds, visitMjdTai, months, cancellationToken);
 
     /// <summary>The DiaForcedSources in the region, in Rubin's time window, filtered exactly by the region.</summary>
-    public async Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
+        InRegionAsync("DiaForcedSource", DiaForcedSourceColumns, DiaForcedSource.ReadRow, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
+
+    /// <summary>The DiaForcedSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
+    public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
+        ByObjectIdsAsync("DiaForcedSource", DiaForcedSourceColumns, DiaForcedSource.ReadRow, diaObjectIds, visitMjdTai, months, cancellationToken);
+
+    /// <summary>
+    /// The rows of a time-partitioned table in the region (through the pixelId index) whose <c>midpointMjdTai</c> is in
+    /// Rubin's window, filtered exactly by the region.
+    /// </summary>
+    private async Task<IReadOnlyList<T>> InRegionAsync<T>(
+        string table, string columns, Func<NpgsqlDataReader, T> read, Func<T, SkyPosition> position, ISkyRegion region, double visitMjdTai, int months, CancellationToken cancellationToken)
     {
         Preconditions.NotNull(region);
         var start = WindowStart(visitMjdTai, months);
         var (where, parameters) = PixelRangePredicate(region);
         parameters.Add(new NpgsqlParameter<double>("start", start));
-        var sql = $"SELECT {DiaForcedSourceColumns} FROM \"DiaForcedSource\" WHERE \"midpointMjdTai\" > @start AND ({where})";
-        var rows = await QueryAsync(sql, parameters, DiaForcedSource.ReadRow, cancellationToken);
-        return [.. rows.Where(s => region.Contains(SkyPosition.FromDegrees(s.Ra, s.Dec)))];
+        var sql = $"SELECT {columns} FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND ({where})";
+        var rows = await QueryAsync(sql, parameters, read, cancellationToken);
+        return [.. rows.Where(r => region.Contains(position(r)))];
     }
-
-    /// <summary>The DiaForcedSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
-    public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
-        ByObjectIdsAsync("DiaForcedSource", DiaForcedSourceColumns, DiaForcedSource.ReadRow, diaObjectIds, visitMjdTai, months, cancellationToken);
 
     private async Task<IReadOnlyList<T>> ByObjectIdsAsync<T>(
         string table, string columns, Func<NpgsqlDataReader, T> read, IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months, CancellationToken cancellationToken)
