@@ -410,15 +410,15 @@ public sealed class PsfAmplitudeFitter
     /// </summary>
     private static (double[,] Matrix, double[,] Noise, double[] Rhs) GroupNormalEquations(GroupStamps stamps, bool weighted)
     {
-        var n = stamps.Count;
-        var size = stamps.Size;
+        // The arrays in locals: the pair scan below reads them for every pair of members.
+        var (n, size, psfs, cxs, cys) = (stamps.Count, stamps.Size, stamps.Psfs, stamps.Cxs, stamps.Cys);
         var matrix = new double[n, n];
         var noise = new double[n, n];
         var rhs = new double[n];
         for (var a = 0; a < n; a++)
         {
             var wa = stamps.Workspaces[a];
-            var s = PsfFitKernels.Sums(stamps.Psfs[a], wa.Data, wa.Variance, wa.InverseVariance, wa.Good);
+            var s = PsfFitKernels.Sums(psfs[a], wa.Data, wa.Variance, wa.InverseVariance, wa.Good);
             rhs[a] = weighted ? s.PsfDataWeighted : s.PsfData;
             matrix[a, a] = weighted ? s.PsfPsfWeighted : s.PsfPsf;
             noise[a, a] = s.PsfPsfVariance;
@@ -430,8 +430,8 @@ public sealed class PsfAmplitudeFitter
 
             for (var b = a + 1; b < n; b++)
             {
-                var dx = stamps.Cxs[b] - stamps.Cxs[a];
-                var dy = stamps.Cys[b] - stamps.Cys[a];
+                var dx = cxs[b] - cxs[a];
+                var dy = cys[b] - cys[a];
                 if (Math.Abs(dx) >= size || Math.Abs(dy) >= size)
                 {
                     continue;
@@ -443,7 +443,7 @@ public sealed class PsfAmplitudeFitter
                 {
                     var ka = (j * size) + i0;
                     var kb = ((j - dy) * size) + i0 - dx;
-                    var (pm, pv) = OverlapRow(stamps.Psfs[a].AsSpan(ka, i1 - i0), stamps.Psfs[b].AsSpan(kb, i1 - i0),
+                    var (pm, pv) = OverlapRow(psfs[a].AsSpan(ka, i1 - i0), psfs[b].AsSpan(kb, i1 - i0),
                         (weighted ? wa.InverseVariance : wa.Good).AsSpan(ka, i1 - i0), wa.Variance.AsSpan(ka, i1 - i0));
                     m += pm;
                     v += pv;
@@ -475,12 +475,13 @@ public sealed class PsfAmplitudeFitter
     /// <summary>chi^2 over member <paramref name="a"/>'s stamp with every member's fitted model (built in <paramref name="model"/>).</summary>
     private static double GroupChi2(GroupStamps stamps, double[] flux, int a, float[] model)
     {
-        var size = stamps.Size;
+        // The arrays in locals: this runs for every member over every member.
+        var (n, size, psfs, cxs, cys) = (stamps.Count, stamps.Size, stamps.Psfs, stamps.Cxs, stamps.Cys);
         Array.Clear(model);
-        for (var b = 0; b < stamps.Count; b++)
+        for (var b = 0; b < n; b++)
         {
-            var dx = stamps.Cxs[b] - stamps.Cxs[a];
-            var dy = stamps.Cys[b] - stamps.Cys[a];
+            var dx = cxs[b] - cxs[a];
+            var dy = cys[b] - cys[a];
             if (Math.Abs(dx) >= size || Math.Abs(dy) >= size)
             {
                 continue;
@@ -489,7 +490,7 @@ public sealed class PsfAmplitudeFitter
             var (k0, k1) = (Math.Max(0, dx), Math.Min(size, size + dx));
             for (var j = Math.Max(0, dy); j < Math.Min(size, size + dy); j++)
             {
-                PixelMath.AddScaled(stamps.Psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
+                PixelMath.AddScaled(psfs[b].AsSpan(((j - dy) * size) + k0 - dx, k1 - k0), (float)flux[b], model.AsSpan((j * size) + k0, k1 - k0));
             }
         }
 
