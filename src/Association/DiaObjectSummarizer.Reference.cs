@@ -18,7 +18,7 @@ public static partial class DiaObjectSummarizer
         {
             var rows = Enumerable.Range(0, history.Count).Where(r => history.DiaObjectId[r] == id).ToList();
             var vectors = rows.Select(r => Catalog.UnitVectorOf(history.RaDeg[r], history.DecDeg[r])).ToList();
-            var (ra, dec) = ToRaDec(vectors.Sum(v => v.X), vectors.Sum(v => v.Y), vectors.Sum(v => v.Z));
+            var (ra, dec) = SkyPosition.RaDecOf(vectors.Sum(v => v.X), vectors.Sum(v => v.Y), vectors.Sum(v => v.Z));
             double? raErr = null;
             double? decErr = null;
             if (history.RaErrDeg is { } re && history.DecErrDeg is { } de && rows.All(r => double.IsFinite(re[r]) && double.IsFinite(de[r])))

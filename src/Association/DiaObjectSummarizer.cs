@@ -78,7 +78,7 @@ public static partial class DiaObjectSummarizer
             }
 
             var count = end - start;
-            var (ra, dec) = ToRaDec(sx, sy, sz);
+            var (ra, dec) = SkyPosition.RaDecOf(sx, sy, sz);
             var summaries = new BandSummary[Bands.Count];
             for (var b = 0; b < summaries.Length; b++)
             {
@@ -94,23 +94,6 @@ public static partial class DiaObjectSummarizer
         }
 
         return result;
-    }
-
-    internal static (double Ra, double Dec) ToRaDec(double x, double y, double z)
-    {
-        var ra = Math.Atan2(y, x) * (180.0 / Math.PI);
-        if (ra < 0)
-        {
-            ra += 360.0;
-        }
-
-        if (ra >= 360.0)
-        {
-            ra -= 360.0;
-        }
-
-        var dec = Math.Atan2(z, Math.Sqrt((x * x) + (y * y))) * (180.0 / Math.PI);
-        return (ra, dec);
     }
 
     private static int[] SortedRows(DiaSourceHistory history)

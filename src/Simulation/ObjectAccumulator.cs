@@ -74,7 +74,7 @@ internal sealed class ObjectAccumulator
     public void Snapshot(ref DiaObjectRow row)
     {
         var norm = Math.Sqrt(_sx * _sx + _sy * _sy + _sz * _sz);
-        var (ra, dec) = TangentFrame.ToRaDec(_sx / norm, _sy / norm, _sz / norm);
+        var (ra, dec) = SkyPosition.RaDecOf(_sx / norm, _sy / norm, _sz / norm);
         row.Ra = ra;
         row.Dec = dec;
         row.RaErr = (float)(Math.Sqrt(_sRaErr2) / _n);

@@ -59,23 +59,6 @@ internal readonly struct TangentFrame
     public (double Ra, double Dec) UnprojectRaDec(double xiArcsec, double etaArcsec)
     {
         var v = Unproject(xiArcsec, etaArcsec);
-        return ToRaDec(v.X, v.Y, v.Z);
-    }
-
-    public static (double Ra, double Dec) ToRaDec(double x, double y, double z)
-    {
-        var ra = Math.Atan2(y, x) * (180.0 / Math.PI);
-        if (ra < 0)
-        {
-            ra += 360.0;
-        }
-
-        if (ra >= 360.0)
-        {
-            ra -= 360.0;
-        }
-
-        var dec = Math.Atan2(z, Math.Sqrt(x * x + y * y)) * (180.0 / Math.PI);
-        return (ra, dec);
+        return SkyPosition.RaDecOf(v.X, v.Y, v.Z);
     }
 }

@@ -72,6 +72,28 @@ public readonly struct SkyPosition : IEquatable<SkyPosition>
         return new SkyPosition(WrapRa(ra), Math.Clamp(dec, -90.0, 90.0));
     }
 
+    /// <summary>
+    /// RA in [0, 360) and Dec of the direction (x, y, z), degrees, without validation or normalisation: for sums of unit
+    /// vectors (a mean position) in loops that know the vector is not zero. <see cref="FromUnitVector"/> is the checked form.
+    /// </summary>
+    [Pure]
+    public static (double Ra, double Dec) RaDecOf(double x, double y, double z)
+    {
+        var ra = Math.Atan2(y, x) * (180.0 / Math.PI);
+        if (ra < 0)
+        {
+            ra += 360.0;
+        }
+
+        if (ra >= 360.0)
+        {
+            ra -= 360.0;
+        }
+
+        var dec = Math.Atan2(z, Math.Sqrt((x * x) + (y * y))) * (180.0 / Math.PI);
+        return (ra, dec);
+    }
+
     /// <summary>The unit vector pointing at this position.</summary>
     [Pure]
     public UnitVector ToUnitVector() => UnitVector.FromRaDecUnchecked(RaDeg, DecDeg);
