@@ -11,38 +11,25 @@ public sealed partial class SkyTruth
 
     private VariableSet BuildVariables()
     {
-        var r = Preset.RadiusDeg * 3600.0;
-        var cell = Math.Sqrt(1.0 / VariableDensity) * 3600.0;
-        var n = (int)Math.Ceiling(r / cell);
         var set = new VariableSet();
-        for (var i = -n; i < n; i++)
+        foreach (var point in JitteredGrid(VariableDensity, 0x7A81_0000UL))
         {
-            for (var j = -n; j < n; j++)
+            var rng = point.Rng;
+            var (ra, dec) = FromPlane(point.Xi, point.Eta);
+            var rMag = rng.Uniform(17.0, 23.5);
+            var colour = rng.Uniform(-0.2, 1.5);
+            var amplitude = Math.Exp(rng.Uniform(Math.Log(0.02), Math.Log(0.6)));
+            var period = Math.Exp(rng.Uniform(Math.Log(0.1), Math.Log(400.0)));
+            var phase = rng.Uniform(0, 2 * Math.PI);
+            var mean = new double[Bands.Count];
+            var amp = new double[Bands.Count];
+            for (var band = 0; band < Bands.Count; band++)
             {
-                var rng = new CounterRng(Seed, 0x7A81_0000UL, (ulong)(i + 100000), (ulong)(j + 100000));
-                var a = (i + rng.NextDouble()) * cell;
-                var b = (j + rng.NextDouble()) * cell;
-                if (a * a + b * b >= r * r)
-                {
-                    continue;
-                }
-
-                var (ra, dec) = FromPlane(a, b);
-                var rMag = rng.Uniform(17.0, 23.5);
-                var colour = rng.Uniform(-0.2, 1.5);
-                var amplitude = Math.Exp(rng.Uniform(Math.Log(0.02), Math.Log(0.6)));
-                var period = Math.Exp(rng.Uniform(Math.Log(0.1), Math.Log(400.0)));
-                var phase = rng.Uniform(0, 2 * Math.PI);
-                var mean = new double[Bands.Count];
-                var amp = new double[Bands.Count];
-                for (var band = 0; band < Bands.Count; band++)
-                {
-                    mean[band] = AstroConstants.AbMagnitudeToNanojansky(rMag + ColourSlope[band] * colour);
-                    amp[band] = amplitude * AmplitudeRatio[band];
-                }
-
-                set.Add(ra, dec, mean, amp, period, phase);
+                mean[band] = AstroConstants.AbMagnitudeToNanojansky(rMag + ColourSlope[band] * colour);
+                amp[band] = amplitude * AmplitudeRatio[band];
             }
+
+            set.Add(ra, dec, mean, amp, period, phase);
         }
 
         set.Seal();

@@ -116,6 +116,26 @@ public sealed partial class SkyTruth
     public IReadOnlyList<(SkyPosition Position, double RMag)> StaticStars(double perDeg2 = 20000)
     {
         var stars = new List<(SkyPosition, double)>();
+        foreach (var point in JitteredGrid(perDeg2, 0x57A2_0000UL))
+        {
+            // Counts rising 0.3 dex per magnitude: inverse-CDF of 10^(0.3 m) on [16, 24].
+            var rng = point.Rng;
+            var u = rng.NextDouble();
+            var mag = Math.Log10(Math.Pow(10, 0.3 * 16) + u * (Math.Pow(10, 0.3 * 24) - Math.Pow(10, 0.3 * 16))) / 0.3;
+            stars.Add((_frame.Unproject(point.Xi, point.Eta).ToSkyPosition(), mag));
+        }
+
+        return stars;
+    }
+
+    /// <summary>
+    /// A jittered grid over the region's disc, <paramref name="perDeg2"/> points per deg^2: one point uniform in each
+    /// square cell, cells in row order, those outside the disc left out. Each point comes with its cell's counter RNG
+    /// (salted by <paramref name="salt"/>, so every use draws its own numbers) after the two draws that placed it, for
+    /// the caller's further draws. Tangent-plane offsets in arcsec.
+    /// </summary>
+    private IEnumerable<(double Xi, double Eta, CounterRng Rng)> JitteredGrid(double perDeg2, ulong salt)
+    {
         var r = Preset.RadiusDeg * 3600.0;
         var cell = Math.Sqrt(1.0 / perDeg2) * 3600.0;
         var n = (int)Math.Ceiling(r / cell);
@@ -123,22 +143,15 @@ public sealed partial class SkyTruth
         {
             for (var j = -n; j < n; j++)
             {
-                var rng = new CounterRng(Seed, 0x57A2_0000UL, (ulong)(i + 100000), (ulong)(j + 100000));
+                var rng = new CounterRng(Seed, salt, (ulong)(i + 100000), (ulong)(j + 100000));
                 var a = (i + rng.NextDouble()) * cell;
                 var b = (j + rng.NextDouble()) * cell;
-                if (a * a + b * b >= r * r)
+                if (a * a + b * b < r * r)
                 {
-                    continue;
+                    yield return (a, b, rng);
                 }
-
-                // Counts rising 0.3 dex per magnitude: inverse-CDF of 10^(0.3 m) on [16, 24].
-                var u = rng.NextDouble();
-                var mag = Math.Log10(Math.Pow(10, 0.3 * 16) + u * (Math.Pow(10, 0.3 * 24) - Math.Pow(10, 0.3 * 16))) / 0.3;
-                stars.Add((_frame.Unproject(a, b).ToSkyPosition(), mag));
             }
         }
-
-        return stars;
     }
 
     internal (double Ra, double Dec) FromPlane(double xiArcsec, double etaArcsec) => _frame.UnprojectRaDec(xiArcsec, etaArcsec);
