@@ -816,41 +816,36 @@ public sealed class AlardLuptonMatcher
     {
         var tmp = new bool[input.Length];
         var output = new bool[input.Length];
-        Parallel.For(0, h, y =>
-        {
-            var last = int.MinValue / 2;
-            for (var x = 0; x < w + r; x++)
-            {
-                if (x < w && input[(y * w) + x])
-                {
-                    last = x;
-                }
-
-                var target = x - r;
-                if (target >= 0 && target < w)
-                {
-                    tmp[(y * w) + target] = x - last <= 2 * r;
-                }
-            }
-        });
-        Parallel.For(0, w, x =>
-        {
-            var last = int.MinValue / 2;
-            for (var y = 0; y < h + r; y++)
-            {
-                if (y < h && tmp[(y * w) + x])
-                {
-                    last = y;
-                }
-
-                var target = y - r;
-                if (target >= 0 && target < h)
-                {
-                    output[(target * w) + x] = y - last <= 2 * r;
-                }
-            }
-        });
+        DilateLines(input, tmp, h, w, w, 1, r);
+        DilateLines(tmp, output, w, h, 1, w, r);
         return output;
+    }
+
+    /// <summary>
+    /// Square dilation by <paramref name="r"/> along one axis: each of <paramref name="lines"/> lines of
+    /// <paramref name="length"/> pixels (pixel k of line m at m * lineStride + k * step) is set where a set input pixel
+    /// lies within r of it. Lines run in parallel.
+    /// </summary>
+    private static void DilateLines(bool[] input, bool[] output, int lines, int length, int lineStride, int step, int r)
+    {
+        Parallel.For(0, lines, m =>
+        {
+            var start = m * lineStride;
+            var last = int.MinValue / 2;
+            for (var k = 0; k < length + r; k++)
+            {
+                if (k < length && input[start + (k * step)])
+                {
+                    last = k;
+                }
+
+                var target = k - r;
+                if (target >= 0 && target < length)
+                {
+                    output[start + (target * step)] = k - last <= 2 * r;
+                }
+            }
+        });
     }
 
     /// <summary>
