@@ -24,7 +24,7 @@ public sealed class SourceDetector
     /// <summary>Deblending levels (SExtractor's DEBLEND_NTHRESH); 0 or 1 turns deblending off.</summary>
     public int DeblendLevels { get; init; } = 32;
 
-    /// <summary>A child's flux above its level as a fraction of the footprint's (SExtractor's DEBLEND_MINCONT).</summary>
+    /// <summary>A child's flux as a fraction of the footprint's (SExtractor's DEBLEND_MINCONT).</summary>
     public double DeblendContrast { get; init; } = 0.005;
 
     /// <summary>Divide the S/N image by its own robust sigma (difference images, whose noise is correlated).</summary>

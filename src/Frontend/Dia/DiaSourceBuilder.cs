@@ -55,6 +55,7 @@ internal sealed class DiaSourceBuilder
         var scale = wcs.PixelScaleArcsec;
         var measurer = new SourceMeasurer();
         var rows = new List<DiaSource>(kept.Count);
+        var footprints = new List<int>(kept.Count);
         var order = Enumerable.Range(0, kept.Count).OrderByDescending(i => Math.Abs(kept[i].Snr)).Take(DiaSourceIds.MaxPerDetectorVisit).ToArray();
         Array.Sort(order);
         foreach (var i in order)
@@ -68,6 +69,7 @@ internal sealed class DiaSourceBuilder
                 continue;
             }
 
+            footprints.Add(m.Peak.PeaksInFootprint > 1 ? m.Peak.FootprintId : -1);
             var mask = m.StampMask;
             var cos = Math.Cos(sky.DecRad);
             rows.Add(new DiaSource
@@ -136,6 +138,35 @@ internal sealed class DiaSourceBuilder
             });
         }
 
+        SetParents(rows, footprints, visit, detector);
         return (rows, filtered);
+    }
+
+    /// <summary>
+    /// Deblended children carry the id of the footprint they came from as <c>parentDiaSourceId</c>, numbered in the
+    /// detector-visit's id space after its last DiaSource; the parent itself is not a row (Rubin measures only deblended
+    /// children on difference images). 0 for a source alone in its footprint, as in the history.
+    /// </summary>
+    private static void SetParents(List<DiaSource> rows, List<int> footprints, long visit, int detector)
+    {
+        var parents = new Dictionary<int, long>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var footprint = footprints[i];
+            if (footprint < 0)
+            {
+                rows[i].ParentDiaSourceId = 0;
+                continue;
+            }
+
+            if (!parents.TryGetValue(footprint, out var parent))
+            {
+                var index = rows.Count + parents.Count;
+                parent = index < DiaSourceIds.MaxPerDetectorVisit ? DiaSourceIds.Make(visit, detector, index) : 0;
+                parents[footprint] = parent;
+            }
+
+            rows[i].ParentDiaSourceId = parent;
+        }
     }
 }
