@@ -98,6 +98,58 @@ public sealed class CrowdedFieldTests(ITestOutputHelper output) : IDisposable
         Assert.True(missed.Count == 0, "SExtractor separates, ours does not: " + string.Join("; ", missed));
     }
 
+    [Fact]
+    public void Deblended_children_get_their_own_psf_flux_and_share_a_parent()
+    {
+        (double Separation, double Ratio)[] cases = [(2, 1), (2, 3), (3, 1), (3, 3), (3, 10), (4, 10)];
+        const int Cell = 64, Columns = 12, Rows = 6, Replicates = 6;
+        var random = new Random(31);
+        var stars = new List<(double X, double Y, double Flux)>();
+        var pairs = new List<(int Bright, int Faint, int Case)>();
+        for (var cell = 0; cell < Columns * Rows; cell++)
+        {
+            var x = (Cell * ((cell % Columns) + 0.5)) + random.NextDouble() - 0.5;
+            var y = (Cell * ((cell / Columns) + 0.5)) + random.NextDouble() - 0.5;
+            const double Flux = 2e4;
+            stars.Add((x, y, Flux));
+            if (cell < cases.Length * Replicates)
+            {
+                var (separation, ratio) = cases[cell % cases.Length];
+                var angle = random.NextDouble() * 2 * Math.PI;
+                var d = separation * CrowdedField.Fwhm;
+                stars.Add((x + (d * Math.Cos(angle)), y + (d * Math.Sin(angle)), Flux / ratio));
+                pairs.Add((stars.Count - 2, stars.Count - 1, cell % cases.Length));
+            }
+        }
+
+        var image = Synthetic.Render(Cell * Columns, Cell * Rows, stars, CrowdedField.Psf, CrowdedField.Noise, 32, CrowdedField.Background);
+        var result = new ImageDetector().Run(Write("apportion.fits", Cell * Columns, Cell * Rows, image));
+        DetectedSource? Find(int star) => result.Sources.Where(f => Math.Abs(f.X - stars[star].X) < 2 && Math.Abs(f.Y - stars[star].Y) < 2)
+            .Select(f => (DetectedSource?)f).FirstOrDefault();
+        var isolated = Enumerable.Range(0, stars.Count).Where(i => !pairs.Any(p => p.Bright == i || p.Faint == i)).Select(Find).OfType<DetectedSource>()
+            .Select(f => f.PsfFlux / 2e4).Order().ToList();
+        var norm = isolated[isolated.Count / 2];
+        output.WriteLine($"isolated stars: median psfFlux / true {norm:F4} over {isolated.Count} (the estimated PSF's normalization; children are compared with it)");
+        for (var c = 0; c < cases.Length; c++)
+        {
+            var found = pairs.Where(p => p.Case == c).Select(p => (Bright: Find(p.Bright), Faint: Find(p.Faint), Pair: p))
+                .Where(t => t.Bright is not null && t.Faint is not null).ToList();
+            var bright = found.Select(t => t.Bright!.Value.PsfFlux / stars[t.Pair.Bright].Flux / norm).Order().ToList();
+            var faint = found.Select(t => t.Faint!.Value.PsfFlux / stars[t.Pair.Faint].Flux / norm).Order().ToList();
+            output.WriteLine($"separation {cases[c].Separation} FWHM, ratio {cases[c].Ratio}: {found.Count}/{Replicates} split; median flux / true: bright {bright.ElementAtOrDefault(bright.Count / 2):F4}, faint {faint.ElementAtOrDefault(faint.Count / 2):F4}");
+            Assert.True(found.Count >= Replicates - 1, $"only {found.Count}/{Replicates} pairs split at {cases[c]}");
+            Assert.All(found, t =>
+            {
+                Assert.True((t.Bright!.Value.Flags & Measurement.MeasurementFlags.Deblended) != 0 && (t.Faint!.Value.Flags & Measurement.MeasurementFlags.Deblended) != 0);
+                Assert.NotEqual(0, t.Bright.Value.Parent);
+                Assert.Equal(t.Bright.Value.Parent, t.Faint.Value.Parent);
+                Assert.True(t.Bright.Value.Parent > result.Sources.Count, "parent ids follow the source ids");
+            });
+            Assert.InRange(bright[bright.Count / 2], 0.98, 1.02);
+            Assert.InRange(faint[faint.Count / 2], 0.95, 1.05);
+        }
+    }
+
     private static bool Separated(List<(double X, double Y)> found, (double X, double Y, double Flux) a, (double X, double Y, double Flux) b, double radius)
     {
         var ia = found.FindIndex(f => Math.Abs(f.X - a.X) <= radius && Math.Abs(f.Y - a.Y) <= radius && Math.Sqrt(((f.X - a.X) * (f.X - a.X)) + ((f.Y - a.Y) * (f.Y - a.Y))) <= radius);
