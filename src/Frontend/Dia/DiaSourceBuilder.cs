@@ -31,26 +31,7 @@ internal sealed class DiaSourceBuilder
         var kept = measured.Where(m => (m.Flags & Dropped) == 0 && double.IsFinite(m.PsfFlux)).ToList();
         var filtered = measured.Count - kept.Count;
         var fwhm = psf.FwhmPixels;
-        var dipole = new bool[kept.Count];
-        for (var i = 0; i < kept.Count; i++)
-        {
-            for (var j = i + 1; j < kept.Count; j++)
-            {
-                var a = kept[i];
-                var b = kept[j];
-                if (a.Peak.IsNegative == b.Peak.IsNegative)
-                {
-                    continue;
-                }
-
-                var d2 = ((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y));
-                var ratio = Math.Abs(a.PsfFlux / b.PsfFlux);
-                if (d2 <= 4 * fwhm * fwhm && ratio is > 1.0 / 3 and < 3)
-                {
-                    dipole[i] = dipole[j] = true;
-                }
-            }
-        }
+        var dipole = Dipoles(kept, fwhm);
 
         var scale = wcs.PixelScaleArcsec;
         var measurer = new SourceMeasurer();
@@ -140,6 +121,33 @@ internal sealed class DiaSourceBuilder
 
         SetParents(rows, footprints, visit, detector);
         return (rows, filtered);
+    }
+
+    /// <summary>Pairs of a positive and a negative source of similar flux (ratio 1/3-3) within two FWHM: both are dipole lobes.</summary>
+    private static bool[] Dipoles(List<SourceMeasurement> kept, double fwhm)
+    {
+        var dipole = new bool[kept.Count];
+        for (var i = 0; i < kept.Count; i++)
+        {
+            for (var j = i + 1; j < kept.Count; j++)
+            {
+                var a = kept[i];
+                var b = kept[j];
+                if (a.Peak.IsNegative == b.Peak.IsNegative)
+                {
+                    continue;
+                }
+
+                var d2 = ((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y));
+                var ratio = Math.Abs(a.PsfFlux / b.PsfFlux);
+                if (d2 <= 4 * fwhm * fwhm && ratio is > 1.0 / 3 and < 3)
+                {
+                    dipole[i] = dipole[j] = true;
+                }
+            }
+        }
+
+        return dipole;
     }
 
     /// <summary>
