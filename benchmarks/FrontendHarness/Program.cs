@@ -3,6 +3,7 @@
 // first detector-visit so run.sh can time SExtractor and `apdb detect` on the same pixels.
 // Usage: FrontendHarness --preset demo --visits 3 [--detector D] [--seed 1] [--subtraction auto|convolveTemplate|convolveScience] [--decorrelate 0|1]
 //        [--exclude-variables 0|1] [--template-seeing ARCSEC] [--first N] [--debug 1 [--kernel 1] [--flux 1]] --out DIR
+//        FrontendHarness --crowded DIR --cli PATH [--seeds 11,12,13] [--repeat 3]   (issue 17: crowded fields, apdb detect against SExtractor)
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -18,6 +19,13 @@ string Arg(string name, string fallback)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+
+if (Arg("--crowded", "") is { Length: > 0 } crowdedDir)
+{
+    var seeds = Arg("--seeds", "11,12,13").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToList();
+    Environment.Exit(Apdb.FrontendHarness.CrowdedComparison.Run(crowdedDir, Arg("--cli", "src/Cli/bin/Release/net10.0/Apdb.Cli"), seeds,
+        int.Parse(Arg("--repeat", "3"), CultureInfo.InvariantCulture)));
 }
 
 var preset = SkyPreset.Find(Arg("--preset", "demo")) ?? throw new ArgumentException("unknown preset");

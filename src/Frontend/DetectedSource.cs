@@ -17,5 +17,9 @@ namespace Apdb.Frontend;
 /// <param name="Iyy">Second moment, pixels^2.</param>
 /// <param name="Ixy">Second moment, pixels^2.</param>
 /// <param name="Flags">Measurement flags.</param>
+/// <param name="Parent">
+/// For a deblended child (flag <see cref="MeasurementFlags.Deblended"/>), the id of the footprint it was deblended from,
+/// numbered after the last source (the parent is not a row: only children are measured); 0 for a source alone in its footprint.
+/// </param>
 public readonly record struct DetectedSource(int Id, double X, double Y, double Ra, double Dec, double PsfFlux, double PsfFluxErr,
-    double ApFlux, double ApFluxErr, double Snr, double Ixx, double Iyy, double Ixy, MeasurementFlags Flags);
+    double ApFlux, double ApFluxErr, double Snr, double Ixx, double Iyy, double Ixy, MeasurementFlags Flags, int Parent = 0);

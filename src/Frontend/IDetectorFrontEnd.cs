@@ -1,6 +1,7 @@
 using Apdb.Imaging;
 using Apdb.Records;
 using Apdb.Simulation;
+using Apdb.Sky;
 
 namespace Apdb.Frontend;
 
@@ -16,6 +17,18 @@ public interface IDetectorFrontEnd
     /// <param name="detector">Detector id, 0-188.</param>
     /// <param name="cancellationToken">Stops the work between stages.</param>
     FrontEndResult Process(Visit visit, int detector, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs the detector-visit knowing where the variable objects are (from the preload, which may still be reading
+    /// while the front end starts): a front end that fits a matching kernel leaves stars near them out of its stamps
+    /// and waits for the positions only there. The default ignores them.
+    /// </summary>
+    /// <param name="visit">The visit.</param>
+    /// <param name="detector">Detector id, 0-188.</param>
+    /// <param name="knownVariables">Sky positions of known variable objects, when they arrive.</param>
+    /// <param name="cancellationToken">Stops the work between stages.</param>
+    FrontEndResult Process(Visit visit, int detector, Task<IReadOnlyList<SkyPosition>> knownVariables, CancellationToken cancellationToken = default) =>
+        Process(visit, detector, cancellationToken);
 }
 
 /// <summary>What the front end hands to DiaPipe for one detector-visit.</summary>

@@ -77,13 +77,30 @@ public sealed class ImageDetector
         var (peaks, snr) = new SourceDetector { Threshold = Threshold, BothSigns = BothSigns }.Detect(exposure, exposure.Psf.FwhmPixels);
         var measured = new SourceMeasurer().Measure(exposure, peaks, snr);
         var calib = exposure.PhotoCalib;
+        var parents = ParentIds(measured);
         var rows = measured.Select((m, i) =>
         {
             var sky = exposure.Wcs?.PixelToSky(m.X, m.Y);
             var f = calib?.NanojanskyPerCount ?? 1.0;
             return new DetectedSource(i + 1, m.X, m.Y, sky?.RaDeg ?? double.NaN, sky?.DecDeg ?? double.NaN,
-                m.PsfFlux * f, m.PsfFluxErr * f, m.ApFlux * f, m.ApFluxErr * f, m.Snr, m.Ixx, m.Iyy, m.Ixy, m.Flags);
+                m.PsfFlux * f, m.PsfFluxErr * f, m.ApFlux * f, m.ApFluxErr * f, m.Snr, m.Ixx, m.Iyy, m.Ixy, m.Flags,
+                parents.GetValueOrDefault(m.Peak.FootprintId));
         }).ToList();
         return new ImageDetectionResult(rows, exposure, loaded, psfNote, calib is null ? "image units (no calibration in the header)" : "nJy");
+    }
+
+    /// <summary>Ids for the footprints that were deblended, numbered after the last source in order of first appearance.</summary>
+    private static Dictionary<int, int> ParentIds(IReadOnlyList<SourceMeasurement> measured)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var m in measured)
+        {
+            if (m.Peak.PeaksInFootprint > 1 && !parents.ContainsKey(m.Peak.FootprintId))
+            {
+                parents[m.Peak.FootprintId] = measured.Count + parents.Count + 1;
+            }
+        }
+
+        return parents;
     }
 }

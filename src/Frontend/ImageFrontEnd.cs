@@ -48,6 +48,20 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
     /// </summary>
     public FrontEndReport ProcessDetailed(Visit visit, int detector, IReadOnlyList<SkyPosition> knownVariables, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(knownVariables);
+        return ProcessDetailed(visit, detector, Task.FromResult(knownVariables), cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public FrontEndResult Process(Visit visit, int detector, Task<IReadOnlyList<SkyPosition>> knownVariables, CancellationToken cancellationToken = default) =>
+        ProcessDetailed(visit, detector, knownVariables, cancellationToken).Result;
+
+    /// <summary>
+    /// Runs the chain with the known variables still arriving (the pipeline's preload): ISR, calibration and the warp run
+    /// first, and the kernel fit waits for the positions (step <c>waitKnownVariables</c>, near zero when the read was faster).
+    /// </summary>
+    public FrontEndReport ProcessDetailed(Visit visit, int detector, Task<IReadOnlyList<SkyPosition>> knownVariables, CancellationToken cancellationToken = default)
+    {
         ArgumentNullException.ThrowIfNull(visit);
         ArgumentNullException.ThrowIfNull(knownVariables);
         var clock = new StageClock();
@@ -66,10 +80,10 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
     public FrontEndReport Process(RenderedDetector rendered, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rendered);
-        return Run(rendered, new StageClock(), [], cancellationToken);
+        return Run(rendered, new StageClock(), Task.FromResult<IReadOnlyList<SkyPosition>>([]), cancellationToken);
     }
 
-    private FrontEndReport Run(RenderedDetector rendered, StageClock clock, IReadOnlyList<SkyPosition> knownVariables, CancellationToken cancellationToken)
+    private FrontEndReport Run(RenderedDetector rendered, StageClock clock, Task<IReadOnlyList<SkyPosition>> knownVariables, CancellationToken cancellationToken)
     {
         var visit = rendered.Visit;
         if (rendered.ReferenceCatalog.Count == 0)
@@ -96,7 +110,8 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
                 SubtractionMode.ConvolveTemplate => false,
                 _ => matcher.ShouldConvolveScience(science.Psf!, warped.Psf),
             };
-            var variables = ToPixels(knownVariables, science.Wcs!);
+            var known = steps.Run("waitKnownVariables", () => knownVariables.WaitAsync(cancellationToken).GetAwaiter().GetResult(), cancellationToken);
+            var variables = ToPixels(known, science.Wcs!);
             var fit = steps.Run("alFit", () => matcher.Fit(science, warped, stars, variables, convolveScience), cancellationToken);
             var diff = steps.Run("alConvolve", () => matcher.Subtract(science, warped, fit), cancellationToken);
             if (_options.Decorrelate)

@@ -23,7 +23,7 @@ internal static class DetectCommand
         var output = new Option<string>("--out") { Description = "Output table, format by extension (" + TableFile.Extensions + "): " + Columns + " and Rubin's boolean flag columns. " +
                 "Pixels 0-based; ra/dec NaN without a TAN WCS; fluxes in nJy when the header calibrates, else image units; snr negative for negative sources; " +
                 "flags (sum of bits): 1 edge, 2 saturated, 4 bad pixel, 8 cosmic ray, 16 centre masked, 32 centroid failed, 64 deblended, 128 negative, " +
-                "256 aperture truncated, 512 PSF fit failed, 1024 dipole, 2048 no-data pixel", Required = true };
+                "256 aperture truncated, 512 PSF fit failed, 1024 dipole, 2048 no-data pixel; parent: a deblended child's footprint id (after the last source id; parents are not rows), 0 when alone", Required = true };
         var keepCosmicRays = new Option<bool>("--keep-cosmic-rays") { Description = "Do not mask pixels sharper than the PSF (cosmic rays) before detection" };
         var command = new Command("detect", "Background, detection and measurement on any FITS image; writes a source table (see --out)")
         {

@@ -48,6 +48,7 @@ internal static class SourceTables
             table.Add(name, Map(sources, s => (s.Flags & bit) != 0), description: description);
         }
 
+        table.Add("parent", Map(sources, s => (long)s.Parent), description: "a deblended child's parent footprint (numbered after the last id; parents are not rows), 0 when not deblended");
         return table;
     }
 

@@ -6,9 +6,9 @@ namespace Apdb.Frontend.Detection;
 /// <summary>
 /// Detection on a PSF-matched S/N image: the image (unusable pixels zeroed) and its variance are smoothed by a Gaussian
 /// of the PSF's width, S/N = (G * I) / sqrt((G * V) sum G^2); pixels at or beyond the threshold form 8-connected
-/// footprints; a footprint's local maxima are its peaks, and a fainter peak becomes a separate child (simple deblending)
-/// when it lies at least one FWHM from every brighter kept peak and the S/N dips by at least <see cref="DeblendDip"/>
-/// between them.
+/// footprints. A footprint is deblended SExtractor's way (<see cref="MultiThresholdDeblender"/>: 32 exponentially
+/// spaced levels, a branch is a child when it holds more than <see cref="DeblendContrast"/> of the footprint's flux) on
+/// the image smoothed by a narrower Gaussian; a footprint that does not split yields one peak, the S/N image's maximum.
 /// </summary>
 public sealed class SourceDetector
 {
@@ -18,8 +18,14 @@ public sealed class SourceDetector
     /// <summary>Also detect negative sources (difference images).</summary>
     public bool BothSigns { get; init; }
 
-    /// <summary>S/N dip between two peaks needed to split them.</summary>
+    /// <summary>Height of a child's peak above the level where it separates, in sigma of the deblending image.</summary>
     public double DeblendDip { get; init; } = 3.0;
+
+    /// <summary>Deblending levels (SExtractor's DEBLEND_NTHRESH); 0 or 1 turns deblending off.</summary>
+    public int DeblendLevels { get; init; } = 32;
+
+    /// <summary>A child's flux as a fraction of the footprint's (SExtractor's DEBLEND_MINCONT).</summary>
+    public double DeblendContrast { get; init; } = 0.005;
 
     /// <summary>Divide the S/N image by its own robust sigma (difference images, whose noise is correlated).</summary>
     public bool NormalizeSnr { get; init; }
@@ -36,9 +42,34 @@ public sealed class SourceDetector
         ArgumentNullException.ThrowIfNull(exposure);
         var w = exposure.Width;
         var h = exposure.Height;
-        var image = GC.AllocateUninitializedArray<float>(w * h);
-        var variance = GC.AllocateUninitializedArray<float>(w * h);
-        Parallel.For(0, h, y =>
+        var (image, variance) = UsablePlanes(exposure);
+        var psfSigma = Math.Max(psfFwhmPixels, 1.0) / GaussianPsf.FwhmPerSigma;
+        var (snr, localVariance) = MatchedSnr(image, variance, w, h, psfSigma);
+        SnrScale = NormalizeSnr ? NormalizeByRobustSigma(snr, variance, w, h) : 1.0;
+        MultiThresholdDeblender? deblender = null;
+        if (DeblendLevels > 1)
+        {
+            // At most half the PSF's sigma and no wider than SExtractor's default 3 x 3 filter (about 0.85 px).
+            var narrow = SeparableConvolution.Gaussian(Math.Clamp(0.5 * psfSigma, 0.5, 0.85));
+            var deblendImage = SeparableConvolution.Convolve2D(image, w, h, narrow, narrow);
+            var narrowSum2 = narrow.Sum(v => (double)v * v);
+            deblender = new MultiThresholdDeblender(deblendImage, localVariance, narrowSum2 * narrowSum2 * SnrScale * SnrScale, w, h)
+            {
+                Levels = DeblendLevels,
+                MinContrast = DeblendContrast,
+                MinHeight = DeblendDip,
+            };
+        }
+
+        return (FindFootprints(exposure, snr, deblender), snr);
+    }
+
+    private (float[] Image, float[] Variance) UsablePlanes(Exposure exposure)
+    {
+        var w = exposure.Width;
+        var image = GC.AllocateUninitializedArray<float>(w * exposure.Height);
+        var variance = GC.AllocateUninitializedArray<float>(w * exposure.Height);
+        Parallel.For(0, exposure.Height, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
             {
@@ -47,218 +78,168 @@ public sealed class SourceDetector
                 variance[k] = usable ? Math.Max(exposure.Variance[k], 0f) : 0f;
             }
         });
+        return (image, variance);
+    }
 
-        var kernel = SeparableConvolution.Gaussian(Math.Max(psfFwhmPixels, 1.0) / GaussianPsf.FwhmPerSigma);
+    /// <summary>The matched-filter S/N image and the smoothed variance G * V it was divided by.</summary>
+    private static (float[] Snr, float[] SmoothVariance) MatchedSnr(float[] image, float[] variance, int w, int h, double psfSigma)
+    {
+        var kernel = SeparableConvolution.Gaussian(psfSigma);
         double sum2 = 0;
         foreach (var v in kernel)
         {
             sum2 += v * v;
         }
 
-        var smooth = SeparableConvolution.Convolve2D(image, w, h, kernel, kernel);
+        var snr = SeparableConvolution.Convolve2D(image, w, h, kernel, kernel);
         var smoothVar = SeparableConvolution.Convolve2D(variance, w, h, kernel, kernel);
         var norm = (float)(sum2 * sum2);
-        var snr = smooth; // reuse
         Parallel.For(0, h, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
             {
                 var v = smoothVar[k] * norm;
-                snr[k] = v > 0 ? smooth[k] / MathF.Sqrt(v) : 0f;
+                snr[k] = v > 0 ? snr[k] / MathF.Sqrt(v) : 0f;
             }
         });
+        return (snr, smoothVar);
+    }
 
-        if (NormalizeSnr)
+    /// <summary>
+    /// Correlated noise (a convolved template, a warp) makes the per-pixel variance understate the noise of the smoothed
+    /// image: the S/N image is divided by its robust sigma over a pixel sample (sources barely move the IQR). Returns the
+    /// sigma divided by (1 when there were too few samples).
+    /// </summary>
+    private static double NormalizeByRobustSigma(float[] snr, float[] variance, int w, int h)
+    {
+        var sample = new float[(snr.Length + 12) / 13];
+        var count = 0;
+        for (var k = 0; k < snr.Length; k += 13)
         {
-            // Correlated noise (a convolved template, a warp) makes the per-pixel variance understate the noise of the
-            // smoothed image: scale the S/N image by its robust sigma over a pixel sample (sources barely move the IQR).
-            var sample = new float[(snr.Length + 12) / 13];
-            var count = 0;
-            for (var k = 0; k < snr.Length; k += 13)
+            if (variance[k] > 0 && float.IsFinite(snr[k]))
             {
-                if (variance[k] > 0 && float.IsFinite(snr[k]))
-                {
-                    sample[count++] = snr[k];
-                }
-            }
-
-            if (count > 1000)
-            {
-                // Quartiles by selection (linear time, where a sort of a million samples is N log N); non-finite values, which a
-                // sort put first and which shifted the quartiles, are left out.
-                var values = sample.AsSpan(0, count);
-                var q1 = PixelMath.Select(values, count / 4);
-                var q3 = PixelMath.Select(values, (3 * count) / 4);
-                var sigma = (q3 - q1) / 1.349f;
-                if (sigma > 0)
-                {
-                    SnrScale = sigma;
-                    Parallel.For(0, h, y =>
-                    {
-                        for (var k = y * w; k < (y + 1) * w; k++)
-                        {
-                            snr[k] /= sigma;
-                        }
-                    });
-                }
+                sample[count++] = snr[k];
             }
         }
 
+        if (count <= 1000)
+        {
+            return 1.0;
+        }
+
+        // Quartiles by selection (linear time); non-finite values are left out.
+        var values = sample.AsSpan(0, count);
+        var q1 = PixelMath.Select(values, count / 4);
+        var q3 = PixelMath.Select(values, (3 * count) / 4);
+        var sigma = (q3 - q1) / 1.349f;
+        if (!(sigma > 0))
+        {
+            return 1.0;
+        }
+
+        Parallel.For(0, h, y =>
+        {
+            for (var k = y * w; k < (y + 1) * w; k++)
+            {
+                snr[k] /= sigma;
+            }
+        });
+        return sigma;
+    }
+
+    private List<DetectedPeak> FindFootprints(Exposure exposure, float[] snr, MultiThresholdDeblender? deblender)
+    {
         var peaks = new List<DetectedPeak>();
-        var labels = new int[w * h];
-        var threshold = (float)Threshold;
+        var labels = new int[exposure.Width * exposure.Height];
         var footprints = 0;
-        var stack = new Stack<int>();
         var pixels = new List<int>();
         for (var sign = 1; sign >= (BothSigns ? -1 : 1); sign -= 2)
         {
             var detectedBit = sign > 0 ? (int)MaskPlane.Detected : (int)MaskPlane.DetectedNegative;
             for (var start = 0; start < labels.Length; start++)
             {
-                if (labels[start] != 0 || !(sign * snr[start] >= threshold))
+                if (labels[start] != 0 || !(sign * snr[start] >= Threshold))
                 {
                     continue;
                 }
 
                 footprints++;
-                pixels.Clear();
-                labels[start] = footprints;
-                stack.Push(start);
-                var maskOr = 0;
-                int minX = int.MaxValue, maxX = -1, minY = int.MaxValue, maxY = -1;
-                while (stack.Count > 0)
-                {
-                    var k = stack.Pop();
-                    pixels.Add(k);
-                    var x = k % w;
-                    var y = k / w;
-                    minX = Math.Min(minX, x);
-                    maxX = Math.Max(maxX, x);
-                    minY = Math.Min(minY, y);
-                    maxY = Math.Max(maxY, y);
-                    maskOr |= exposure.Mask[k];
-                    for (var dy = -1; dy <= 1; dy++)
-                    {
-                        var yy = y + dy;
-                        if ((uint)yy >= (uint)h)
-                        {
-                            continue;
-                        }
-
-                        for (var dx = -1; dx <= 1; dx++)
-                        {
-                            var xx = x + dx;
-                            if ((uint)xx >= (uint)w)
-                            {
-                                continue;
-                            }
-
-                            var n = (yy * w) + xx;
-                            if (labels[n] == 0 && sign * snr[n] >= threshold)
-                            {
-                                labels[n] = footprints;
-                                stack.Push(n);
-                            }
-                        }
-                    }
-                }
-
+                var (bbox, maskOr) = GrowFootprint(exposure, snr, labels, start, footprints, sign, pixels);
                 foreach (var k in pixels)
                 {
                     exposure.Mask[k] |= detectedBit;
                 }
 
-                var bbox = Math.Max(maxX - minX + 1, maxY - minY + 1);
-                var kept = Deblend(pixels, snr, w, h, sign, psfFwhmPixels);
-                foreach (var k in kept)
+                var children = deblender?.Split(pixels, sign) ?? [];
+                if (children.Count < 2)
                 {
-                    peaks.Add(new DetectedPeak(k % w, k / w, snr[k], footprints - 1, pixels.Count, kept.Count, bbox, maskOr));
+                    children = [ArgMax(pixels, snr, sign)];
+                }
+
+                foreach (var k in children)
+                {
+                    peaks.Add(new DetectedPeak(k % exposure.Width, k / exposure.Width, snr[k], footprints - 1, pixels.Count, children.Count, bbox, maskOr));
                 }
             }
         }
 
-        return (peaks, snr);
+        return peaks;
     }
 
-    private List<int> Deblend(List<int> pixels, float[] snr, int w, int h, int sign, double fwhm)
+    /// <summary>Labels the 8-connected pixels at or beyond the threshold from <paramref name="start"/>; fills <paramref name="pixels"/>.</summary>
+    private (int Bbox, int MaskOr) GrowFootprint(Exposure exposure, float[] snr, int[] labels, int start, int label, int sign, List<int> pixels)
     {
-        var candidates = new List<int>();
+        var w = exposure.Width;
+        var h = exposure.Height;
+        var threshold = (float)Threshold;
+        pixels.Clear();
+        labels[start] = label;
+        var stack = new Stack<int>();
+        stack.Push(start);
+        var maskOr = 0;
+        int minX = int.MaxValue, maxX = -1, minY = int.MaxValue, maxY = -1;
+        while (stack.Count > 0)
+        {
+            var k = stack.Pop();
+            pixels.Add(k);
+            var x = k % w;
+            var y = k / w;
+            minX = Math.Min(minX, x);
+            maxX = Math.Max(maxX, x);
+            minY = Math.Min(minY, y);
+            maxY = Math.Max(maxY, y);
+            maskOr |= exposure.Mask[k];
+            for (var yy = Math.Max(y - 1, 0); yy <= Math.Min(y + 1, h - 1); yy++)
+            {
+                for (var xx = Math.Max(x - 1, 0); xx <= Math.Min(x + 1, w - 1); xx++)
+                {
+                    var n = (yy * w) + xx;
+                    if (labels[n] == 0 && sign * snr[n] >= threshold)
+                    {
+                        labels[n] = label;
+                        stack.Push(n);
+                    }
+                }
+            }
+        }
+
+        return (Math.Max(maxX - minX + 1, maxY - minY + 1), maskOr);
+    }
+
+    /// <summary>The footprint's S/N maximum; ties go to the earlier pixel.</summary>
+    private static int ArgMax(List<int> pixels, float[] snr, int sign)
+    {
+        var best = pixels[0];
         foreach (var k in pixels)
         {
             var v = sign * snr[k];
-            var x = k % w;
-            var y = k / w;
-            var isMax = true;
-            for (var dy = -1; dy <= 1 && isMax; dy++)
+            var b = sign * snr[best];
+            if (v > b || (v == b && k < best))
             {
-                for (var dx = -1; dx <= 1; dx++)
-                {
-                    if ((dx | dy) == 0)
-                    {
-                        continue;
-                    }
-
-                    var xx = x + dx;
-                    var yy = y + dy;
-                    if ((uint)xx < (uint)w && (uint)yy < (uint)h)
-                    {
-                        var n = sign * snr[(yy * w) + xx];
-                        // Ties go to the earlier pixel so a flat top yields one peak.
-                        if (n > v || (n == v && (yy * w) + xx < k))
-                        {
-                            isMax = false;
-                            break;
-                        }
-                    }
-                }
-            }
-
-            if (isMax)
-            {
-                candidates.Add(k);
+                best = k;
             }
         }
 
-        candidates.Sort((a, b) => (sign * snr[b]).CompareTo(sign * snr[a]));
-        var kept = new List<int>();
-        var minSeparation2 = Math.Max(fwhm, 2.0) * Math.Max(fwhm, 2.0);
-        foreach (var c in candidates)
-        {
-            var cx = c % w;
-            var cy = c / w;
-            var separate = true;
-            foreach (var p in kept)
-            {
-                var px = p % w;
-                var py = p / w;
-                var d2 = ((cx - px) * (cx - px)) + ((cy - py) * (cy - py));
-                if (d2 < minSeparation2 || sign * snr[c] - MinAlong(snr, w, sign, cx, cy, px, py) < DeblendDip)
-                {
-                    separate = false;
-                    break;
-                }
-            }
-
-            if (separate)
-            {
-                kept.Add(c);
-            }
-        }
-
-        return kept;
-    }
-
-    private static float MinAlong(float[] snr, int w, int sign, int x0, int y0, int x1, int y1)
-    {
-        var steps = Math.Max(Math.Abs(x1 - x0), Math.Abs(y1 - y0));
-        var min = float.MaxValue;
-        for (var s = 0; s <= steps; s++)
-        {
-            var x = (int)Math.Round(x0 + ((x1 - x0) * (double)s / steps));
-            var y = (int)Math.Round(y0 + ((y1 - y0) * (double)s / steps));
-            min = Math.Min(min, sign * snr[(y * w) + x]);
-        }
-
-        return min;
+        return best;
     }
 }

@@ -31,30 +31,12 @@ internal sealed class DiaSourceBuilder
         var kept = measured.Where(m => (m.Flags & Dropped) == 0 && double.IsFinite(m.PsfFlux)).ToList();
         var filtered = measured.Count - kept.Count;
         var fwhm = psf.FwhmPixels;
-        var dipole = new bool[kept.Count];
-        for (var i = 0; i < kept.Count; i++)
-        {
-            for (var j = i + 1; j < kept.Count; j++)
-            {
-                var a = kept[i];
-                var b = kept[j];
-                if (a.Peak.IsNegative == b.Peak.IsNegative)
-                {
-                    continue;
-                }
-
-                var d2 = ((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y));
-                var ratio = Math.Abs(a.PsfFlux / b.PsfFlux);
-                if (d2 <= 4 * fwhm * fwhm && ratio is > 1.0 / 3 and < 3)
-                {
-                    dipole[i] = dipole[j] = true;
-                }
-            }
-        }
+        var dipole = Dipoles(kept, fwhm);
 
         var scale = wcs.PixelScaleArcsec;
         var measurer = new SourceMeasurer();
         var rows = new List<DiaSource>(kept.Count);
+        var footprints = new List<int>(kept.Count);
         var order = Enumerable.Range(0, kept.Count).OrderByDescending(i => Math.Abs(kept[i].Snr)).Take(DiaSourceIds.MaxPerDetectorVisit).ToArray();
         Array.Sort(order);
         foreach (var i in order)
@@ -68,6 +50,7 @@ internal sealed class DiaSourceBuilder
                 continue;
             }
 
+            footprints.Add(m.Peak.PeaksInFootprint > 1 ? m.Peak.FootprintId : -1);
             var mask = m.StampMask;
             var cos = Math.Cos(sky.DecRad);
             rows.Add(new DiaSource
@@ -136,6 +119,62 @@ internal sealed class DiaSourceBuilder
             });
         }
 
+        SetParents(rows, footprints, visit, detector);
         return (rows, filtered);
+    }
+
+    /// <summary>Pairs of a positive and a negative source of similar flux (ratio 1/3-3) within two FWHM: both are dipole lobes.</summary>
+    private static bool[] Dipoles(List<SourceMeasurement> kept, double fwhm)
+    {
+        var dipole = new bool[kept.Count];
+        for (var i = 0; i < kept.Count; i++)
+        {
+            for (var j = i + 1; j < kept.Count; j++)
+            {
+                var a = kept[i];
+                var b = kept[j];
+                if (a.Peak.IsNegative == b.Peak.IsNegative)
+                {
+                    continue;
+                }
+
+                var d2 = ((a.X - b.X) * (a.X - b.X)) + ((a.Y - b.Y) * (a.Y - b.Y));
+                var ratio = Math.Abs(a.PsfFlux / b.PsfFlux);
+                if (d2 <= 4 * fwhm * fwhm && ratio is > 1.0 / 3 and < 3)
+                {
+                    dipole[i] = dipole[j] = true;
+                }
+            }
+        }
+
+        return dipole;
+    }
+
+    /// <summary>
+    /// Deblended children carry the id of the footprint they came from as <c>parentDiaSourceId</c>, numbered in the
+    /// detector-visit's id space after its last DiaSource; the parent itself is not a row (Rubin measures only deblended
+    /// children on difference images). 0 for a source alone in its footprint, as in the history.
+    /// </summary>
+    private static void SetParents(List<DiaSource> rows, List<int> footprints, long visit, int detector)
+    {
+        var parents = new Dictionary<int, long>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var footprint = footprints[i];
+            if (footprint < 0)
+            {
+                rows[i].ParentDiaSourceId = 0;
+                continue;
+            }
+
+            if (!parents.TryGetValue(footprint, out var parent))
+            {
+                var index = rows.Count + parents.Count;
+                parent = index < DiaSourceIds.MaxPerDetectorVisit ? DiaSourceIds.Make(visit, detector, index) : 0;
+                parents[footprint] = parent;
+            }
+
+            rows[i].ParentDiaSourceId = parent;
+        }
     }
 }

@@ -8,9 +8,10 @@ namespace Apdb.Frontend.Measurement;
 /// the peak, falling back to the peak's quadratic interpolation), PSF flux by Rubin's unweighted estimator
 /// f = sum(P D) / sum(P^2), err = sqrt(sum(P^2 V)) / sum(P^2) over the stamp's usable pixels, aperture flux in a circle
 /// of radius <see cref="ApertureRadiusFwhm"/> FWHM, and second moments. Negative sources are measured on the negated image
-/// (fluxes come out negative).
+/// (fluxes come out negative). The children of a deblended footprint are measured together (<see cref="MeasureBlends"/>):
+/// each on the image less its siblings' PSF models, with fluxes from one joint fit.
 /// </summary>
-public sealed class SourceMeasurer
+public sealed partial class SourceMeasurer
 {
     /// <summary>Aperture radius in units of the PSF FWHM (at least 3 pixels).</summary>
     public double ApertureRadiusFwhm { get; init; } = 3.0;
@@ -26,6 +27,7 @@ public sealed class SourceMeasurer
         var psf = exposure.Psf ?? throw new InvalidOperationException("the exposure has no PSF to measure with");
         var result = new SourceMeasurement[peaks.Count];
         Parallel.For(0, peaks.Count, i => result[i] = MeasureOne(exposure, psf, peaks[i], snrImage));
+        MeasureBlends(exposure, psf, peaks, snrImage, result);
         return result;
     }
 
@@ -34,7 +36,7 @@ public sealed class SourceMeasurer
     {
         ArgumentNullException.ThrowIfNull(exposure);
         ArgumentNullException.ThrowIfNull(psf);
-        var hw = Math.Clamp((int)Math.Ceiling(2.0 * psf.FwhmPixels), 4, 20);
+        var hw = StampHalfWidth(psf);
         var size = (2 * hw) + 1;
         Span<float> stamp = stackalloc float[size * size];
         psf.ComputeStamp(x, y, hw, stamp);
@@ -107,76 +109,41 @@ public sealed class SourceMeasurer
         return (flux, Math.Sqrt(ppv) / pp, chi2, n, maskOr, edge);
     }
 
-    private SourceMeasurement MeasureOne(Exposure exposure, Psf psf, DetectedPeak peak, float[]? snrImage)
+    private SourceMeasurement MeasureOne(Exposure exposure, Psf psf, DetectedPeak peak, float[]? snrImage) =>
+        MeasureAt(exposure, psf, peak, StartPosition(exposure, peak, snrImage));
+
+    /// <summary>The S/N peak, refined by a parabola through its neighbours.</summary>
+    private static (double X, double Y) StartPosition(Exposure exposure, DetectedPeak peak, float[]? snrImage)
     {
         var w = exposure.Width;
-        var h = exposure.Height;
-        var sign = peak.IsNegative ? -1.0 : 1.0;
-        var fwhm = psf.FwhmPixels;
-        var sigma = fwhm / GaussianPsf.FwhmPerSigma;
-        var flags = MeasurementFlags.None;
-        if (peak.IsNegative)
-        {
-            flags |= MeasurementFlags.Negative;
-        }
-
-        if (peak.PeaksInFootprint > 1)
-        {
-            flags |= MeasurementFlags.Deblended;
-        }
-
-        // Start: the S/N peak, refined by a parabola through its neighbours.
         double x = peak.X, y = peak.Y;
-        if (snrImage is not null && peak.X > 0 && peak.Y > 0 && peak.X < w - 1 && peak.Y < h - 1)
+        if (snrImage is not null && peak.X > 0 && peak.Y > 0 && peak.X < w - 1 && peak.Y < exposure.Height - 1)
         {
             var k = (peak.Y * w) + peak.X;
             x += Parabola(snrImage[k - 1], snrImage[k], snrImage[k + 1]);
             y += Parabola(snrImage[k - w], snrImage[k], snrImage[k + w]);
         }
 
-        var (cx, cy, ok) = WeightedCentroid(exposure, sign, x, y, sigma);
-        if (ok)
+        return (x, y);
+    }
+
+    /// <summary>Centroid from <paramref name="start"/>, PSF flux, flags, aperture flux and moments of one peak.</summary>
+    private SourceMeasurement MeasureAt(Exposure exposure, Psf psf, DetectedPeak peak, (double X, double Y) start)
+    {
+        var w = exposure.Width;
+        var h = exposure.Height;
+        var sign = peak.IsNegative ? -1.0 : 1.0;
+        var sigma = psf.FwhmPixels / GaussianPsf.FwhmPerSigma;
+        var flags = (peak.IsNegative ? MeasurementFlags.Negative : 0) | (peak.PeaksInFootprint > 1 ? MeasurementFlags.Deblended : 0);
+        var (x, y, ok) = WeightedCentroid(exposure, sign, start.X, start.Y, sigma);
+        if (!ok)
         {
-            x = cx;
-            y = cy;
-        }
-        else
-        {
+            (x, y) = start;
             flags |= MeasurementFlags.CentroidFailed;
         }
 
         var (flux, err, chi2, n, stampMask, edge) = PsfFlux(exposure, psf, x, y);
-        if (edge)
-        {
-            flags |= MeasurementFlags.Edge;
-        }
-
-        if (n == 0 || !double.IsFinite(flux))
-        {
-            flags |= MeasurementFlags.PsfFitFailed;
-        }
-
-        // The PSF stamp, not the whole footprint: a bright detection's footprint can reach a saturated neighbour.
-        if ((stampMask & (int)MaskPlane.Sat) != 0)
-        {
-            flags |= MeasurementFlags.Saturated;
-        }
-
-        if ((stampMask & (int)MaskPlane.Bad) != 0)
-        {
-            flags |= MeasurementFlags.Bad;
-        }
-
-        if ((stampMask & (int)MaskPlane.Cr) != 0)
-        {
-            flags |= MeasurementFlags.CosmicRay;
-        }
-
-        if ((stampMask & (int)(MaskPlane.NoData | MaskPlane.Intrp)) != 0)
-        {
-            flags |= MeasurementFlags.NoData;
-        }
-
+        flags |= StampFlags(stampMask, edge, n == 0 || !double.IsFinite(flux));
         var ix = Math.Clamp(Psf.StampCentre(x), 0, w - 1);
         var iy = Math.Clamp(Psf.StampCentre(y), 0, h - 1);
         var centerMask = exposure.Mask[(iy * w) + ix];
@@ -185,34 +152,10 @@ public sealed class SourceMeasurer
             flags |= MeasurementFlags.CenterMasked;
         }
 
-        // Aperture.
-        var radius = Math.Max(3.0, ApertureRadiusFwhm * fwhm);
-        var r = (int)Math.Ceiling(radius);
-        double ap = 0, apVar = 0;
-        for (var yy = iy - r; yy <= iy + r; yy++)
+        var (ap, apVar, truncated) = Aperture(exposure, x, y, Math.Max(3.0, ApertureRadiusFwhm * psf.FwhmPixels));
+        if (truncated)
         {
-            for (var xx = ix - r; xx <= ix + r; xx++)
-            {
-                if (((xx - x) * (xx - x)) + ((yy - y) * (yy - y)) > radius * radius)
-                {
-                    continue;
-                }
-
-                if ((uint)xx >= (uint)w || (uint)yy >= (uint)h)
-                {
-                    flags |= MeasurementFlags.ApertureTruncated;
-                    continue;
-                }
-
-                var k = (yy * w) + xx;
-                if ((exposure.Mask[k] & BadBits) != 0 || !float.IsFinite(exposure.Image[k]))
-                {
-                    continue;
-                }
-
-                ap += exposure.Image[k];
-                apVar += Math.Max(exposure.Variance[k], 0f);
-            }
+            flags |= MeasurementFlags.ApertureTruncated;
         }
 
         var (ixx, iyy, ixy) = Moments(exposure, sign, x, y, sigma);
@@ -240,6 +183,81 @@ public sealed class SourceMeasurer
             BboxSize = peak.BboxSize,
             Peak = peak,
         };
+    }
+
+    /// <summary>Flags from the PSF stamp: the stamp, not the whole footprint, since a bright detection's footprint can reach a saturated neighbour.</summary>
+    private static MeasurementFlags StampFlags(int stampMask, bool edge, bool fitFailed)
+    {
+        var flags = MeasurementFlags.None;
+        if (edge)
+        {
+            flags |= MeasurementFlags.Edge;
+        }
+
+        if (fitFailed)
+        {
+            flags |= MeasurementFlags.PsfFitFailed;
+        }
+
+        if ((stampMask & (int)MaskPlane.Sat) != 0)
+        {
+            flags |= MeasurementFlags.Saturated;
+        }
+
+        if ((stampMask & (int)MaskPlane.Bad) != 0)
+        {
+            flags |= MeasurementFlags.Bad;
+        }
+
+        if ((stampMask & (int)MaskPlane.Cr) != 0)
+        {
+            flags |= MeasurementFlags.CosmicRay;
+        }
+
+        if ((stampMask & (int)(MaskPlane.NoData | MaskPlane.Intrp)) != 0)
+        {
+            flags |= MeasurementFlags.NoData;
+        }
+
+        return flags;
+    }
+
+    /// <summary>Sum and variance of the usable pixels whose centres lie within <paramref name="radius"/>; whether the circle left the image.</summary>
+    private (double Flux, double Variance, bool Truncated) Aperture(Exposure exposure, double x, double y, double radius)
+    {
+        var w = exposure.Width;
+        var ix = Psf.StampCentre(x);
+        var iy = Psf.StampCentre(y);
+        var r = (int)Math.Ceiling(radius);
+        double ap = 0, apVar = 0;
+        var truncated = false;
+        for (var yy = iy - r; yy <= iy + r; yy++)
+        {
+            for (var xx = ix - r; xx <= ix + r; xx++)
+            {
+                if (((xx - x) * (xx - x)) + ((yy - y) * (yy - y)) > radius * radius)
+                {
+                    continue;
+                }
+
+                if ((uint)xx >= (uint)w || (uint)yy >= (uint)exposure.Height)
+                {
+                    truncated = true;
+                    continue;
+                }
+
+                var k = (yy * w) + xx;
+                if ((exposure.Mask[k] & BadBits) != 0 || !float.IsFinite(exposure.Image[k]))
+                {
+                    continue;
+                }
+
+                ap += exposure.Image[k];
+                apVar += Math.Max(exposure.Variance[k], 0f);
+            }
+        }
+
+        return (ap, apVar, truncated);
     }
 
     private static double Parabola(float left, float centre, float right)

@@ -65,4 +65,11 @@ public sealed record DiaPipeOptions
     /// so objects that other detector-visits stored meanwhile are matched rather than duplicated.
     /// </summary>
     public bool ReloadDiaObjects { get; init; } = true;
+
+    /// <summary>
+    /// Preloaded DiaObjects with at least this many DiaSources are known variables, whose positions the front end's
+    /// matching kernel keeps out of its stamps: a static star leaves no DiaSource, one detection may be a noise peak, a
+    /// mover or a one-off transient, two or more at one position mean its flux changes. 0 passes none.
+    /// </summary>
+    public int KnownVariableMinDiaSources { get; init; } = 2;
 }

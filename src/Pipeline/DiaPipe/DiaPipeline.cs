@@ -79,14 +79,16 @@ public sealed class DiaPipeline
 
         FrontEndResult front;
         var frontStart = Now;
+        var knownVariables = KnownVariablesAsync(preloadTask);
         try
         {
-            front = await Task.Run(() => frontEnd.Process(visit, detector, cancellationToken), cancellationToken).ConfigureAwait(false);
+            front = await Task.Run(() => frontEnd.Process(visit, detector, knownVariables, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             // Observe the read so its failure is not left unobserved; the front end's error is the one reported.
             _ = preloadTask.ContinueWith(static t => t.Exception, TaskScheduler.Default);
+            _ = knownVariables.ContinueWith(static t => t.Exception, TaskScheduler.Default);
             throw;
         }
 
@@ -112,6 +114,19 @@ public sealed class DiaPipeline
         var core = await RunCoreAsync(visit, detector, front.DiaSources, loaded, (targets, positions) => MeasureForced(front, positions), spans, cancellationToken).ConfigureAwait(false);
         core.Images = new AlertImages(front.Difference, front.Science, front.Template);
         return core;
+    }
+
+    /// <summary>The preloaded DiaObjects that are known variables (<see cref="DiaPipeOptions.KnownVariableMinDiaSources"/>), when the preload has arrived.</summary>
+    private async Task<IReadOnlyList<SkyPosition>> KnownVariablesAsync(Task<DiaPreload> preload)
+    {
+        var minSources = Options.KnownVariableMinDiaSources;
+        if (minSources <= 0)
+        {
+            return [];
+        }
+
+        var loaded = await preload.ConfigureAwait(false);
+        return [.. loaded.Objects.Where(o => o.NDiaSources >= minSources).Select(o => SkyPosition.FromDegrees(o.Ra, o.Dec))];
     }
 
     /// <summary>

@@ -76,6 +76,22 @@ public sealed class BadInputTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void A_footprint_covering_the_whole_image_is_one_peak_not_a_split_into_noise()
+    {
+        // No background subtracted: a pedestal of 10 sigma puts every pixel of the 768^2 noise image in one footprint,
+        // which the deblender walks (under its area limit) and must not split on noise.
+        const int N = 768;
+        var image = Synthetic.Render(N, [], Fwhm, Noise, 5, background: 100);
+        var variance = new float[N * N];
+        Array.Fill(variance, (float)(Noise * Noise));
+        var exposure = new Exposure(N, N, image, variance);
+        var (peaks, _) = new Detection.SourceDetector().Detect(exposure, Fwhm);
+        output.WriteLine($"{peaks.Count} peaks; footprint area {peaks.FirstOrDefault().FootprintArea}");
+        Assert.Single(peaks);
+        Assert.Equal(N * N, peaks[0].FootprintArea);
+    }
+
+    [Fact]
     public void Kernel_fit_without_stars_is_a_clear_error()
     {
         var science = new Exposure(256, 256, Synthetic.Render(256, [], 3.0, 5.0, 1));

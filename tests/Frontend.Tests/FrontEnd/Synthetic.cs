@@ -12,10 +12,13 @@ internal static class Synthetic
             minFlux * Math.Pow(maxFlux / minFlux, random.NextDouble())))];
     }
 
-    public static float[] Render(int size, IEnumerable<(double X, double Y, double Flux)> stars, double fwhm, double noise, int seed, double background = 0)
+    public static float[] Render(int size, IEnumerable<(double X, double Y, double Flux)> stars, double fwhm, double noise, int seed, double background = 0) =>
+        Render(size, size, stars, new GaussianPsf(fwhm), noise, seed, background);
+
+    /// <summary>A width x height image of the stars drawn with <paramref name="psf"/> (stamps of half-width 15) plus white noise.</summary>
+    public static float[] Render(int width, int height, IEnumerable<(double X, double Y, double Flux)> stars, Psf psf, double noise, int seed, double background = 0)
     {
-        var image = new float[size * size];
-        var psf = new GaussianPsf(fwhm);
+        var image = new float[width * height];
         const int H = 15;
         var stamp = new float[((2 * H) + 1) * ((2 * H) + 1)];
         foreach (var (x, y, flux) in stars)
@@ -29,9 +32,9 @@ internal static class Synthetic
                 {
                     var xx = cx - H + i;
                     var yy = cy - H + j;
-                    if (xx >= 0 && yy >= 0 && xx < size && yy < size)
+                    if (xx >= 0 && yy >= 0 && xx < width && yy < height)
                     {
-                        image[(yy * size) + xx] += (float)(flux * stamp[(j * ((2 * H) + 1)) + i]);
+                        image[(yy * width) + xx] += (float)(flux * stamp[(j * ((2 * H) + 1)) + i]);
                     }
                 }
             }

@@ -1,3 +1,4 @@
+using Apdb.Frontend;
 using Apdb.Pipeline.DiaPipe;
 using Apdb.Pipeline.Tests.Pipeline;
 using Apdb.Simulation;
@@ -49,6 +50,37 @@ public sealed class DiaPipelineTests : IAsyncLifetime
 
         Assert.True(checkedSources >= 5, $"only {checkedSources} sources of history objects");
         Assert.Equal(checkedSources, result.Counts.Matched);
+    }
+
+    [Fact]
+    public async Task The_front_end_gets_the_preloaded_objects_with_two_or_more_sources_as_known_variables()
+    {
+        var recording = new RecordingFrontEnd(_front);
+        var result = await new DiaPipeline(_apdb.Store).ProcessAsync(_visit, _detector, recording);
+        var expected = result.PreloadedObjects.Where(o => o.NDiaSources >= 2).Select(o => (o.Ra, o.Dec)).Order().ToList();
+        Assert.NotEmpty(expected);
+        Assert.True(expected.Count < result.PreloadedObjects.Count, "some preloaded objects have one DiaSource");
+        Assert.Equal(expected, recording.Received!.Select(p => (p.RaDeg, p.DecDeg)).Order().ToList());
+
+        var none = new RecordingFrontEnd(_front);
+        await new DiaPipeline(_apdb.Store, new DiaPipeOptions { KnownVariableMinDiaSources = 0, ReplaceExisting = true }).ProcessAsync(_visit, _detector, none);
+        Assert.Empty(none.Received!);
+    }
+
+    /// <summary>Records the known variables the pipeline hands over, then runs the catalog front end.</summary>
+    private sealed class RecordingFrontEnd(IDetectorFrontEnd inner) : IDetectorFrontEnd
+    {
+        public IReadOnlyList<SkyPosition>? Received { get; private set; }
+
+        public FrontEndResult Process(Visit visit, int detector, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the pipeline should pass the known variables");
+
+        public FrontEndResult Process(Visit visit, int detector, Task<IReadOnlyList<SkyPosition>> knownVariables, CancellationToken cancellationToken = default)
+        {
+            var result = inner.Process(visit, detector, cancellationToken);
+            Received = knownVariables.GetAwaiter().GetResult();
+            return result;
+        }
     }
 
     [Fact]
