@@ -30,7 +30,15 @@ public sealed class CutoutPlotTests : IDisposable
         Directory.CreateDirectory(_alerts);
         using (var file = File.Create(Path.Combine(_alerts, "visit1-det001.avro")))
         {
-            AlertFileWriter.WriteContainer(file, [Packet(EarlySource, ObjectId, 60000.5, 30, 41), Packet(OtherObjectsSource, 77, 60000.5, 60, 60)]);
+            var withoutTemplate = Packet(104, 88, 60000.5, 70, 50);
+            AlertFileWriter.WriteContainer(file, [
+                Packet(EarlySource, ObjectId, 60000.5, 30, 41), Packet(OtherObjectsSource, 77, 60000.5, 60, 60),
+                new AlertPacket
+                {
+                    DiaSource = withoutTemplate.DiaSource, DiaObject = withoutTemplate.DiaObject, PrvDiaSources = [], PrvDiaForcedSources = [],
+                    CutoutScience = withoutTemplate.CutoutScience, CutoutDifference = withoutTemplate.CutoutDifference,
+                },
+            ]);
         }
 
         // The later alert sits near the image's corner: part of its cutout is off the image (NaN, NO_DATA).
@@ -62,6 +70,7 @@ public sealed class CutoutPlotTests : IDisposable
     [InlineData("999", null, "DiaObject 999 has no alert")]
     [InlineData("4242", "103", "--source 103 belongs to DiaObject 77")]
     [InlineData("4242", "555", "no alert for DiaSource 555")]
+    [InlineData("88", null, "carries no template cutout")]
     public async Task A_request_the_alerts_cannot_answer_is_one_line_and_writes_nothing(string objectId, string? source, string expected)
     {
         var png = Path.Combine(_dir, "none.png");

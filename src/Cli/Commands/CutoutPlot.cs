@@ -134,13 +134,15 @@ internal static class CutoutPlot
 
         if (sourceId is { } missing)
         {
-            throw new ApdbUserException($"plot cutouts: no alert for DiaSource {missing} in {directory} ({packets} packets in {files.Count} files)");
+            throw new ApdbUserException($"plot cutouts: no alert for DiaSource {missing} in {directory} ({Count(packets, "packet")} in {Count(files.Count, "file")})");
         }
 
         return best ?? throw new ApdbUserException(
-            $"plot cutouts: DiaObject {objectId} has no alert in {directory} ({packets} packets in {files.Count} files); alerts are written for the DiaSources a run stores" +
+            $"plot cutouts: DiaObject {objectId} has no alert in {directory} ({Count(packets, "packet")} in {Count(files.Count, "file")}); alerts are written for the DiaSources a run stores" +
             (others.Count > 0 ? $", e.g. of DiaObjects {string.Join(", ", others)}" : ""));
     }
+
+    private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
 
     private static bool Later(GenericRecord a, GenericRecord b)
     {
@@ -157,7 +159,7 @@ internal static class CutoutPlot
         {
             if (packet[fields[i].Field] is not byte[] bytes)
             {
-                throw new ApdbUserException($"plot cutouts: the alert of DiaSource {id} carries no {fields[i].Title} cutout (the catalog front end renders no images); `apdb run --frontend image --alerts DIR` writes alerts with cutouts");
+                throw new ApdbUserException($"plot cutouts: the alert of DiaSource {id} carries no {fields[i].Title} cutout (a `--frontend catalog` run's alerts hold noise images without a template); `apdb demo` and `apdb run --alerts DIR` with the image front end, their default, write all three");
             }
 
             try
