@@ -46,8 +46,8 @@ public sealed class CancellationProcessTests : IDisposable
             Assert.Equal(0, Exec("kill", "-INT", command.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
 
             // Rows keep coming until the command stops reading: each read after the signal sees the cancellation. They
-            // come 500 at a time: the reader takes them in buffered blocks, and at one row per 20 ms a block took most
-            // of a minute to fill.
+            // come 500 at a time because the reader takes them in buffered blocks and looks at the token between blocks:
+            // a row at a time kept it waiting for a block to fill.
             try
             {
                 for (var id = 1; !command.HasExited && id < 10_000_000; id += 500)

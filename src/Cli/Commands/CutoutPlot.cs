@@ -93,17 +93,7 @@ internal static class CutoutPlot
         var others = new SortedSet<long>();
         foreach (var file in files)
         {
-            IReadOnlyList<GenericRecord> records;
-            try
-            {
-                records = AlertFileReader.Read(file);
-            }
-            catch (AlertException ex)
-            {
-                throw new ApdbUserException($"plot cutouts: {ex.Message}", ex);
-            }
-
-            foreach (var packet in records)
+            foreach (var packet in ReadAlerts(file))
             {
                 packets++;
                 var s = (GenericRecord)packet["diaSource"];
@@ -140,6 +130,18 @@ internal static class CutoutPlot
         return best ?? throw new ApdbUserException(
             $"plot cutouts: DiaObject {objectId} has no alert in {directory} ({Count(packets, "packet")} in {Count(files.Count, "file")}); alerts are written for the DiaSources a run stores" +
             (others.Count > 0 ? $", e.g. of DiaObjects {string.Join(", ", others)}" : ""));
+    }
+
+    private static IReadOnlyList<GenericRecord> ReadAlerts(string file)
+    {
+        try
+        {
+            return AlertFileReader.Read(file);
+        }
+        catch (AlertException ex)
+        {
+            throw new ApdbUserException($"plot cutouts: {ex.Message}", ex);
+        }
     }
 
     private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
