@@ -52,6 +52,43 @@ public sealed class AssociateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Associate_writes_the_format_its_out_extension_names_and_refuses_an_unknown_one_before_reading()
+    {
+        var ecsv = Path.Combine(_dir, "matches.ecsv");
+        var (code, _, stderr) = await CliRunner.RunAsync("associate", "--objects", Objects(), "--sources", Sources(), "--out", ecsv);
+        Assert.True(code == 0, stderr);
+        var lines = File.ReadAllLines(ecsv);
+        Assert.Equal("# %ECSV 1.0", lines[0]);
+        Assert.Contains(lines, l => l.Contains("name: 'distArcsec'", StringComparison.Ordinal) && l.Contains("unit: 'arcsec'", StringComparison.Ordinal));
+        var body = lines.Where(l => !l.StartsWith('#')).ToArray();
+        Assert.Equal("sourceId,objectId,distArcsec", body[0]);
+        Assert.Equal("102,,", body[3]);
+
+        var parquet = Path.Combine(_dir, "matches.parquet");
+        (code, _, stderr) = await CliRunner.RunAsync("associate", "--objects", Objects(), "--sources", Sources(), "--out", parquet);
+        Assert.True(code == 0, stderr);
+        await using (var reader = await Parquet.ParquetReader.CreateAsync(parquet))
+        {
+            using var group = reader.OpenRowGroupReader(0);
+            var objects = new long?[3];
+            await group.ReadAsync<long>(reader.Schema.DataFields[1], objects.AsMemory(), null);
+            Assert.Equal(new long?[] { 1, 3, null }, objects);
+            var distances = new double?[3];
+            await group.ReadAsync<double>(reader.Schema.DataFields[2], distances.AsMemory(), null);
+            Assert.Null(distances[2]);
+            Assert.Equal(0.3383, distances[0]!.Value, 4);
+        }
+
+        var txt = Path.Combine(_dir, "matches.txt");
+        (code, var stdout, stderr) = await CliRunner.RunAsync("associate", "--objects", Path.Combine(_dir, "missing.csv"), "--sources", Sources(), "--out", txt);
+        Assert.Equal(1, code);
+        Assert.Contains("unknown extension '.txt'", stderr, StringComparison.Ordinal);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Equal(string.Empty, stdout);
+        Assert.False(File.Exists(txt));
+    }
+
+    [Fact]
     public async Task Associate_without_json_prints_a_summary_and_the_modes_differ_only_where_they_should()
     {
         var output = Path.Combine(_dir, "m.csv");

@@ -51,6 +51,25 @@ public sealed class BenchAssociationTests : IDisposable
     }
 
     [Fact]
+    public async Task The_table_takes_the_format_table_format_names_with_units()
+    {
+        var output = Path.Combine(_dir, "ecsv");
+        var (code, stdout, stderr) = await CliRunner.RunAsync(
+            "bench", "association", "--sizes", "300,1000", "--strategies", "memory", "--table-format", "ecsv", "--out", output);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("association.ecsv", stdout, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(output, "association.csv")));
+        var lines = File.ReadAllLines(Path.Combine(output, "association.ecsv"));
+        Assert.Equal("# %ECSV 1.0", lines[0]);
+        Assert.Contains(lines, l => l.Contains("name: 'seconds'", StringComparison.Ordinal) && l.Contains("unit: 's'", StringComparison.Ordinal));
+        var body = lines.Where(l => !l.StartsWith('#')).ToArray();
+        Assert.StartsWith("strategy,n,objects,sources,seconds,findSeconds,pairs,matched,runs,stageSeconds,indexSeconds,querySeconds", body[0], StringComparison.Ordinal);
+        Assert.Equal(3, body.Length);
+        Assert.StartsWith("memory,300,", body[1], StringComparison.Ordinal);
+        Assert.EndsWith(",,,", body[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Brute_is_skipped_where_its_projected_time_exceeds_the_limit()
     {
         var output = Path.Combine(_dir, "skip");
@@ -68,6 +87,7 @@ public sealed class BenchAssociationTests : IDisposable
     [InlineData("--sizes", "10,abc", "--sizes")]
     [InlineData("--strategies", "memory,fast", "unknown strategy 'fast'")]
     [InlineData("--radius-arcsec", "0", "--radius-arcsec")]
+    [InlineData("--table-format", "txt", "--table-format 'txt' is not a table format")]
     public async Task Bad_options_exit_1_and_write_nothing(string option, string value, string expected)
     {
         var output = Path.Combine(_dir, "bad");

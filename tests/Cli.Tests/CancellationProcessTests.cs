@@ -45,12 +45,18 @@ public sealed class CancellationProcessTests : IDisposable
             await writer.FlushAsync();
             Assert.Equal(0, Exec("kill", "-INT", command.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)).ExitCode);
 
-            // Rows keep coming until the command stops reading: each read after the signal sees the cancellation.
+            // Rows keep coming until the command stops reading: each read after the signal sees the cancellation. They
+            // come 500 at a time because the reader takes them in buffered blocks and looks at the token between blocks:
+            // a row at a time kept it waiting for a block to fill.
             try
             {
-                for (var id = 1; !command.HasExited && id < 100_000; id++)
+                for (var id = 1; !command.HasExited && id < 10_000_000; id += 500)
                 {
-                    await writer.WriteLineAsync($"{id},10.0,20.0");
+                    for (var k = id; k < id + 500; k++)
+                    {
+                        await writer.WriteLineAsync($"{k},10.0,20.0");
+                    }
+
                     await writer.FlushAsync();
                     await Task.Delay(20);
                 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 
 namespace Apdb.Cli.Tests;
 
@@ -34,6 +35,11 @@ internal static class CliRunner
 
             Console.SetOut(stdout);
             Console.SetError(stderr);
+
+            // Spectre.Console's static console binds to Console.Out when first used: without this, a status spinner's
+            // refresh thread in one run writes to the writer of an earlier run, which is disposed by then (a crash of
+            // the test host, not a failure of one test).
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(stdout) });
             var exitCode = await Program.InvokeAsync(args, new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = stdout, Error = stderr });
             return (exitCode, stdout.ToString(), stderr.ToString());
         }
@@ -41,6 +47,7 @@ internal static class CliRunner
         {
             Console.SetOut(originalOut);
             Console.SetError(originalError);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(originalOut) });
             Environment.SetEnvironmentVariable("APDB_HOME", originalHome);
             Gate.Release();
         }

@@ -15,11 +15,12 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
     private const string SkipMarker = "[README test: skipped";
 
     /// <summary>
-    /// The demo the README starts with, made quick: one visit of one detector with the catalog-level front end (the image
-    /// front end spends minutes rendering and subtracting 4k images). The history, and so every id the README quotes, is
-    /// the same whichever front end runs.
+    /// The demo the README starts with, made quick: one visit of one detector (the default is 3 x 2) through the image
+    /// front end, as the README's demo runs it, so that its alerts carry real cutouts for `plot cutouts`. The history,
+    /// and so every id the README quotes, is the same whichever visits run; the first detector-visit is the default
+    /// demo's first too, so the object it prints for cutouts is the same.
     /// </summary>
-    private static readonly string[] QuickDemo = ["--frontend", "catalog", "--visits", "1", "--detectors", "1"];
+    private static readonly string[] QuickDemo = ["--visits", "1", "--detectors", "1"];
 
     private readonly string _home = Path.Combine(Path.GetTempPath(), $"apdb-readme-{Guid.NewGuid():N}"[..26]);
     private readonly string _work = Directory.CreateTempSubdirectory("apdb-readme-work-").FullName;
@@ -117,6 +118,9 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
         var shown = DemoObjectLine().Matches(File.ReadAllText(readme)).Select(m => m.Value).ToList();
         Assert.Equal(3, shown.Count);
         Assert.All(shown, line => Assert.Contains(line, demoOutput, StringComparison.Ordinal));
+        var cutouts = CutoutsLine().Match(File.ReadAllText(readme));
+        Assert.True(cutouts.Success, "the README does not show demo's line naming a DiaObject with alert cutouts");
+        Assert.Contains(cutouts.Value, demoOutput, StringComparison.Ordinal);
     }
 
     private string? Check(int code, int expectedExit, string stdout, string stderr, ReadmeCommandLine? command, string language)
@@ -194,4 +198,7 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output) : IDis
 
     [GeneratedRegex(@"diaObjectId \d+  ra [0-9.]+  dec -?[0-9.]+  \(\d+ DiaSources\)")]
     private static partial Regex DemoObjectLine();
+
+    [GeneratedRegex(@"with alert cutouts: \./apdb plot cutouts \d+")]
+    private static partial Regex CutoutsLine();
 }

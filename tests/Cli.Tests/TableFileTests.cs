@@ -7,10 +7,11 @@ namespace Apdb.Cli.Tests;
 
 /// <summary>
 /// The one table writer: every format keeps names, values, types and units; astropy (ECSV, FITS, VOTable) and pandas
-/// (CSV) read them back. Oracle parts skip without python3-astropy and python3-pandas unless APDB_REQUIRE_ORACLES=1.
+/// (CSV) read them back, and hyparquet (node) the Parquet. Oracle parts skip without python3-astropy and python3-pandas,
+/// or node and hyparquet, unless APDB_REQUIRE_ORACLES=1.
 /// </summary>
 [Collection(ConsoleCollection.Name)]
-public sealed class TableFileTests : IDisposable
+public sealed partial class TableFileTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("apdb-tables-").FullName;
 
@@ -87,6 +88,68 @@ public sealed class TableFileTests : IDisposable
         Assert.Equal("i", csv.GetProperty("id").GetProperty("kind").GetString());
         Assert.Equal("6635916494829207552", csv.GetProperty("id").GetProperty("values")[0].GetRawText());
     }
+
+    [HyparquetFact]
+    public void Hyparquet_reads_the_Parquet_back_with_values_nulls_and_the_units()
+    {
+        var path = Path.Combine(_dir, "t.parquet");
+        TableFile.Write(path, Sample());
+        var script = Path.Combine(_dir, "read.mjs");
+        File.WriteAllText(script, HyparquetScript);
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { script, HyparquetFactAttribute.ModuleDirectory, path })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, stderr.Result);
+        using var json = JsonDocument.Parse(stdout.Result);
+        var root = json.RootElement;
+        Assert.Equal(["id", "objectId", "n", "psfFlux", "x", "isDipole", "band"], root.GetProperty("columns").EnumerateArray().Select(c => c.GetProperty("name").GetString()));
+        Assert.Equal("OPTIONAL", root.GetProperty("columns")[1].GetProperty("repetition").GetString());
+        var rows = root.GetProperty("rows");
+        Assert.Equal(3, rows.GetArrayLength());
+
+        // INT64 comes back as a JavaScript BigInt (printed as text), so 2^63-near ids keep every digit.
+        Assert.Equal(["6635916494829207552", "2", "-3"], rows.EnumerateArray().Select(r => r.GetProperty("id").GetString()));
+        Assert.Equal(["7", null, "9"], rows.EnumerateArray().Select(r => r.GetProperty("objectId").ValueKind == JsonValueKind.Null ? null : r.GetProperty("objectId").GetString()));
+        Assert.Equal([1, 2, 3], rows.EnumerateArray().Select(r => r.GetProperty("n").GetInt32()));
+        Assert.Equal(1.5, rows[0].GetProperty("psfFlux").GetDouble());
+        Assert.Equal("NaN", rows[1].GetProperty("psfFlux").GetString());
+        Assert.Equal(-2.25e-7, rows[2].GetProperty("psfFlux").GetDouble());
+        Assert.Equal([0.5f, 1.25f, 4096f], rows.EnumerateArray().Select(r => r.GetProperty("x").GetSingle()));
+        Assert.Equal([true, false, true], rows.EnumerateArray().Select(r => r.GetProperty("isDipole").GetBoolean()));
+        Assert.Equal(["r", "g", "a,b \"q\""], rows.EnumerateArray().Select(r => r.GetProperty("band").GetString()));
+
+        // The units travel in the key-value metadata astropy reads (table_meta_yaml), read here by the other reader.
+        var yaml = root.GetProperty("keyValue").GetProperty("table_meta_yaml").GetString()!;
+        var units = UnitPattern().Matches(yaml).ToDictionary(m => m.Groups["name"].Value, m => m.Groups["unit"].Success ? m.Groups["unit"].Value : null);
+        Assert.Equal(7, units.Count);
+        Assert.Equal("nJy", units["psfFlux"]);
+        Assert.Equal("pixel", units["x"]);
+        Assert.Null(units["id"]);
+    }
+
+    /// <summary>Reads a Parquet file with hyparquet and prints its schema, rows and key-value metadata as JSON.</summary>
+    private const string HyparquetScript = """
+        import { pathToFileURL } from 'node:url'
+        const [, , moduleDir, path] = process.argv
+        const { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } = await import(pathToFileURL(`${moduleDir}/src/node.js`).href)
+        const file = await asyncBufferFromFile(path)
+        const metadata = await parquetMetadataAsync(file)
+        const rows = await parquetReadObjects({ file })
+        const keyValue = Object.fromEntries((metadata.key_value_metadata ?? []).map(e => [e.key, e.value]))
+        const columns = metadata.schema.slice(1).map(s => ({ name: s.name, type: s.type, repetition: s.repetition_type }))
+        console.log(JSON.stringify({ rows, keyValue, columns },
+          (k, v) => typeof v === 'bigint' ? v.toString() : (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)))
+        """;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"name: '(?<name>[^']+)', datatype: \w+(, unit: '(?<unit>[^']*)')?")]
+    private static partial System.Text.RegularExpressions.Regex UnitPattern();
 
     /// <summary>Reads each file (astropy for ECSV, FITS and VOTable; pandas for CSV) and prints unit, dtype kind and values.</summary>
     private const string Script = """

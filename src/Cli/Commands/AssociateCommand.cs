@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Apdb.Association;
+using Apdb.Cli.Tables;
 
 namespace Apdb.Cli.Commands;
 
@@ -15,7 +16,7 @@ internal static class AssociateCommand
         var radius = new Option<double>("--radius-arcsec") { Description = "Match radius in arcseconds (> 0); 1.0 is Rubin's", DefaultValueFactory = _ => 1.0 };
         var strategy = new Option<string>("--strategy") { Description = "brute | memory | sql | q3c (sql and q3c run in PostgreSQL)", DefaultValueFactory = _ => "memory" };
         var mode = new Option<string>("--mode") { Description = "greedy | nearest | optimal (ap_association's minimum total score matching: chord, or with raErr/decErr on both sides the Gaussian negative log-likelihood; one global no-match cost)", DefaultValueFactory = _ => "greedy" };
-        var output = new Option<string>("--out") { Description = "Output CSV sourceId,objectId,distArcsec (one line per source)", Required = true };
+        var output = new Option<string>("--out") { Description = $"Output table sourceId,objectId,distArcsec (one row per source); the format follows the extension: {TableFile.Extensions}", Required = true };
         var command = new Command("associate", "Associate sources with objects; every strategy gives identical output for a mode")
         {
             objects, sources, radius, strategy, mode, output,
@@ -49,7 +50,7 @@ internal static class AssociateCommand
             var matchSeconds = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
-            await MatchFile.WriteCsvAsync(outPath, result.Matches, ct);
+            TableFile.Write(outPath, SourceTables.Matches(result.Matches));
             var writeSeconds = clock.Elapsed.TotalSeconds;
 
             if (context.Json)
@@ -107,5 +108,7 @@ internal static class AssociateCommand
         {
             throw new AssociationInputException($"--out {path}: directory {directory} does not exist");
         }
+
+        TableFile.Check(path);
     }
 }

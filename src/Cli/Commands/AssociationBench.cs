@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Apdb.Association;
+using Apdb.Cli.Tables;
 using Apdb.Association.Sql;
 using Spectre.Console;
 using Apdb.Sky;
@@ -105,7 +105,7 @@ internal sealed class AssociationBench
             }
 
             AnsiConsole.Write(table);
-            Say($"wrote {Markup.Escape(Path.Combine(_options.OutDir, "association.csv"))}, association.json, association.png");
+            Say($"wrote {Markup.Escape(Path.Combine(_options.OutDir, "association" + _options.TableExtension))}, association.json, association.png");
         }
 
         return CommandRunner.Success;
@@ -236,13 +236,6 @@ internal sealed class AssociationBench
 
     private void WriteFiles(Dictionary<string, double?> slopes)
     {
-        var csv = new StringBuilder("strategy,n,objects,sources,seconds,findSeconds,pairs,matched,runs,stageSeconds,indexSeconds,querySeconds\n");
-        foreach (var p in _points)
-        {
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{p.Strategy},{p.N},{p.Objects},{p.Sources},{p.Seconds:R},{p.FindSeconds:R},{p.Pairs},{p.Matched},{p.Runs},{Cell(p.StageSeconds)},{Cell(p.IndexSeconds)},{Cell(p.QuerySeconds)}\n");
-        }
-
         var json = new JsonObject
         {
             ["radiusArcsec"] = _options.RadiusArcsec,
@@ -294,7 +287,7 @@ internal sealed class AssociationBench
         }
 
         // Each file is written next to its final name and moved, so a failed run leaves no half-written file.
-        WriteAtomically(Path.Combine(_options.OutDir, "association.csv"), path => File.WriteAllText(path, csv.ToString()));
+        TableFile.Write(Path.Combine(_options.OutDir, "association" + _options.TableExtension), Table(_points), "--table-format");
         WriteAtomically(Path.Combine(_options.OutDir, "association.json"), path => File.WriteAllText(path, json.ToJsonString(new JsonSerializerOptions { WriteIndented = true })));
         WriteAtomically(Path.Combine(_options.OutDir, "association.png"), path => AssociationPlot.Save(path, _points, slopes, _options.RadiusArcsec));
     }
@@ -313,7 +306,24 @@ internal sealed class AssociationBench
         }
     }
 
-    private static string Cell(double? value) => value is { } v ? v.ToString("R", CultureInfo.InvariantCulture) : string.Empty;
+    /// <summary>One row a strategy and size, as the CSV has always had them, with units for the formats that carry them.</summary>
+    private static OutputTable Table(List<Point> points)
+    {
+        T[] Map<T>(Func<Point, T> value) => [.. points.Select(value)];
+        return new OutputTable()
+            .Add("strategy", Map(p => p.Strategy), description: "association strategy")
+            .Add("n", Map(p => p.N), description: "requested catalog size")
+            .Add("objects", Map(p => p.Objects), description: "objects in the catalog")
+            .Add("sources", Map(p => p.Sources), description: "sources in the catalog (1.3 n)")
+            .Add("seconds", Map(p => p.Seconds), "s", "median wall time of the whole association")
+            .Add("findSeconds", Map(p => p.FindSeconds), "s", "median wall time of the candidate search")
+            .Add("pairs", Map(p => p.Pairs), description: "source-object pairs within the radius")
+            .Add("matched", Map(p => p.Matched), description: "sources matched")
+            .Add("runs", Map(p => p.Runs), description: "timed runs")
+            .Add("stageSeconds", Map(p => p.StageSeconds), "s", "in-database strategies: staging the catalogs (COPY, VACUUM ANALYZE)")
+            .Add("indexSeconds", Map(p => p.IndexSeconds), "s", "in-database strategies: building the index")
+            .Add("querySeconds", Map(p => p.QuerySeconds), "s", "in-database strategies: the matching query");
+    }
 
     private void Say(string markup)
     {
@@ -341,7 +351,7 @@ internal sealed class AssociationBench
         return num / den;
     }
 
-    internal sealed record Options(long[] Sizes, string[] Strategies, double RadiusArcsec, int Seed, double BruteLimitSeconds, string OutDir);
+    internal sealed record Options(long[] Sizes, string[] Strategies, double RadiusArcsec, int Seed, double BruteLimitSeconds, string OutDir, string TableExtension = ".csv");
 
     internal sealed record Point(
         string Strategy, long N, int Objects, int Sources, double Seconds, double FindSeconds, int Pairs, int Matched, int Runs,

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Apdb.Association;
+using Apdb.Cli.Tables;
 using Apdb.Sky;
 
 namespace Apdb.Cli.Commands;
@@ -27,10 +28,11 @@ internal static class BenchCommands
         var radius = new Option<double>("--radius-arcsec") { Description = "Match radius in arcseconds", DefaultValueFactory = _ => 1.0 };
         var seed = new Option<int>("--seed") { Description = "Base seed; the catalogs of size N use seed + floor(log10 N) (42: the harness's catalogs)", DefaultValueFactory = _ => 42 };
         var bruteLimit = new Option<double>("--brute-limit-seconds") { Description = "Skip brute at sizes where its projected time exceeds this", DefaultValueFactory = _ => 60.0 };
-        var output = new Option<string>("--out") { Description = "Directory for association.csv, association.json, association.png", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory for association.csv (see --table-format), association.json, association.png", Required = true };
+        var tableFormat = TableFormatOption();
         var command = new Command("association", "Time each association strategy over a size sweep, check they agree, fit log-log slopes")
         {
-            sizes, strategies, radius, seed, bruteLimit, output,
+            sizes, strategies, radius, seed, bruteLimit, output, tableFormat,
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
@@ -40,7 +42,8 @@ internal static class BenchCommands
                 parse.GetValue(radius),
                 parse.GetValue(seed),
                 parse.GetValue(bruteLimit),
-                parse.GetValue(output)!);
+                parse.GetValue(output)!,
+                TableExtension(parse.GetValue(tableFormat)!));
             if (!double.IsFinite(options.RadiusArcsec) || options.RadiusArcsec <= 0)
             {
                 throw new AssociationInputException(string.Create(CultureInfo.InvariantCulture, $"--radius-arcsec {options.RadiusArcsec} must be a finite number > 0"));
@@ -54,6 +57,22 @@ internal static class BenchCommands
             return await new AssociationBench(options, context).RunAsync(ct);
         });
         return command;
+    }
+
+    /// <summary>The <c>--table-format</c> option of the bench commands: the format of their table, as a file extension.</summary>
+    internal static Option<string> TableFormatOption() => new("--table-format")
+    {
+        Description = $"Format of the table the benchmark writes into --out, as an extension: {TableFile.Extensions}",
+        DefaultValueFactory = _ => "csv",
+    };
+
+    /// <summary>The table's extension (with its dot) for a <c>--table-format</c> value; an unknown format is refused.</summary>
+    internal static string TableExtension(string format)
+    {
+        var extension = "." + format.TrimStart('.').ToLowerInvariant();
+        return TableFile.IsKnown(extension)
+            ? extension
+            : throw new ApdbUserException($"--table-format {UserText.Quote(format)} is not a table format; give one of {TableFile.Extensions}");
     }
 
     private static long[] ParseSizes(string text)

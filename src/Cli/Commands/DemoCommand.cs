@@ -102,7 +102,7 @@ internal static class DemoCommand
         var examples = await DemoExamples.ReadAsync(dataSource, survey, ct);
         if (context.Json)
         {
-            context.WriteJson(new { history, run = runJson, examples = new { objects = examples.Objects, visit = examples.Visit, detector = examples.Detector }, sql = examples.Sql });
+            context.WriteJson(new { history, run = runJson, examples = new { objects = examples.Objects, visit = examples.Visit, detector = examples.Detector, cutoutObject = examples.CutoutObject }, sql = examples.Sql });
         }
         else
         {

@@ -8,9 +8,11 @@ namespace Apdb.Cli.Commands;
 /// What <c>demo</c> prints for a user to try next: real DiaObjects of the loaded sky with their positions, a visit and
 /// detector to simulate, and SQL that returns rows. The objects are the ones with the most DiaSources in the history
 /// (the simulated sky's variable stars; one-off false positives and movers have one), chosen from the history alone so
-/// that the same seed prints the same ids whichever visits the pipeline processed afterwards.
+/// that the same seed prints the same ids whichever visits the pipeline processed afterwards. The object whose alert
+/// cutouts to plot is one the first processed detector-visit detected (alerts exist only for stored DiaSources): of
+/// those, the one with the most DiaSources in the history, so the same demo prints the same id.
 /// </summary>
-internal sealed record DemoExamples(IReadOnlyList<DemoExamples.ObjectExample> Objects, long Visit, int Detector, IReadOnlyList<string> Sql)
+internal sealed record DemoExamples(IReadOnlyList<DemoExamples.ObjectExample> Objects, long Visit, int Detector, long? CutoutObject, IReadOnlyList<string> Sql)
 {
     /// <summary>One DiaObject: id, position (degrees) and its DiaSources in the history.</summary>
     internal sealed record ObjectExample(long DiaObjectId, double Ra, double Dec, long HistoryDiaSources);
@@ -36,7 +38,20 @@ internal sealed record DemoExamples(IReadOnlyList<DemoExamples.ObjectExample> Ob
 
         var visit = survey.NewVisits[0];
         var detector = survey.DetectorsOnRegion(visit, 1)[0];
-        return new DemoExamples(objects, visit.VisitId, detector, Queries(objects));
+        var cutoutObject = await DetectedObjectAsync(dataSource, visit.VisitId, detector, historyEnd, ct);
+        return new DemoExamples(objects, visit.VisitId, detector, cutoutObject, Queries(objects));
+    }
+
+    /// <summary>The DiaObject with the most history DiaSources among those the detector-visit detected, or null when it is not stored.</summary>
+    private static async Task<long?> DetectedObjectAsync(NpgsqlDataSource dataSource, long visit, int detector, double historyEnd, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "SELECT d.\"diaObjectId\" FROM \"DiaSource\" d WHERE d.visit = @visit AND d.detector = @detector AND d.\"diaObjectId\" IS NOT NULL " +
+            "ORDER BY (SELECT count(*) FROM \"DiaSource\" h WHERE h.\"diaObjectId\" = d.\"diaObjectId\" AND h.\"midpointMjdTai\" < @end) DESC, 1 LIMIT 1");
+        command.Parameters.AddWithValue("visit", visit);
+        command.Parameters.AddWithValue("detector", (short)detector);
+        command.Parameters.AddWithValue("end", historyEnd);
+        return await command.ExecuteScalarAsync(ct) is long id ? id : null;
     }
 
     private static List<string> Queries(List<ObjectExample> objects)
@@ -68,6 +83,11 @@ internal sealed record DemoExamples(IReadOnlyList<DemoExamples.ObjectExample> Ob
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  a visit and detector to simulate: --visit {Visit} --detector {Detector}"));
+        if (CutoutObject is { } cutoutObject)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  a DiaObject that visit detected, with alert cutouts: ./apdb plot cutouts {cutoutObject}"));
+        }
+
         output.WriteLine("  SQL for `./apdb sql '...'` or `./apdb psql`:");
         foreach (var sql in Sql)
         {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
+using Apdb.Cli.Tables;
 using Apdb.Pipeline.DiaPipe;
 using Apdb.Pipeline;
 using Apdb.History;
@@ -38,7 +38,7 @@ internal sealed class HistoryDepthBench
         _context = context;
     }
 
-    internal sealed record Options(SkyPreset Preset, int[] Months, int VisitsPerStep, long Seed, string OutDir);
+    internal sealed record Options(SkyPreset Preset, int[] Months, int VisitsPerStep, long Seed, string OutDir, string TableExtension = ".csv");
 
     internal sealed record Point(
         int Months, int HistoryVisits, int DetectorVisits, double ReadSeconds, double WriteSeconds,
@@ -56,10 +56,11 @@ internal sealed class HistoryDepthBench
         var months = new Option<string>("--months") { Description = "History depths in months (30 days), comma-separated, each 1-21", DefaultValueFactory = _ => "1,3,6,12" };
         var perStep = new Option<int>("--visits-per-step") { Description = "Detector-visits measured at each depth (1-1000)", DefaultValueFactory = _ => 20 };
         var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "Directory for history-depth.csv, history-depth.json, history-depth.png", Required = true };
+        var output = new Option<string>("--out") { Description = "Directory for history-depth.csv (see --table-format), history-depth.json, history-depth.png", Required = true };
+        var tableFormat = BenchCommands.TableFormatOption();
         var command = new Command("history-depth", "Per detector-visit APDB read and write time against history depth (database only, in a database of its own)")
         {
-            preset, months, perStep, seed, output,
+            preset, months, perStep, seed, output, tableFormat,
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
@@ -73,12 +74,13 @@ internal sealed class HistoryDepthBench
             }
 
             var outDir = parse.GetValue(output)!;
+            var extension = BenchCommands.TableExtension(parse.GetValue(tableFormat)!);
             if (File.Exists(outDir))
             {
                 throw new ApdbUserException($"bench history-depth: --out {outDir} is a file; give a directory");
             }
 
-            return await new HistoryDepthBench(new Options(sky, depths, n, parse.GetValue(seed), outDir), context).RunAsync(ct);
+            return await new HistoryDepthBench(new Options(sky, depths, n, parse.GetValue(seed), outDir, extension), context).RunAsync(ct);
         });
         return command;
     }
@@ -194,22 +196,33 @@ internal sealed class HistoryDepthBench
         list.Add(value);
     }
 
+    /// <summary>One row a history depth: the CSV's columns as before, with units for the formats that carry them.</summary>
+    private static OutputTable Table(List<Point> points)
+    {
+        T[] Map<T>(Func<Point, T> value) => [.. points.Select(value)];
+        double Row(Point p, string key) => p.Rows.GetValueOrDefault(key);
+        return new OutputTable()
+            .Add("months", Map(p => p.Months), description: "history depth, 30-day months")
+            .Add("historyVisits", Map(p => p.HistoryVisits), description: "visits in the loaded history")
+            .Add("detectorVisits", Map(p => p.DetectorVisits), description: "detector-visits measured")
+            .Add("readSeconds", Map(p => p.ReadSeconds), "s", "median preload time per detector-visit")
+            .Add("writeSeconds", Map(p => p.WriteSeconds), "s", "median store time per detector-visit")
+            .Add("totalSeconds", Map(p => p.ReadSeconds + p.WriteSeconds), "s", "read + write")
+            .Add("readMicrosecondsPerRow", Map(p => Row(p, "readMicrosecondsPerRow")), "us", "preload time per row read")
+            .Add("preloadedDiaObjects", Map(p => Row(p, "preloadedDiaObjects")), description: "median DiaObjects preloaded per detector-visit")
+            .Add("preloadedDiaSources", Map(p => Row(p, "preloadedDiaSources")), description: "median DiaSources preloaded")
+            .Add("preloadedDiaForcedSources", Map(p => Row(p, "preloadedDiaForcedSources")), description: "median DiaForcedSources preloaded")
+            .Add("storedDiaObjects", Map(p => Row(p, "storedDiaObjects")), description: "median DiaObjects stored")
+            .Add("storedDiaSources", Map(p => Row(p, "storedDiaSources")), description: "median DiaSources stored")
+            .Add("storedDiaForcedSources", Map(p => Row(p, "storedDiaForcedSources")), description: "median DiaForcedSources stored")
+            .Add("apdbDiaSources", Map(p => p.ApdbRows.GetValueOrDefault("DiaSource")), description: "DiaSources in the APDB at this depth")
+            .Add("apdbDiaForcedSources", Map(p => p.ApdbRows.GetValueOrDefault("DiaForcedSource")), description: "DiaForcedSources in the APDB at this depth");
+    }
+
     private void Write(List<Point> points)
     {
         Directory.CreateDirectory(_options.OutDir);
-        var csv = new StringBuilder("months,historyVisits,detectorVisits,readSeconds,writeSeconds,totalSeconds,readMicrosecondsPerRow,preloadedDiaObjects,preloadedDiaSources,preloadedDiaForcedSources,storedDiaObjects,storedDiaSources,storedDiaForcedSources,apdbDiaSources,apdbDiaForcedSources\n");
-        foreach (var p in points)
-        {
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{p.Months},{p.HistoryVisits},{p.DetectorVisits},{p.ReadSeconds:G6},{p.WriteSeconds:G6},{p.ReadSeconds + p.WriteSeconds:G6},{p.Rows.GetValueOrDefault("readMicrosecondsPerRow"):G4},");
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{p.Rows.GetValueOrDefault("preloadedDiaObjects")},{p.Rows.GetValueOrDefault("preloadedDiaSources")},{p.Rows.GetValueOrDefault("preloadedDiaForcedSources")},");
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{p.Rows.GetValueOrDefault("storedDiaObjects")},{p.Rows.GetValueOrDefault("storedDiaSources")},{p.Rows.GetValueOrDefault("storedDiaForcedSources")},");
-            csv.Append(CultureInfo.InvariantCulture, $"{p.ApdbRows.GetValueOrDefault("DiaSource")},{p.ApdbRows.GetValueOrDefault("DiaForcedSource")}\n");
-        }
-
-        File.WriteAllText(Path.Combine(_options.OutDir, "history-depth.csv"), csv.ToString());
+        TableFile.Write(Path.Combine(_options.OutDir, "history-depth" + _options.TableExtension), Table(points), "--table-format");
         var first = points.MinBy(p => p.Months)!;
         var last = points.MaxBy(p => p.Months)!;
         var ratio = (last.ReadSeconds + last.WriteSeconds) / (first.ReadSeconds + first.WriteSeconds);
@@ -261,7 +274,7 @@ internal sealed class HistoryDepthBench
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{last.Months} months / {first.Months} month(s): {ratio:F2}x per detector-visit APDB time (read + write); Rubin's single PostgreSQL grew linearly with history (~10 s select + ~15 s insert per visit at 15k visits)"));
-        Console.WriteLine($"wrote {Path.Combine(_options.OutDir, "history-depth.csv")}, .json, .png");
+        Console.WriteLine($"wrote {Path.Combine(_options.OutDir, "history-depth" + _options.TableExtension)}, .json, .png");
     }
 
     private void SavePlot(string path, List<Point> points)

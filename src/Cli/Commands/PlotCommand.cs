@@ -62,6 +62,7 @@ internal static class PlotCommand
             return CommandRunner.Success;
         });
         plot.Subcommands.Add(lightCurve);
+        plot.Subcommands.Add(CutoutPlot.Create());
         root.Subcommands.Add(plot);
     }
 

@@ -6,7 +6,7 @@ namespace Apdb.Cli.Tables;
 
 /// <summary>
 /// A FITS file with an empty primary HDU and one BINTABLE extension: TTYPE, TFORM and TUNIT per column (K, J, I, D, E,
-/// L or nA), TNULL for a nullable integer column, descriptions as the TTYPE cards' comments. Big-endian, 2880-byte blocks.
+/// L or nA), TNULL for a nullable integer column (a missing double is NaN, FITS's null for floats), descriptions as the TTYPE cards' comments. Big-endian, 2880-byte blocks.
 /// </summary>
 internal sealed class FitsTableWriter : ITableWriter
 {
@@ -61,7 +61,7 @@ internal sealed class FitsTableWriter : ITableWriter
 
     private static int Width(TableColumn c) => c.Values switch
     {
-        long[] or long?[] or double[] => 8,
+        long[] or long?[] or double[] or double?[] => 8,
         int[] or float[] => 4,
         short[] => 2,
         bool[] => 1,
@@ -72,7 +72,7 @@ internal sealed class FitsTableWriter : ITableWriter
     private static string Form(TableColumn c, int width) => c.Values switch
     {
         long[] or long?[] => "K",
-        double[] => "D",
+        double[] or double?[] => "D",
         int[] => "J",
         float[] => "E",
         short[] => "I",
@@ -87,6 +87,7 @@ internal sealed class FitsTableWriter : ITableWriter
             case long[] v: BinaryPrimitives.WriteInt64BigEndian(cell, v[row]); break;
             case long?[] v: BinaryPrimitives.WriteInt64BigEndian(cell, v[row] ?? long.MinValue); break;
             case double[] v: BinaryPrimitives.WriteDoubleBigEndian(cell, v[row]); break;
+            case double?[] v: BinaryPrimitives.WriteDoubleBigEndian(cell, v[row] ?? double.NaN); break;
             case int[] v: BinaryPrimitives.WriteInt32BigEndian(cell, v[row]); break;
             case float[] v: BinaryPrimitives.WriteSingleBigEndian(cell, v[row]); break;
             case short[] v: BinaryPrimitives.WriteInt16BigEndian(cell, v[row]); break;

@@ -13,7 +13,7 @@ internal sealed class ParquetTableWriter : ITableWriter
 
     private static async Task WriteAsync(Stream stream, OutputTable table)
     {
-        var fields = table.Columns.Select(c => new DataField(c.Name, c.ElementType, c.Values is long?[] || c.ElementType == typeof(string))).ToArray();
+        var fields = table.Columns.Select(c => new DataField(c.Name, c.ElementType, c.Values is long?[] or double?[] || c.ElementType == typeof(string))).ToArray();
         await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream);
         writer.CustomMetadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -30,6 +30,7 @@ internal sealed class ParquetTableWriter : ITableWriter
                 int[] v => group.WriteAsync<int>(field, v),
                 short[] v => group.WriteAsync<short>(field, v),
                 double[] v => group.WriteAsync<double>(field, v),
+                double?[] v => group.WriteAsync<double>(field, (ReadOnlyMemory<double?>)v),
                 float[] v => group.WriteAsync<float>(field, v),
                 bool[] v => group.WriteAsync<bool>(field, v),
                 string[] v => group.WriteAsync(field, v),

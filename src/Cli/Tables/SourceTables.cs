@@ -1,4 +1,5 @@
 using System.Globalization;
+using Apdb.Association;
 using Apdb.Frontend;
 using Apdb.Frontend.Measurement;
 using Apdb.ForcedPhot;
@@ -70,6 +71,15 @@ internal static class SourceTables
         table.Add("pixelFlags_offimage", Map(results, r => (r.Flags & ForcedPhotFlags.OffImage) != 0), description: "the position is off the image");
         return table;
     }
+
+    /// <summary>
+    /// <c>associate</c>'s result, one row a source: <c>sourceId,objectId,distArcsec</c>, the last two empty when the source
+    /// is unmatched (in CSV this is <see cref="MatchFile"/>'s format, byte for byte).
+    /// </summary>
+    public static OutputTable Matches(IReadOnlyList<MatchResult> matches) => new OutputTable()
+        .Add("sourceId", Map(matches, m => m.SourceId), description: "the source's id (the --sources catalog)")
+        .Add("objectId", Map(matches, m => m.ObjectId), description: "the matched object's id (the --objects catalog); empty when unmatched")
+        .Add("distArcsec", Map(matches, m => m.ObjectId is null ? null : (double?)m.DistArcsec), "arcsec", "angular distance between the source and its object");
 
     /// <summary>Ids as 64-bit integers when every one is one, else as text.</summary>
     private static Array Ids(string[] ids)

@@ -11,6 +11,9 @@ internal static class TableFile
     /// <summary>The extensions understood, as a user reads them.</summary>
     public const string Extensions = ".csv, .ecsv, .parquet, .fits, .vot or .xml";
 
+    /// <summary>Whether <paramref name="extension"/> (with its dot, any case) names a format the writer knows.</summary>
+    public static bool IsKnown(string extension) => extension.ToLowerInvariant() is ".csv" or ".ecsv" or ".parquet" or ".fits" or ".fit" or ".vot" or ".xml";
+
     /// <summary>The writer for <paramref name="path"/>'s extension; throws a user error naming <paramref name="option"/> otherwise.</summary>
     public static ITableWriter WriterFor(string path, string option = "--out") => Path.GetExtension(path).ToLowerInvariant() switch
     {
