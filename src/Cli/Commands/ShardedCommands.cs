@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apdb.Embedded;
 using Apdb.History;
+using Apdb.Schema;
 using Apdb.Sharded;
 using Apdb.Sky;
 using Npgsql;
@@ -36,6 +37,44 @@ internal static class ShardedCommands
         var (coordinator, servers) = await embedded.StartAsync(ct);
         return (ShardedEmbedded.TargetOf(coordinator, servers), embedded);
     }
+
+    /// <summary>
+    /// The sharded APDB that <c>run</c> and <c>demo</c> store into. <paramref name="initialise"/> creates or upgrades the
+    /// layout first (<c>demo</c>, as <c>init</c> does); otherwise every shard's schema must be current.
+    /// </summary>
+    public static async Task<ShardedApdb> OpenAsync(CliContext context, CancellationToken ct, bool initialise = false)
+    {
+        var (target, _) = await TargetAsync(context, null, ct);
+        if (initialise)
+        {
+            await ShardedSchema.InitAsync(target, null, cancellationToken: ct);
+        }
+
+        var apdb = await ShardedApdb.OpenAsync(target, ct);
+        try
+        {
+            await apdb.OnEveryShardAsync(async (_, shard) =>
+            {
+                await SchemaMigrator.EnsureCurrentAsync(shard, ct);
+                return true;
+            });
+            return apdb;
+        }
+        catch
+        {
+            await apdb.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary><c>demo</c> on a sharded APDB opened (and initialised) by <see cref="OpenAsync"/>.</summary>
+    public static DemoTarget DemoTarget(CliContext context, ShardedApdb apdb) => new(
+        $"database: a sharded APDB of {apdb.Layout.ShardCount} shard(s){(apdb.Coordinator is null ? " without a coordinator" : " and a coordinator")} (`apdb status` lists them)",
+        _ => Task.CompletedTask,
+        apdb.Shards[0],
+        (seed, replace, c) => LoadHistoryAsync(context, "demo", DemoCommand.Months, seed, replace, c),
+        apdb,
+        apdb.Coordinator);
 
     public static async Task<int> UpAsync(CliContext context, int shards, CancellationToken ct)
     {
