@@ -142,11 +142,20 @@ internal static class ShardedCommands
         return CommandRunner.Success;
     }
 
-    public static async Task<int> InitAsync(CliContext context, bool drop, string? field, int depth, CancellationToken ct)
+    public static async Task<int> InitAsync(CliContext context, bool drop, string? field, int depth, CancellationToken ct, bool interleave = false)
     {
         var (target, _) = await TargetAsync(context, null, ct);
         ShardLayout? layout = null;
-        if (field is not null)
+        if (interleave)
+        {
+            if (field is not null)
+            {
+                throw new ApdbUserException("init: --shard-interleave and --shard-field are two layouts: give one");
+            }
+
+            layout = ShardLayout.Interleaved(target.Shards.Count, depth == ShardLayout.DefaultDepth ? ShardLayout.DefaultInterleaveDepth : depth);
+        }
+        else if (field is not null)
         {
             layout = ShardLayout.Balanced(target.Shards.Count, ParseField(field), depth);
         }
@@ -158,7 +167,7 @@ internal static class ShardedCommands
         var chosen = await ShardedSchema.InitAsync(target, layout, drop, ct);
         if (context.Json)
         {
-            context.WriteJson(new { shards = chosen.ShardCount, depth = chosen.Depth, boundaries = chosen.Boundaries, coordinator = target.Coordinator is not null, dropped = drop });
+            context.WriteJson(new { shards = chosen.ShardCount, depth = chosen.Depth, interleaved = chosen.IsInterleaved, boundaries = chosen.Boundaries, coordinator = target.Coordinator is not null, dropped = drop });
         }
         else
         {
@@ -175,7 +184,7 @@ internal static class ShardedCommands
         await using var apdb = await ShardedApdb.OpenAsync(target, ct);
         var layout = apdb.Layout;
         var parts = await apdb.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
-            shard, new HistoryPartition(layout.Start(i), layout.End(i), Registry: i == 0), preset, months, seed, replace, null, ct));
+            shard, PartitionOf(layout, i), preset, months, seed, replace, null, ct));
         var first = parts[0];
         var rows = first.Rows.Keys.ToDictionary(k => k, k => parts.Sum(p => p.Rows[k]));
         var tables = first.Tables.Keys.ToDictionary(
@@ -184,6 +193,11 @@ internal static class ShardedCommands
             parts.Max(p => p.Seconds.Generate), parts.Max(p => p.Seconds.Copy), parts.Max(p => p.Seconds.Index), parts.Max(p => p.Seconds.Total));
         return new HistoryLoadSummary(first.Preset, first.Seed, first.Months, first.AreaDeg2, first.Visits, rows, seconds, tables);
     }
+
+    /// <summary>The rows of a history that shard <paramref name="shard"/> holds (shard 0 also holds the registry).</summary>
+    internal static HistoryPartition PartitionOf(ShardLayout layout, int shard) => layout.IsInterleaved
+        ? new HistoryPartition(0, ShardLayout.PixelLimit, Registry: shard == 0) { Owns = p => layout.ShardOf(p) == shard }
+        : new HistoryPartition(layout.Start(shard), layout.End(shard), Registry: shard == 0);
 
     /// <summary><c>RA,DEC,RADIUS</c> in degrees: the field whose coarse pixels are shared out evenly.</summary>
     private static SkyCone ParseField(string text)

@@ -5,19 +5,27 @@ using Npgsql;
 namespace Apdb.Sharded.Tests.Contract;
 
 /// <summary>
-/// The <see cref="IApdb"/> contract on 3 shards with a coordinator (<see cref="ShardedApdb"/>): the same tests as the
-/// single server's, each on the run's sharded APDB emptied first; the SQL checks run on the
-/// coordinator, which sees every shard.
+/// The <see cref="IApdb"/> contract on 3 interleaved shards with a coordinator (<see cref="ShardedApdb"/>): the same
+/// tests as the single server's, each on the run's sharded APDB emptied first; the SQL checks run on the coordinator,
+/// which sees every shard.
 /// </summary>
 [Collection(ShardedCollection.Name)]
 public sealed class ShardedApdbContractTests(ShardedServer server) : ApdbContractTests
 {
-    /// <summary>The contract's layout: see <see cref="ContractLayout"/>.</summary>
-    public static ShardLayout Layout { get; } = ContractLayout.Create();
-
     protected override async Task<(IApdb Apdb, NpgsqlDataSource Sql)> CreateAsync()
     {
-        var apdb = await server.ScratchFor("contract", Layout).EmptyAsync();
+        var apdb = await server.ScratchFor("contract_il", ContractLayout.Interleaved()).EmptyAsync();
+        return (apdb.Apdb, apdb.Coordinator);
+    }
+}
+
+/// <summary>The <see cref="IApdb"/> contract on 3 shards owning contiguous pixel ranges, with a coordinator.</summary>
+[Collection(ShardedCollection.Name)]
+public sealed class ContiguousShardedApdbContractTests(ShardedServer server) : ApdbContractTests
+{
+    protected override async Task<(IApdb Apdb, NpgsqlDataSource Sql)> CreateAsync()
+    {
+        var apdb = await server.ScratchFor("contract_ct", ContractLayout.Contiguous()).EmptyAsync();
         return (apdb.Apdb, apdb.Coordinator);
     }
 }
