@@ -4,7 +4,7 @@
 // store). Each detector-visit is done on both, alternating which goes first; the sharded preload is timed both straight
 // to the shards and through the coordinator. Afterwards both APDBs are compared by query (the SQL functions, the new
 // rows): they must be identical. Usage:
-//   Apdb.ShardHarness --single "<connection>" --sharded "coordinator=<URI> shard=<URI> ..." [--detectors 40] [--seed 1] --out DIR
+//   Apdb.ShardHarness --single "<connection>" --sharded "coordinator=<URI> shard=<URI> ..." [--detectors 40] [--seed 1] [--ignore-processing-time] --out DIR
 // or, for two APDBs that did the same work elsewhere (`apdb demo` on each), only the comparison (compare.json):
 //   Apdb.ShardHarness --compare-only [--ignore-processing-time] --single "<connection>" --sharded "coordinator=<URI> ..." --out DIR
 using System.Diagnostics;
@@ -123,12 +123,15 @@ for (var k = 0; k < detectors; k++)
 }
 
 Console.Error.WriteLine();
-var comparisons = await ApdbComparison.CompareAsync(single, sharded.Coordinator!, centerRa, centerDec);
+// Two APDBs whose histories came from separate `apdb run`/`demo` runs differ in the pipeline's processing time only.
+string[] ignoredColumns = options.ContainsKey("ignore-processing-time") ? [ApdbComparison.ProcessingTimeColumn] : [];
+var comparisons = await ApdbComparison.CompareAsync(single, sharded.Coordinator!, centerRa, centerDec, ignoredColumns);
 double Median(string key) => Stats.Median(rows.Skip(2).Select(r => (double)r[key]));
 var summary = new
 {
     detectors,
     warmupExcluded = 2,
+    ignoredColumns,
     shardsTouched = rows.GroupBy(r => (int)r["shardsTouched"]).ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Count()),
     medians = new
     {

@@ -9,7 +9,8 @@ namespace Apdb.Sharded;
 /// at once), each shard's tables imported as foreign tables into schema <c>apdb_shard_{i}</c> and attached as the
 /// partitions of local partitioned tables of the same names (by <c>pixelId</c> range, or by list on the shard of an
 /// interleaved layout), the registry as a view over every
-/// shard's, and the APDB's SQL functions. Built in one transaction; rebuilt from scratch each time (it holds no rows).
+/// shard's, the APDB's SQL functions, and the reader and writer roles mapped to the shards' (<see cref="CoordinatorRoles"/>).
+/// Built in one transaction; rebuilt from scratch each time (it holds no rows).
 /// </summary>
 internal static class CoordinatorSchema
 {
@@ -20,6 +21,7 @@ internal static class CoordinatorSchema
         var name = $"the coordinator ({ApdbConnector.Describe(coordinator.ConnectionString)})";
         try
         {
+            var logins = await CoordinatorRoles.PrepareShardsAsync(shards, cancellationToken);
             await using var connection = await coordinator.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(4242000)", cancellationToken);
@@ -49,6 +51,11 @@ internal static class CoordinatorSchema
                 await ExecuteAsync(connection, function.Text, cancellationToken);
             }
 
+            if (logins is not null && await MayCreateRolesAsync(connection, cancellationToken))
+            {
+                await CoordinatorRoles.MapAsync(connection, logins, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ShardFailure.IsUnavailable(ex))
@@ -72,6 +79,12 @@ internal static class CoordinatorSchema
     private static string PartitionBound(ShardLayout layout, int shard) => layout.IsInterleaved
         ? string.Create(CultureInfo.InvariantCulture, $"IN ({shard})")
         : string.Create(CultureInfo.InvariantCulture, $"FROM ({layout.Start(shard)}) TO ({layout.End(shard)})");
+
+    private static async Task<bool> MayCreateRolesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
+    }
 
     private static async Task DropAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
