@@ -104,6 +104,3 @@ internal static class CoordinatorRoles
 
     private static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
 }
-
-/// <summary>A shard's reader and writer logins, as the coordinator's user mappings hold them.</summary>
-internal sealed record ShardLogins(string Reader, string ReaderPassword, string Writer, string WriterPassword);

@@ -66,6 +66,3 @@ public sealed class ShardedScratch
         await truncate.ExecuteNonQueryAsync();
     }
 }
-
-/// <summary>The sharded APDB <see cref="ShardedScratch"/> hands out: the shards' API and the coordinator for SQL.</summary>
-public sealed record ScratchApdb(ShardedTarget Target, ShardedApdb Apdb, NpgsqlDataSource Coordinator);
