@@ -4,7 +4,9 @@
 // store). Each detector-visit is done on both, alternating which goes first; the sharded preload is timed both straight
 // to the shards and through the coordinator. Afterwards both APDBs are compared by query (the SQL functions, the new
 // rows): they must be identical. Usage:
-//   Apdb.ShardHarness --single "<connection>" --sharded "coordinator=<URI> shard=<URI> ..." [--detectors 40] [--seed 1] --out DIR
+//   Apdb.ShardHarness --single "<connection>" --sharded "coordinator=<URI> shard=<URI> ..." [--detectors 40] [--seed 1] [--ignore-processing-time] --out DIR
+// or, for two APDBs that did the same work elsewhere (`apdb demo` on each), only the comparison (compare.json):
+//   Apdb.ShardHarness --compare-only [--ignore-processing-time] --single "<connection>" --sharded "coordinator=<URI> ..." --out DIR
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -22,6 +24,22 @@ if (!options.TryGetValue("single", out var singleDb) || !options.TryGetValue("sh
 {
     Console.Error.WriteLine("usage: Apdb.ShardHarness --single <connection> --sharded \"coordinator=<URI> shard=<URI> ...\" [--detectors N] [--seed S] --out DIR");
     return 1;
+}
+
+if (options.ContainsKey("compare-only"))
+{
+    // Two APDBs that did the same work elsewhere (e.g. `apdb demo` on each): only the comparison by query.
+    await using var first = NpgsqlDataSource.Create(ApdbConnector.Normalize(singleDb));
+    await using var second = NpgsqlDataSource.Create(ShardedTarget.Parse(shardedDb).Coordinator
+        ?? throw new ApdbUserException("--compare-only needs a coordinator in --sharded"));
+    var (ra, dec, _, _) = await FieldAsync(first);
+    string[] ignored = options.ContainsKey("ignore-processing-time") ? [ApdbComparison.ProcessingTimeColumn] : [];
+    var compared = await ApdbComparison.CompareAsync(first, second, ra, dec, ignored);
+    Directory.CreateDirectory(outDir);
+    var report = JsonSerializer.Serialize(new { ignoredColumns = ignored, comparisons = compared, identical = compared.All(c => c.Identical) }, new JsonSerializerOptions { WriteIndented = true });
+    await File.WriteAllTextAsync(Path.Combine(outDir, "compare.json"), report);
+    Console.WriteLine(report);
+    return compared.All(c => c.Identical) ? 0 : 3;
 }
 
 var detectors = int.Parse(options.GetValueOrDefault("detectors", "40"), CultureInfo.InvariantCulture);
@@ -105,12 +123,15 @@ for (var k = 0; k < detectors; k++)
 }
 
 Console.Error.WriteLine();
-var comparisons = await CompareAsync(single, sharded.Coordinator!, centerRa, centerDec);
+// Two APDBs whose histories came from separate `apdb run`/`demo` runs differ in the pipeline's processing time only.
+string[] ignoredColumns = options.ContainsKey("ignore-processing-time") ? [ApdbComparison.ProcessingTimeColumn] : [];
+var comparisons = await ApdbComparison.CompareAsync(single, sharded.Coordinator!, centerRa, centerDec, ignoredColumns);
 double Median(string key) => Stats.Median(rows.Skip(2).Select(r => (double)r[key]));
 var summary = new
 {
     detectors,
     warmupExcluded = 2,
+    ignoredColumns,
     shardsTouched = rows.GroupBy(r => (int)r["shardsTouched"]).ToDictionary(g => g.Key.ToString(CultureInfo.InvariantCulture), g => g.Count()),
     medians = new
     {
@@ -208,41 +229,6 @@ static DiaSource Row(DetectorVisit dv, long id, double ra, double dec, double mj
     BboxSize = 15,
 };
 
-static async Task<List<Comparison>> CompareAsync(NpgsqlDataSource single, NpgsqlDataSource coordinator, double ra, double dec)
-{
-    var r = ra.ToString("R", CultureInfo.InvariantCulture);
-    var d = dec.ToString("R", CultureInfo.InvariantCulture);
-    var queries = new (string Name, string Sql)[]
-    {
-        ("dia_objects_in_cone 0.3 deg", $"SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaObjectId\"), '')) FROM dia_objects_in_cone({r}, {d}, 0.3) x"),
-        ("dia_sources_in_cone 0.2 deg, all time", $"SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaSourceId\"), '')) FROM dia_sources_in_cone({r}, {d}, 0.2, 0, 1e6) x"),
-        ("light_curve of 200 objects with new sources", "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM (SELECT (light_curve(id)).* FROM " +
-            "(SELECT DISTINCT \"diaObjectId\" AS id FROM \"DiaSource\" WHERE visit >= 9000000 ORDER BY 1 LIMIT 200) o) x"),
-        ("DiaObject versions (every column)", "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaObjectId\", x.\"validityStartMjdTai\"), '')) FROM \"DiaObject\" x"),
-        ("DiaObjectLast (every column)", "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaObjectId\"), '')) FROM \"DiaObjectLast\" x"),
-        ("DiaSource (every column)", "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaSourceId\"), '')) FROM \"DiaSource\" x"),
-        ("DiaForcedSource (every column)", "SELECT count(*) || ' ' || md5(coalesce(string_agg(x::text, '|' ORDER BY x.\"diaObjectId\", x.visit, x.detector), '')) FROM \"DiaForcedSource\" x"),
-        ("registry", "SELECT count(*) || ' ' || md5(coalesce(string_agg(concat_ws(' ', visit, detector, \"visitMjdTai\", \"nDiaObjects\", \"nDiaSources\", \"nDiaForcedSources\"), '|' ORDER BY visit, detector), '')) FROM apdb_visit_detector"),
-    };
-    var result = new List<Comparison>();
-    foreach (var (name, sql) in queries)
-    {
-        var a = await ScalarAsync(single, sql);
-        var b = await ScalarAsync(coordinator, sql);
-        result.Add(new Comparison(name, a, b, a == b));
-    }
-
-    return result;
-}
-
-static async Task<string> ScalarAsync(NpgsqlDataSource ds, string sql)
-{
-    await using var command = ds.CreateCommand(sql);
-    command.CommandTimeout = 600;
-    return (string)(await command.ExecuteScalarAsync())!;
-}
-
-internal sealed record Comparison(string Query, string Single, string Sharded, bool Identical);
 
 internal sealed record NewRows(List<DiaSource> Sources, List<DiaForcedSource> Forced)
 {

@@ -7,8 +7,10 @@ namespace Apdb.Sharded;
 /// <summary>
 /// The coordinator: one <c>postgres_fdw</c> server per shard (asynchronous scans, so an Append over shards runs them
 /// at once), each shard's tables imported as foreign tables into schema <c>apdb_shard_{i}</c> and attached as the
-/// <c>pixelId</c>-range partitions of local partitioned tables of the same names, the registry as a view over every
-/// shard's, and the APDB's SQL functions. Built in one transaction; rebuilt from scratch each time (it holds no rows).
+/// partitions of local partitioned tables of the same names (by <c>pixelId</c> range, or by list on the shard of an
+/// interleaved layout), the registry as a view over every
+/// shard's, the APDB's SQL functions, and the reader and writer roles mapped to the shards' (<see cref="CoordinatorRoles"/>).
+/// Built in one transaction; rebuilt from scratch each time (it holds no rows).
 /// </summary>
 internal static class CoordinatorSchema
 {
@@ -19,6 +21,7 @@ internal static class CoordinatorSchema
         var name = $"the coordinator ({ApdbConnector.Describe(coordinator.ConnectionString)})";
         try
         {
+            var logins = await CoordinatorRoles.PrepareShardsAsync(shards, cancellationToken);
             await using var connection = await coordinator.OpenConnectionAsync(cancellationToken);
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
             await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(4242000)", cancellationToken);
@@ -31,11 +34,10 @@ internal static class CoordinatorSchema
 
             foreach (var table in ShardedSchema.PartitionedTables)
             {
-                await ExecuteAsync(connection, $"CREATE TABLE {Quote(table)} (LIKE apdb_shard_0.{Quote(table)}) PARTITION BY RANGE (\"pixelId\")", cancellationToken);
+                await ExecuteAsync(connection, $"CREATE TABLE {Quote(table)} (LIKE apdb_shard_0.{Quote(table)}) PARTITION BY {PartitionKey(layout)}", cancellationToken);
                 for (var i = 0; i < shards.Count; i++)
                 {
-                    await ExecuteAsync(connection, string.Create(CultureInfo.InvariantCulture,
-                        $"ALTER TABLE {Quote(table)} ATTACH PARTITION apdb_shard_{i}.{Quote(table)} FOR VALUES FROM ({layout.Start(i)}) TO ({layout.End(i)})"), cancellationToken);
+                    await ExecuteAsync(connection, $"ALTER TABLE {Quote(table)} ATTACH PARTITION apdb_shard_{i}.{Quote(table)} FOR VALUES {PartitionBound(layout, i)}", cancellationToken);
                 }
             }
 
@@ -49,6 +51,11 @@ internal static class CoordinatorSchema
                 await ExecuteAsync(connection, function.Text, cancellationToken);
             }
 
+            if (logins is not null && await MayCreateRolesAsync(connection, cancellationToken))
+            {
+                await CoordinatorRoles.MapAsync(connection, logins, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (Exception ex) when (ShardFailure.IsUnavailable(ex))
@@ -59,6 +66,24 @@ internal static class CoordinatorSchema
         {
             throw new ApdbUserException($"{name}: {ex.MessageText}", ex);
         }
+    }
+
+    /// <summary>
+    /// A contiguous layout partitions by <c>pixelId</c> range (a query's pixel ranges prune to the shards they touch); an
+    /// interleaved one by list on the shard expression, which a <c>pixelId</c> condition cannot prune: every shard is
+    /// asked, at once (asynchronous foreign scans), each answering from its own index.
+    /// </summary>
+    private static string PartitionKey(ShardLayout layout) =>
+        layout.IsInterleaved ? $"LIST ({layout.ShardExpression})" : "RANGE (\"pixelId\")";
+
+    private static string PartitionBound(ShardLayout layout, int shard) => layout.IsInterleaved
+        ? string.Create(CultureInfo.InvariantCulture, $"IN ({shard})")
+        : string.Create(CultureInfo.InvariantCulture, $"FROM ({layout.Start(shard)}) TO ({layout.End(shard)})");
+
+    private static async Task<bool> MayCreateRolesAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("SELECT rolsuper OR rolcreaterole FROM pg_roles WHERE rolname = current_user", connection);
+        return await command.ExecuteScalarAsync(cancellationToken) is true;
     }
 
     private static async Task DropAsync(NpgsqlConnection connection, CancellationToken cancellationToken)

@@ -5,21 +5,30 @@ using Apdb.Sky;
 namespace Apdb.Sharded;
 
 /// <summary>
-/// Which shard owns which part of the sky: the depth-29 <c>pixelId</c> line (HEALPix NESTED) cut at
-/// <see cref="Boundaries"/> into contiguous ranges, shard <c>i</c> owning [<c>Start(i)</c>, <c>End(i)</c>). Every cut
-/// falls on a pixel of <see cref="Depth"/>, so each shard holds whole coarse pixels, and a row's shard follows from its
-/// own <c>pixelId</c>: DiaSources, DiaForcedSources, DiaObject versions and DiaObjectLast rows each live where their
-/// position is.
+/// Which shard owns which part of the sky, in one of two forms. <b>Contiguous</b>: the depth-29 <c>pixelId</c> line
+/// (HEALPix NESTED) cut at <see cref="Boundaries"/> into ranges, shard <c>i</c> owning [<c>Start(i)</c>, <c>End(i)</c>),
+/// every cut on a pixel of <see cref="Depth"/>. <b>Interleaved</b>: the pixels of <see cref="Depth"/> dealt round-robin,
+/// pixel <c>p</c> to shard <c>p mod N</c>, so every region larger than a few coarse pixels (a visit's field) spreads
+/// over all N shards wherever it is on the sky. Either way each shard holds whole coarse pixels, and a row's shard
+/// follows from its own <c>pixelId</c>: DiaSources, DiaForcedSources, DiaObject versions and DiaObjectLast rows each
+/// live where their position is.
 /// </summary>
 public sealed class ShardLayout : IEquatable<ShardLayout>
 {
     /// <summary>The coarse depth the cuts are aligned to by default: pixels about 3.4 arcmin across.</summary>
     public const int DefaultDepth = 10;
 
+    /// <summary>
+    /// The depth an interleaved layout deals out by default: pixels about 27 arcmin across, so a detector's padded
+    /// region (about 16 arcmin) touches one to four of them, and a 9.6 deg^2 field about 46.
+    /// </summary>
+    public const int DefaultInterleaveDepth = 7;
+
     /// <summary>The end of the depth-29 pixel id line.</summary>
     public static readonly long PixelLimit = HealpixNested.PixelCount(HealpixNested.MaxDepth);
 
     private readonly long[] _boundaries;
+    private readonly int _interleave;
 
     /// <summary>A layout of <c>boundaries.Count + 1</c> shards.</summary>
     /// <exception cref="ApdbUserException">A boundary is not on a depth-<paramref name="depth"/> pixel, out of range, or not increasing.</exception>
@@ -46,32 +55,84 @@ public sealed class ShardLayout : IEquatable<ShardLayout>
         _boundaries = [.. boundaries];
     }
 
+    private ShardLayout(int depth, int interleave)
+    {
+        Depth = depth;
+        _boundaries = [];
+        _interleave = interleave;
+    }
+
+    /// <summary>
+    /// <paramref name="shards"/> shards each owning every <paramref name="shards"/>-th pixel of <paramref name="depth"/>
+    /// (round-robin in NESTED order), so any field spreads over all of them.
+    /// </summary>
+    public static ShardLayout Interleaved(int shards, int depth = DefaultInterleaveDepth)
+    {
+        if (shards is < 1 or > 256)
+        {
+            throw new ApdbUserException($"--shards {shards} is outside 1-256");
+        }
+
+        // Finer than depth 16 (3.2") a pixel's neighbours no longer surely hold every row of the objects near it.
+        if (depth is < 1 or > 16)
+        {
+            throw new ApdbUserException($"shard layout: an interleaved depth of {depth} is outside 1-16");
+        }
+
+        return new ShardLayout(depth, shards);
+    }
+
+    /// <summary>Whether the coarse pixels are dealt round-robin (else the shards own contiguous ranges).</summary>
+    public bool IsInterleaved => _interleave > 0;
+
     /// <summary>The depth the cuts are aligned to.</summary>
     public int Depth { get; }
 
-    /// <summary>The cuts: shard <c>i</c> starts at <c>Boundaries[i - 1]</c> (0 for the first).</summary>
+    /// <summary>The cuts of a contiguous layout: shard <c>i</c> starts at <c>Boundaries[i - 1]</c> (0 for the first); empty when interleaved.</summary>
     public IReadOnlyList<long> Boundaries => _boundaries;
 
     /// <summary>The number of shards.</summary>
-    public int ShardCount => _boundaries.Length + 1;
+    public int ShardCount => IsInterleaved ? _interleave : _boundaries.Length + 1;
 
-    /// <summary>First depth-29 pixel id of a shard.</summary>
-    public long Start(int shard) => shard == 0 ? 0 : _boundaries[shard - 1];
+    /// <summary>First depth-29 pixel id of a shard of a contiguous layout.</summary>
+    /// <exception cref="InvalidOperationException">The layout is interleaved: a shard owns many ranges.</exception>
+    public long Start(int shard) => IsInterleaved ? throw NotContiguous() : shard == 0 ? 0 : _boundaries[shard - 1];
 
-    /// <summary>End (exclusive) of a shard's depth-29 pixel ids.</summary>
-    public long End(int shard) => shard == _boundaries.Length ? PixelLimit : _boundaries[shard];
+    /// <summary>End (exclusive) of a shard's depth-29 pixel ids in a contiguous layout.</summary>
+    /// <exception cref="InvalidOperationException">The layout is interleaved: a shard owns many ranges.</exception>
+    public long End(int shard) => IsInterleaved ? throw NotContiguous() : shard == _boundaries.Length ? PixelLimit : _boundaries[shard];
 
     /// <summary>The shard that owns a depth-29 pixel id.</summary>
     public int ShardOf(long pixelId)
     {
+        if (IsInterleaved)
+        {
+            return (int)((pixelId >> (2 * (HealpixNested.MaxDepth - Depth))) % _interleave);
+        }
+
         var i = Array.BinarySearch(_boundaries, pixelId);
         return i >= 0 ? i + 1 : ~i;
     }
+
+    /// <summary>
+    /// The SQL expression over <c>"pixelId"</c> whose value is a row's shard in an interleaved layout (the coordinator's
+    /// list-partition key).
+    /// </summary>
+    public string ShardExpression => IsInterleaved
+        ? string.Create(CultureInfo.InvariantCulture, $"((\"pixelId\" >> {2 * (HealpixNested.MaxDepth - Depth)}) % {_interleave})")
+        : throw NotContiguous();
+
+    private static InvalidOperationException NotContiguous() => new("an interleaved layout has no single pixel range per shard");
 
     /// <summary>The shards owning any pixel of a coverage (at any depth), in ascending order.</summary>
     public IReadOnlyList<int> ShardsOf(PixelCoverage coverage)
     {
         ArgumentNullException.ThrowIfNull(coverage);
+        if (IsInterleaved)
+        {
+            return InterleavedShardsOf(coverage);
+        }
+
         var shift = 2 * (HealpixNested.MaxDepth - coverage.Depth);
         var touched = new SortedSet<int>();
         foreach (var range in coverage.Ranges)
@@ -81,6 +142,29 @@ public sealed class ShardLayout : IEquatable<ShardLayout>
             for (var s = first; s <= last; s++)
             {
                 touched.Add(s);
+            }
+        }
+
+        return [.. touched];
+    }
+
+    private int[] InterleavedShardsOf(PixelCoverage coverage)
+    {
+        var touched = new SortedSet<int>();
+        foreach (var range in coverage.Ranges)
+        {
+            // The range at the layout's depth: coarser coverage pixels widen to all their children, finer ones narrow.
+            var (first, last) = coverage.Depth >= Depth
+                ? (range.Start >> (2 * (coverage.Depth - Depth)), (range.End - 1) >> (2 * (coverage.Depth - Depth)))
+                : (range.Start << (2 * (Depth - coverage.Depth)), (range.End << (2 * (Depth - coverage.Depth))) - 1);
+            if (last - first + 1 >= _interleave)
+            {
+                return [.. Enumerable.Range(0, _interleave)];
+            }
+
+            for (var p = first; p <= last; p++)
+            {
+                touched.Add((int)(p % _interleave));
             }
         }
 
@@ -165,27 +249,29 @@ public sealed class ShardLayout : IEquatable<ShardLayout>
     }
 
     /// <summary>The layout as the JSON kept in each server's <c>metadata</c> table.</summary>
-    public string ToJson() => JsonSerializer.Serialize(new LayoutDocument(Depth, _boundaries));
+    public string ToJson() => JsonSerializer.Serialize(new LayoutDocument(Depth, IsInterleaved ? null : _boundaries, IsInterleaved ? _interleave : null));
 
     /// <summary>Reads <see cref="ToJson"/>'s output.</summary>
     public static ShardLayout FromJson(string json)
     {
         var doc = JsonSerializer.Deserialize<LayoutDocument>(json) ?? throw new ApdbUserException("shard layout: empty metadata value");
-        return new ShardLayout(doc.Depth, doc.Boundaries ?? []);
+        return doc.Interleave is { } n ? Interleaved(n, doc.Depth) : new ShardLayout(doc.Depth, doc.Boundaries ?? []);
     }
 
     /// <inheritdoc />
-    public bool Equals(ShardLayout? other) => other is not null && other.Depth == Depth && other._boundaries.AsSpan().SequenceEqual(_boundaries);
+    public bool Equals(ShardLayout? other) =>
+        other is not null && other.Depth == Depth && other._interleave == _interleave && other._boundaries.AsSpan().SequenceEqual(_boundaries);
 
     /// <inheritdoc />
     public override bool Equals(object? obj) => Equals(obj as ShardLayout);
 
     /// <inheritdoc />
-    public override int GetHashCode() => HashCode.Combine(Depth, _boundaries.Length, _boundaries.Length > 0 ? _boundaries[0] : 0);
+    public override int GetHashCode() => HashCode.Combine(Depth, _interleave, _boundaries.Length, _boundaries.Length > 0 ? _boundaries[0] : 0);
 
     /// <inheritdoc />
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"{ShardCount} shards at depth {Depth}: cuts {string.Join(", ", _boundaries)}");
+    public override string ToString() => IsInterleaved
+        ? string.Create(CultureInfo.InvariantCulture, $"{ShardCount} shards interleaved: depth-{Depth} pixels dealt round-robin")
+        : string.Create(CultureInfo.InvariantCulture, $"{ShardCount} shards at depth {Depth}: cuts {string.Join(", ", _boundaries)}");
 
-    private sealed record LayoutDocument(int Depth, long[]? Boundaries);
+    private sealed record LayoutDocument(int Depth, long[]? Boundaries, int? Interleave = null);
 }

@@ -113,6 +113,25 @@ public sealed partial class ShardedApdb
 
     private async Task WritePartAsync(NpgsqlConnection connection, ShardWrites part, RegistryRow? registry, string? gid, CancellationToken cancellationToken)
     {
+        if (part.Before is { } removal)
+        {
+            await WritePartAsync(connection, removal, null, null, cancellationToken);
+        }
+
+        if (part.DeleteRowsOf is { } rowsOf)
+        {
+            foreach (var table in new[] { "DiaSource", "DiaForcedSource" })
+            {
+                await ExecuteAsync(connection, $"DELETE FROM {Quote(table)} WHERE visit = @v AND detector = @d", cancellationToken, ("v", rowsOf.Visit), ("d", rowsOf.Detector));
+            }
+        }
+
+        if (part.DeleteRegistry is { } registered)
+        {
+            await ExecuteAsync(connection, "DELETE FROM apdb_visit_detector WHERE visit = @v AND detector = @d", cancellationToken,
+                ("v", registered.Visit), ("d", registered.Detector));
+        }
+
         if (registry is not null)
         {
             await ExecuteAsync(connection,

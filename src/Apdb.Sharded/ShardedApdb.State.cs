@@ -9,10 +9,14 @@ public sealed partial class ShardedApdb
     /// their DiaObjectLast rows are, their DiaSources of the window) and refuses DiaSource ids already stored. Runs
     /// outside the write transactions: the object locks keep every other store away from these rows meanwhile.
     /// </summary>
-    private async Task<StoreState> ReadStateAsync(StoreRequest request, IReadOnlyList<int> shards, CancellationToken cancellationToken)
+    /// <remarks>
+    /// <paramref name="ids"/> are the objects whose versions are read (a replace's too); the summary reloads the sources
+    /// of the store's own objects, without the replaced detector-visit's, whose ids may come again.
+    /// </remarks>
+    private async Task<StoreState> ReadStateAsync(StoreRequest request, IReadOnlyList<int> shards, long[] ids, ReplacedVisit? replaced, CancellationToken cancellationToken)
     {
-        var ids = ObjectIds(request);
-        var sourceIds = request.Sources.Select(s => s.DiaSourceId).ToArray();
+        var fresh = ObjectIds(request);
+        var sourceIds = request.Sources.Select(s => s.DiaSourceId).Where(id => replaced?.DiaSourceIds.Contains(id) != true).ToArray();
         var windowStart = request.VisitMjdTai - (request.Options.HistoryMonths * ApdbStore.DaysPerMonth);
         var parts = await OnShardsAsync(shards, async (i, dataSource) =>
         {
@@ -39,9 +43,14 @@ public sealed partial class ShardedApdb
             await using var last = Command(connection, "SELECT \"diaObjectId\" FROM \"DiaObjectLast\" WHERE \"diaObjectId\" = ANY(@ids)");
             last.Parameters.AddWithValue("ids", ids);
             var lastIds = await ReadAllAsync(last, r => r.GetInt64(0), cancellationToken);
-            var sources = request.Summarizer is null
+            var sources = request.Summarizer is null || fresh.Length == 0
                 ? []
-                : await ApdbStore.ReloadSummarySourcesAsync(connection, null, ids, windowStart, cancellationToken);
+                : await ApdbStore.ReloadSummarySourcesAsync(connection, null, fresh, windowStart, cancellationToken);
+            if (replaced is not null)
+            {
+                sources.RemoveAll(s => replaced.DiaSourceIds.Contains(s.DiaSourceId));
+            }
+
             return (Versions: stored, Last: lastIds, Sources: sources);
         });
 

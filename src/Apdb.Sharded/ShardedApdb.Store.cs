@@ -38,7 +38,8 @@ public sealed partial class ShardedApdb
     /// locked first, so two stores of it write it once.</item>
     /// <item>A shard that is down fails the store with an error naming it, and nothing of the detector-visit is written.</item>
     /// </list>
-    /// Not supported here: <see cref="StoreOptions.ReplaceExisting"/> (refused with a message).
+    /// <item><see cref="StoreOptions.ReplaceExisting"/> rewrites a stored detector-visit with the single server's result:
+    /// the removal of its rows (from every shard that holds them) and the new rows are one store, atomic the same way.</item>
     /// </remarks>
     public Task<StoreResult> StoreAsync(
         DetectorVisit detectorVisit, double visitMjdTai, IDiaObjectSummarizer summarizer, IReadOnlyList<DiaSource> sources,
@@ -58,11 +59,6 @@ public sealed partial class ShardedApdb
         if (!double.IsFinite(visitMjdTai))
         {
             throw new ApdbUserException($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
-        }
-
-        if (options.ReplaceExisting)
-        {
-            throw new ApdbUserException($"store of {detectorVisit}: replacing a stored detector-visit is not supported on a sharded APDB; nothing written");
         }
 
         StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
@@ -87,21 +83,47 @@ public sealed partial class ShardedApdb
     private async Task<StoreResult> StoreOnceAsync(StoreRequest request, CancellationToken cancellationToken)
     {
         var dv = request.DetectorVisit;
-        await using var locks = await StoreLocks.AcquireAsync(LockServer, dv, ObjectIds(request), cancellationToken);
-        await ResolveInDoubtAsync(dv, cancellationToken);
-        if (await ContainsVisitDetectorAsync(dv, cancellationToken))
+        var fresh = ObjectIds(request);
+        ReplacedVisit? replaced = null;
+        await using var locks = await StoreLocks.AcquireAsync(LockServer, dv, async () =>
         {
-            throw new ApdbUserException($"store of {dv} refused, nothing written: the detector-visit is already stored");
-        }
+            // Under the detector-visit's lock: no other store of it runs, so what it holds now stays until this commits.
+            await ResolveInDoubtAsync(dv, cancellationToken);
+            replaced = await ReadReplacedAsync(dv, cancellationToken);
+            if (replaced is not null && !request.Options.ReplaceExisting)
+            {
+                throw new ApdbUserException($"store of {dv} refused, nothing written: the detector-visit is already stored (use the replace option to rewrite it)");
+            }
+
+            return replaced is null ? fresh : [.. fresh.Union(replaced.DiaObjectIds).Order()];
+        }, cancellationToken);
 
         var positions = request.Sources.Select(s => s.PixelId).Concat(request.ForcedSources.Select(f => f.PixelId))
             .Concat((request.Objects ?? []).Select(o => HealpixNested.Hash(HealpixNested.MaxDepth, o.Ra, o.Dec))).ToList();
-        var near = Layout.ShardsNear(positions);
-        var state = await ReadStateAsync(request, near, cancellationToken);
+        // A replace reads every shard: the replaced detector-visit's objects may lie anywhere its rows did.
+        var near = replaced is null ? Layout.ShardsNear(positions) : AllShards;
+        var state = await ReadStateAsync(request, near, replaced is null ? fresh : [.. fresh.Union(replaced.DiaObjectIds).Order()], replaced, cancellationToken);
+        var (stored, lastShard) = (state.Versions, state.LastShard);
+        Dictionary<int, ShardWrites>? removal = null;
+        if (replaced is not null)
+        {
+            (removal, stored, lastShard) = StorePlan.Remove(replaced, stored, lastShard);
+        }
+
         var versions = request.Objects is { } given
             ? ApdbStore.VersionsAt(given, request.VisitMjdTai)
-            : Summarize(request, state);
-        var (writes, closed) = StorePlan.Build(Layout, versions, state.Versions, state.LastShard, request.Sources, request.ForcedSources);
+            : Summarize(request, state.SummarySources, stored.Where(v => fresh.Contains(v.DiaObjectId)));
+        var (writes, closed) = StorePlan.Build(Layout, versions, stored, lastShard, request.Sources, request.ForcedSources);
+        foreach (var (shard, before) in removal ?? [])
+        {
+            if (!writes.TryGetValue(shard, out var part))
+            {
+                writes[shard] = part = new ShardWrites();
+            }
+
+            part.Before = before;
+        }
+
         var home = writes.Count > 0 ? writes.Keys.Min() : near.Count > 0 ? near[0] : 0;
         if (!writes.ContainsKey(home))
         {
@@ -111,7 +133,7 @@ public sealed partial class ShardedApdb
         await EnsurePartitionsAsync(writes, cancellationToken);
         var registry = new RegistryRow(dv, request.VisitMjdTai, versions.Count, request.Sources.Count, request.ForcedSources.Count);
         await CommitAsync(dv, home, writes, registry, cancellationToken);
-        return new StoreResult(dv, versions.Count, closed, request.Sources.Count, request.ForcedSources.Count, false)
+        return new StoreResult(dv, versions.Count, closed, request.Sources.Count, request.ForcedSources.Count, replaced is not null)
         {
             Versions = [.. versions.Where(v => v.ValidityStartMjdTai == request.VisitMjdTai)],
         };
@@ -126,7 +148,7 @@ public sealed partial class ShardedApdb
     }
 
     /// <summary>The versions a summarising store writes, by the single server's rules (<see cref="ApdbStore"/>).</summary>
-    private static List<DiaObject> Summarize(StoreRequest request, StoreState state)
+    private static List<DiaObject> Summarize(StoreRequest request, List<DiaSource> storedSources, IEnumerable<StoredVersion> storedVersions)
     {
         var t = request.VisitMjdTai;
         var window = request.Options.HistoryMonths * ApdbStore.DaysPerMonth;
@@ -136,9 +158,9 @@ public sealed partial class ShardedApdb
             return [];
         }
 
-        var all = state.SummarySources.Concat(fresh).ToList();
+        var all = storedSources.Concat(fresh).ToList();
         var versions = ApdbStore.SummarizeAt(request.Summarizer!, t, window, all, null);
-        foreach (var group in state.Versions.Where(v => v.Start > t).GroupBy(v => v.Start))
+        foreach (var group in storedVersions.Where(v => v.Start > t).GroupBy(v => v.Start))
         {
             var members = group.Select(v => v.DiaObjectId).ToHashSet();
             versions.AddRange(ApdbStore.SummarizeAt(request.Summarizer!, group.Key, window, all, members));

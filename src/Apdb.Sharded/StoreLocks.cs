@@ -20,7 +20,15 @@ internal sealed class StoreLocks : IAsyncDisposable
     }
 
     /// <summary>Takes the locks, waiting for other stores that hold them.</summary>
-    public static async Task<StoreLocks> AcquireAsync(NpgsqlDataSource lockServer, DetectorVisit detectorVisit, long[] sortedObjectIds, CancellationToken cancellationToken)
+    public static Task<StoreLocks> AcquireAsync(NpgsqlDataSource lockServer, DetectorVisit detectorVisit, long[] sortedObjectIds, CancellationToken cancellationToken) =>
+        AcquireAsync(lockServer, detectorVisit, () => Task.FromResult(sortedObjectIds), cancellationToken);
+
+    /// <summary>
+    /// Takes the detector-visit's lock, then asks <paramref name="objectIdsUnderVisitLock"/> for the objects to lock
+    /// (ascending ids), which may read what only a store of this detector-visit changes (the rows a replace removes).
+    /// </summary>
+    public static async Task<StoreLocks> AcquireAsync(
+        NpgsqlDataSource lockServer, DetectorVisit detectorVisit, Func<Task<long[]>> objectIdsUnderVisitLock, CancellationToken cancellationToken)
     {
         NpgsqlConnection? connection = null;
         try
@@ -35,6 +43,7 @@ internal sealed class StoreLocks : IAsyncDisposable
                 await visit.ExecuteNonQueryAsync(cancellationToken);
             }
 
+            var sortedObjectIds = await objectIdsUnderVisitLock();
             if (sortedObjectIds.Length > 0)
             {
                 await using var objects = new NpgsqlCommand(

@@ -75,4 +75,71 @@ internal static class StorePlan
 
         return (writes, closed);
     }
+
+    /// <summary>
+    /// The removal of a stored detector-visit that a replacing store rewrites, by the single server's rules (its replace
+    /// in <see cref="ApdbStore"/>): the detector-visit's DiaSources, DiaForcedSources and registry row go, so do the
+    /// versions its sources' objects started at its time; those objects' histories are chained again and their
+    /// DiaObjectLast rows become their newest remaining versions. Returns the writes and the stored versions and
+    /// DiaObjectLast shards as they are after the removal, for the store's own plan.
+    /// </summary>
+    public static (Dictionary<int, ShardWrites> Writes, List<StoredVersion> Versions, Dictionary<long, int> LastShard) Remove(
+        ReplacedVisit replaced, IReadOnlyList<StoredVersion> stored, IReadOnlyDictionary<long, int> lastShard)
+    {
+        var writes = new Dictionary<int, ShardWrites>();
+        ShardWrites On(int shard) => writes.TryGetValue(shard, out var w) ? w : writes[shard] = new ShardWrites();
+
+        foreach (var shard in replaced.ShardsWithRows)
+        {
+            On(shard).DeleteRowsOf = replaced.DetectorVisit;
+        }
+
+        On(replaced.RegistryShard).DeleteRegistry = replaced.DetectorVisit;
+        var oldIds = replaced.DiaObjectIds.ToHashSet();
+        var after = stored.Where(v => !oldIds.Contains(v.DiaObjectId)).ToList();
+        var last = lastShard.Where(kv => !oldIds.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+        foreach (var group in stored.Where(v => oldIds.Contains(v.DiaObjectId)).GroupBy(v => v.DiaObjectId))
+        {
+            var id = group.Key;
+            var remaining = new List<StoredVersion>();
+            foreach (var version in group.OrderBy(v => v.Start))
+            {
+                if (version.Start == replaced.VisitMjdTai)
+                {
+                    On(version.Shard).DeleteVersions.Add((id, version.Start));
+                }
+                else
+                {
+                    remaining.Add(version);
+                }
+            }
+
+            for (var k = 0; k < remaining.Count; k++)
+            {
+                double? end = k + 1 < remaining.Count ? remaining[k + 1].Start : null;
+                var version = remaining[k];
+                if (version.End != end)
+                {
+                    On(version.Shard).CloseVersions.Add((id, version.Start, end));
+                    version = version with { End = end };
+                }
+
+                after.Add(version);
+            }
+
+            if (lastShard.TryGetValue(id, out var shardOfLast))
+            {
+                On(shardOfLast).DeleteLast.Add(id);
+            }
+
+            if (remaining.Count > 0)
+            {
+                var newest = remaining[^1];
+                On(newest.Shard).InsertLast.Add((id, newest.Start));
+                last[id] = newest.Shard;
+            }
+        }
+
+        return (writes, after, last);
+    }
 }

@@ -10,6 +10,11 @@ namespace Apdb.History;
 /// <param name="Registry">Whether this server receives the <c>apdb_visit_detector</c> rows.</param>
 public sealed record HistoryPartition(long PixelStart, long PixelEnd, bool Registry)
 {
+    /// <summary>
+    /// When set, which pixel ids are held, in place of the range: a shard of an interleaved layout owns many ranges.
+    /// </summary>
+    public Func<long, bool>? Owns { get; init; }
+
     /// <summary>Whether a row at <paramref name="pixelId"/> belongs here.</summary>
-    public bool Holds(long pixelId) => pixelId >= PixelStart && pixelId < PixelEnd;
+    public bool Holds(long pixelId) => Owns?.Invoke(pixelId) ?? (pixelId >= PixelStart && pixelId < PixelEnd);
 }

@@ -60,4 +60,57 @@ public sealed class ShardLayoutTests
         Assert.True(ShardedTarget.IsSharded(" shard=postgresql://x/y"));
         Assert.False(ShardedTarget.IsSharded("Host=x;Username=y"));
     }
+
+    [Fact]
+    public void An_interleaved_layout_deals_coarse_pixels_round_robin_and_survives_its_metadata_form()
+    {
+        var layout = ShardLayout.Interleaved(3, 7);
+        var shift = 2 * (29 - 7);
+        Assert.True(layout.IsInterleaved);
+        Assert.Equal(3, layout.ShardCount);
+        Assert.Equal([0, 1, 2, 0, 1], Enumerable.Range(0, 5).Select(p => layout.ShardOf(((long)p << shift) + 12345)));
+        Assert.Equal(layout, ShardLayout.FromJson(layout.ToJson()));
+        Assert.NotEqual(layout, ShardLayout.Balanced(3));
+        Assert.Throws<InvalidOperationException>(() => layout.Start(0));
+    }
+
+    [Theory]
+    [InlineData(3, 7, 60.0, -62.0, 0.13)]
+    [InlineData(6, 7, 150.1, 2.2, 1.75)]
+    [InlineData(12, 8, 359.9, 45.0, 1.75)]
+    [InlineData(5, 6, 10.0, 89.9, 0.5)]
+    public void The_shards_of_a_region_are_the_owners_of_its_coarse_pixels(int shards, int depth, double ra, double dec, double radius)
+    {
+        var layout = ShardLayout.Interleaved(shards, depth);
+        var region = new SkyCone(SkyPosition.FromDegrees(ra, dec), radius);
+        // Brute force at the layout's depth: every coarse pixel the region's coverage touches, and its owner.
+        var coverage = region.CoverageAtDepth(depth);
+        var owners = coverage.Ranges.SelectMany(r => Enumerable.Range(0, (int)r.Length).Select(k => layout.ShardOf((r.Start + k) << (2 * (29 - depth)))))
+            .Distinct().Order().ToList();
+        Assert.Equal(owners, layout.ShardsOf(coverage));
+        // The region's own (finer) coverage touches some of those coarse pixels, never another.
+        Assert.Subset(owners.ToHashSet(), layout.ShardsOf(region.Coverage()).ToHashSet());
+    }
+
+    [Fact]
+    public void An_interleaved_layout_spreads_a_field_over_every_shard_and_a_detector_over_few()
+    {
+        var layout = ShardLayout.Interleaved(12, ShardLayout.DefaultInterleaveDepth);
+        var random = new Random(5);
+        for (var k = 0; k < 50; k++)
+        {
+            var center = SkyPosition.FromDegrees(random.NextDouble() * 360, (random.NextDouble() * 160) - 80);
+            // A 9.6 deg^2 field (radius 1.75 deg) and a detector's padded region (radius 0.175 deg).
+            Assert.Equal(12, layout.ShardsOf(new SkyCone(center, 1.75).Coverage()).Count);
+            Assert.InRange(layout.ShardsOf(new SkyCone(center, 0.175).Coverage()).Count, 1, 6);
+        }
+    }
+
+    [Fact]
+    public void The_contract_suites_interleaved_layout_puts_neighbouring_rows_on_different_shards()
+    {
+        // The first contract case stores rows at (150, 2) and (150.001, 2.001): on two shards, so its store is two-phase.
+        var layout = Contract.ContractLayout.Interleaved();
+        Assert.NotEqual(layout.ShardOf(HealpixNested.Hash(29, 150.0, 2.0)), layout.ShardOf(HealpixNested.Hash(29, 150.001, 2.001)));
+    }
 }

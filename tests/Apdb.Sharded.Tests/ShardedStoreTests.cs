@@ -66,6 +66,72 @@ public sealed class ShardedStoreTests(ShardedServer server) : IAsyncLifetime
         Assert.Empty(await ApdbInvariants.SummaryViolationsAsync(_f.Coordinator));
     }
 
+    [Fact]
+    public async Task Replacing_detector_visits_across_shards_gives_the_same_APDB_as_replacing_them_on_one_server()
+    {
+        var jobs = StoreWorkload.Create(seed: 7, visits: 6, detectors: 2, objects: 12);
+        foreach (var job in jobs)
+        {
+            await _f.SingleStore.StoreAsync(job.DetectorVisit, job.VisitMjdTai, CountingSummarizer.Instance, StoreWorkload.Copy(job), []);
+            await _f.Sharded.StoreAsync(job.DetectorVisit, job.VisitMjdTai, CountingSummarizer.Instance, StoreWorkload.Copy(job), []);
+        }
+
+        // Visits 2 and 4 again, in the middle of the histories: half an hour later, fluxes changed, the first source
+        // dropped and every position moved 20" east (across a cut for the sources near one).
+        var replace = new StoreOptions { ReplaceExisting = true };
+        var markersBefore = await MarkersAsync();
+        foreach (var job in jobs.Where(j => j.DetectorVisit.Visit is 2 or 4))
+        {
+            List<DiaSource> Again()
+            {
+                var sources = StoreWorkload.Copy(job).Skip(1).ToList();
+                foreach (var s in sources)
+                {
+                    s.Ra += 20.0 / 3600;
+                    s.PsfFlux *= 1.5f;
+                    s.MidpointMjdTai += 0.02;
+                }
+
+                return sources;
+            }
+
+            var one = await _f.SingleStore.StoreAsync(job.DetectorVisit, job.VisitMjdTai + 0.02, CountingSummarizer.Instance, Again(), [], replace);
+            var sharded = await _f.Sharded.StoreAsync(job.DetectorVisit, job.VisitMjdTai + 0.02, CountingSummarizer.Instance, Again(), [], replace);
+            Assert.True(sharded.Replaced);
+            Assert.Equal((one.DiaObjects, one.DiaObjectsClosed, one.DiaSources), (sharded.DiaObjects, sharded.DiaObjectsClosed, sharded.DiaSources));
+        }
+
+        Assert.True(await MarkersAsync() > markersBefore, "no replace crossed a shard cut");
+        Assert.Equal(await ApdbInvariants.SnapshotAsync(_f.Single), await ApdbInvariants.SnapshotAsync(_f.Coordinator));
+        Assert.Empty(await ApdbInvariants.ViolationsAsync(_f.Coordinator));
+        // The single server's replace does not summarise again the later versions of an object that lost a source
+        // (ApdbStore's rule); the shards keep the same rule, so they hold the same stale summaries, no more.
+        Assert.Equal(await ApdbInvariants.SummaryViolationsAsync(_f.Single), await ApdbInvariants.SummaryViolationsAsync(_f.Coordinator));
+    }
+
+    [Fact]
+    public async Task A_replace_cut_off_before_its_commit_leaves_the_stored_detector_visit_as_it_was()
+    {
+        var (a, b) = PositionsEitherSideOfCut(1);
+        var dv = new DetectorVisit(940, 2);
+        await _f.Sharded.StoreAsync(dv, 60500, CountingSummarizer.Instance, [Source(dv, 9_400_001, a, 60500), Source(dv, 9_400_002, b, 60500)], []);
+        var before = await ApdbInvariants.SnapshotAsync(_f.Coordinator);
+        _f.Sharded.BeforeCommitPrepared = _ => throw new IOException("simulated crash");
+        try
+        {
+            await Assert.ThrowsAsync<IOException>(() => _f.Sharded.StoreAsync(
+                dv, 60500.5, CountingSummarizer.Instance, [Source(dv, 9_400_003, b, 60500.5)], [], new StoreOptions { ReplaceExisting = true }));
+        }
+        finally
+        {
+            _f.Sharded.BeforeCommitPrepared = null;
+        }
+
+        Assert.Equal((0, 1), await _f.Sharded.RecoverAsync());
+        Assert.Equal(before, await ApdbInvariants.SnapshotAsync(_f.Coordinator));
+        Assert.True(await _f.Sharded.ContainsVisitDetectorAsync(dv));
+    }
+
     private static List<DiaSource> Renumber(StoreJob job, long visitOffset) =>
         [.. StoreWorkload.Copy(job).Select(s =>
         {

@@ -180,17 +180,18 @@ internal static class DatabaseCommands
         var drop = new Option<bool>("--drop") { Description = "Drop every APDB table and function first (deletes the data)" };
         var field = new Option<string?>("--shard-field") { Description = "Sharded APDB: RA,DEC,RADIUS (degrees) of the field whose coarse pixels are shared out evenly (default: the whole sky)" };
         var depth = new Option<int>("--shard-depth") { Description = "Sharded APDB: HEALPix depth the shard cuts are aligned to", DefaultValueFactory = _ => Sharded.ShardLayout.DefaultDepth };
-        var command = new Command("init", "Create or upgrade the APDB schema (idempotent)") { drop, field, depth };
+        var interleave = new Option<bool>("--shard-interleave") { Description = "Sharded APDB: deal the depth-D pixels round-robin over the shards (D = --shard-depth, 7 unless given), so every field spans every shard" };
+        var command = new Command("init", "Create or upgrade the APDB schema (idempotent)") { drop, field, depth, interleave };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
             if (ShardedCommands.IsSharded(context))
             {
-                return await ShardedCommands.InitAsync(context, parse.GetValue(drop), parse.GetValue(field), parse.GetValue(depth), ct);
+                return await ShardedCommands.InitAsync(context, parse.GetValue(drop), parse.GetValue(field), parse.GetValue(depth), ct, parse.GetValue(interleave));
             }
 
-            if (parse.GetValue(field) is not null)
+            if (parse.GetValue(field) is not null || parse.GetValue(interleave))
             {
-                return CommandRunner.Fail("init: --shard-field applies to a sharded APDB (apdb up --shards N, or a sharded --db)");
+                return CommandRunner.Fail("init: --shard-field and --shard-interleave apply to a sharded APDB (apdb up --shards N, or a sharded --db)");
             }
 
             var dataSource = await context.GetDataSourceAsync(ct);

@@ -37,11 +37,6 @@ internal static class DemoCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            if (ShardedCommands.IsSharded(context))
-            {
-                return CommandRunner.Fail("demo: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
-            }
-
             var visitCount = parse.GetValue(visits);
             if (visitCount is < 1 or > 100)
             {
@@ -53,17 +48,34 @@ internal static class DemoCommand
             var settings = RunCommand.Check(new RunCommand.Settings(visitCount, parse.GetValue(detectors), parse.GetValue(workers),
                 parse.GetValue(trace), outDir, Replace: false, VisitIds: null, DetectorIds: null, parse.GetValue(frontEnd)!,
                 parse.GetValue(alerts) ?? Path.Combine(outDir ?? ".", "alerts"), parse.GetValue(alertFormat) ?? "avro"), "demo");
-            return await RunAsync(context, settings, parse.GetValue(seed), parse.GetValue(replace), ct);
+            if (ShardedCommands.IsSharded(context))
+            {
+                await using var sharded = await ShardedCommands.OpenAsync(context, ct, initialise: true);
+                return await RunAsync(context, settings, parse.GetValue(seed), parse.GetValue(replace), ShardedCommands.DemoTarget(context, sharded), ct);
+            }
+
+            var dataSource = await context.GetDataSourceAsync(ct);
+            var single = new DemoTarget(
+                context.Cluster is not null ? "database: the embedded PostgreSQL cluster (`apdb status` shows where)" : "database: the server given by --db / APDB_DB",
+                c => SchemaMigrator.MigrateAsync(dataSource, cancellationToken: c),
+                dataSource,
+                (seedValue, replaceHistory, c) => HistoryLoader.LoadAsync(dataSource, "demo", HistoryMonths, seedValue, replaceHistory, null, c),
+                new ApdbStore(dataSource),
+                dataSource);
+            return await RunAsync(context, settings, parse.GetValue(seed), parse.GetValue(replace), single, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(CliContext context, RunCommand.Settings settings, long seed, bool replace, CancellationToken ct)
+    /// <summary>The demo's history length, in months.</summary>
+    internal const int Months = HistoryMonths;
+
+    private static async Task<int> RunAsync(CliContext context, RunCommand.Settings settings, long seed, bool replace, DemoTarget target, CancellationToken ct)
     {
         var say = context.Json ? (Action<string>)(_ => { }) : Console.WriteLine;
-        var dataSource = await context.GetDataSourceAsync(ct);
-        say(context.Cluster is not null ? "database: the embedded PostgreSQL cluster (`apdb status` shows where)" : "database: the server given by --db / APDB_DB");
-        await SchemaMigrator.MigrateAsync(dataSource, cancellationToken: ct);
+        var dataSource = target.Metadata;
+        say(target.Description);
+        await target.MigrateAsync(ct);
         say("schema: current (Rubin APDB v10 plus HEALPix pixelId, monthly partitions)");
 
         var survey = await LoadedSurvey.TryReadAsync(dataSource, ct);
@@ -82,15 +94,15 @@ internal static class DemoCommand
 
             say($"history: loading {HistoryMonths} months of the demo preset (1 deg^2, seed {seed})...");
             var summary = context.Json
-                ? await HistoryLoader.LoadAsync(dataSource, "demo", HistoryMonths, seed, replace, null, ct)
-                : await AnsiConsole.Status().StartAsync("generating and copying the history...", _ => HistoryLoader.LoadAsync(dataSource, "demo", HistoryMonths, seed, replace, null, ct));
+                ? await target.LoadHistoryAsync(seed, replace, ct)
+                : await AnsiConsole.Status().StartAsync("generating and copying the history...", _ => target.LoadHistoryAsync(seed, replace, ct));
             say(string.Create(CultureInfo.InvariantCulture,
                 $"history: {summary.Visits} visits, {summary.Rows["DiaObjectLast"]:N0} DiaObjects, {summary.Rows["DiaSource"]:N0} DiaSources, {summary.Rows["DiaForcedSource"]:N0} DiaForcedSources in {summary.Seconds.Total:F1} s"));
             history = new { loaded = true, preset = "demo", seed, months = HistoryMonths, rows = summary.Rows, seconds = summary.Seconds };
             survey = await LoadedSurvey.ReadAsync(dataSource, ct);
         }
 
-        var plan = await RunCommand.NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
+        var plan = await RunCommand.NextUnprocessedAsync(target.Apdb, survey, settings, ct);
         if (plan.Count == 0)
         {
             throw new ApdbUserException("demo: every new visit of the continued cadence is already processed: `apdb demo --replace` starts over");
@@ -98,8 +110,14 @@ internal static class DemoCommand
 
         say(string.Create(CultureInfo.InvariantCulture,
             $"pipeline: {plan.Count} new visit(s) x up to {settings.Detectors} detector(s), front end {settings.FrontEnd}, {settings.Workers} worker(s)"));
-        var (code, report, runJson) = await RunCommand.ExecuteAsync(context, dataSource, survey, settings, plan, "demo", printJson: false, ct);
-        var examples = await DemoExamples.ReadAsync(dataSource, survey, ct);
+        var (code, report, runJson) = await RunCommand.ExecuteAsync(context, target.Apdb, survey, settings, plan, "demo", printJson: false, ct);
+        if (target.Sql is null)
+        {
+            say("examples: none (SQL over every shard needs a coordinator in --db)");
+            return code;
+        }
+
+        var examples = await DemoExamples.ReadAsync(target.Sql, survey, ct);
         if (context.Json)
         {
             context.WriteJson(new { history, run = runJson, examples = new { objects = examples.Objects, visit = examples.Visit, detector = examples.Detector, cutoutObject = examples.CutoutObject }, sql = examples.Sql });

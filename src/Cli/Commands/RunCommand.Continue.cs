@@ -9,7 +9,7 @@ internal static partial class RunCommand
     /// The first new visits none of whose chosen detectors is stored yet: a second <c>run</c> or <c>demo</c> continues
     /// the survey where the last one stopped instead of finding everything already done.
     /// </summary>
-    internal static async Task<List<PlannedVisit>> NextUnprocessedAsync(ApdbStore store, LoadedSurvey survey, Settings settings, CancellationToken ct)
+    internal static async Task<List<PlannedVisit>> NextUnprocessedAsync(IApdb store, LoadedSurvey survey, Settings settings, CancellationToken ct)
     {
         var plan = new List<PlannedVisit>();
         foreach (var visit in survey.NewVisits)

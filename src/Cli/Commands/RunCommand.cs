@@ -7,7 +7,6 @@ using Apdb.Pipeline;
 using Apdb.Schema;
 using Apdb.Simulation;
 using Apdb.Sky;
-using Npgsql;
 using Spectre.Console;
 
 namespace Apdb.Cli.Commands;
@@ -49,11 +48,6 @@ internal static partial class RunCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            if (ShardedCommands.IsSharded(context))
-            {
-                return CommandRunner.Fail("run: the pipeline is not yet wired to a sharded APDB (ShardedApdb implements IApdb; the command does not build it yet); use one server");
-            }
-
             var settings = Check(new Settings(
                 parse.GetValue(visits), parse.GetValue(detectors), parse.GetValue(workers), parse.GetValue(trace), parse.GetValue(output),
                 parse.GetValue(replace), ParseList(parse.GetValue(visitIds), "--visit", long.MaxValue).Select(v => (long)v).ToList() is { Count: > 0 } v ? v : null,
@@ -65,18 +59,20 @@ internal static partial class RunCommand
             }
 
             // The pipeline stores as the writer role: it changes rows and makes partitions, never the schema.
-            var dataSource = await context.GetDataSourceAsync(ApdbRole.Writer, ct);
+            await using var sharded = ShardedCommands.IsSharded(context) ? await ShardedCommands.OpenAsync(context, ct) : null;
+            var dataSource = sharded?.Shards[0] ?? await context.GetDataSourceAsync(ApdbRole.Writer, ct);
+            IApdb store = sharded is null ? new ApdbStore(dataSource) : sharded;
             await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
             var survey = await LoadedSurvey.ReadAsync(dataSource, ct);
             if (settings.VisitIds is null && !settings.Replace)
             {
-                var next = await NextUnprocessedAsync(new ApdbStore(dataSource), survey, settings, ct);
+                var next = await NextUnprocessedAsync(store, survey, settings, ct);
                 return next.Count == 0
                     ? ReportNothingToDo(context, survey)
-                    : (await ExecuteAsync(context, dataSource, survey, settings, next, "run", printJson: true, ct)).ExitCode;
+                    : (await ExecuteAsync(context, store, survey, settings, next, "run", printJson: true, ct)).ExitCode;
             }
 
-            return (await ExecuteAsync(context, dataSource, survey, settings, "run", printJson: true, ct)).ExitCode;
+            return (await ExecuteAsync(context, store, survey, settings, "run", printJson: true, ct)).ExitCode;
         });
         return command;
     }
@@ -192,15 +188,15 @@ internal static partial class RunCommand
 
     /// <summary>Runs a plan and reports (tables, or the JSON when <paramref name="printJson"/>); shared by <c>run</c> and <c>demo</c>.</summary>
     internal static async Task<(int ExitCode, PipelineRunReport Report, object Json)> ExecuteAsync(
-        CliContext context, NpgsqlDataSource dataSource, LoadedSurvey survey, Settings settings, string command, bool printJson, CancellationToken ct)
+        CliContext context, IApdb store, LoadedSurvey survey, Settings settings, string command, bool printJson, CancellationToken ct)
     {
         var plan = Plan(survey, settings);
-        return await ExecuteAsync(context, dataSource, survey, settings, plan, command, printJson, ct);
+        return await ExecuteAsync(context, store, survey, settings, plan, command, printJson, ct);
     }
 
     /// <summary>Runs a given plan and reports.</summary>
     internal static async Task<(int ExitCode, PipelineRunReport Report, object Json)> ExecuteAsync(
-        CliContext context, NpgsqlDataSource dataSource, LoadedSurvey survey, Settings settings, List<PlannedVisit> plan, string command, bool printJson, CancellationToken ct)
+        CliContext context, IApdb store, LoadedSurvey survey, Settings settings, List<PlannedVisit> plan, string command, bool printJson, CancellationToken ct)
     {
         var frontEnd = CreateFrontEnd(settings.FrontEnd, survey);
         if (settings.FrontEnd == "image" && WorkerCap(settings.Workers, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes) is { } cap)
@@ -211,7 +207,6 @@ internal static partial class RunCommand
         }
 
         var alerts = CreateAlertPackager(settings, command);
-        var store = new ApdbStore(dataSource);
         var runner = new PipelineRunner(store, survey, frontEnd, new DiaPipeOptions { ReplaceExisting = settings.Replace }) { Alerts = alerts };
         PipelineRunReport report;
         if (context.Json || Console.IsOutputRedirected)

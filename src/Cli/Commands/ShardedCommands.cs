@@ -1,6 +1,7 @@
 using System.Globalization;
 using Apdb.Embedded;
 using Apdb.History;
+using Apdb.Schema;
 using Apdb.Sharded;
 using Apdb.Sky;
 using Npgsql;
@@ -36,6 +37,44 @@ internal static class ShardedCommands
         var (coordinator, servers) = await embedded.StartAsync(ct);
         return (ShardedEmbedded.TargetOf(coordinator, servers), embedded);
     }
+
+    /// <summary>
+    /// The sharded APDB that <c>run</c> and <c>demo</c> store into. <paramref name="initialise"/> creates or upgrades the
+    /// layout first (<c>demo</c>, as <c>init</c> does); otherwise every shard's schema must be current.
+    /// </summary>
+    public static async Task<ShardedApdb> OpenAsync(CliContext context, CancellationToken ct, bool initialise = false)
+    {
+        var (target, _) = await TargetAsync(context, null, ct);
+        if (initialise)
+        {
+            await ShardedSchema.InitAsync(target, null, cancellationToken: ct);
+        }
+
+        var apdb = await ShardedApdb.OpenAsync(target, ct);
+        try
+        {
+            await apdb.OnEveryShardAsync(async (_, shard) =>
+            {
+                await SchemaMigrator.EnsureCurrentAsync(shard, ct);
+                return true;
+            });
+            return apdb;
+        }
+        catch
+        {
+            await apdb.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary><c>demo</c> on a sharded APDB opened (and initialised) by <see cref="OpenAsync"/>.</summary>
+    public static DemoTarget DemoTarget(CliContext context, ShardedApdb apdb) => new(
+        $"database: a sharded APDB of {apdb.Layout.ShardCount} shard(s){(apdb.Coordinator is null ? " without a coordinator" : " and a coordinator")} (`apdb status` lists them)",
+        _ => Task.CompletedTask,
+        apdb.Shards[0],
+        (seed, replace, c) => LoadHistoryAsync(context, "demo", DemoCommand.Months, seed, replace, c),
+        apdb,
+        apdb.Coordinator);
 
     public static async Task<int> UpAsync(CliContext context, int shards, CancellationToken ct)
     {
@@ -103,11 +142,20 @@ internal static class ShardedCommands
         return CommandRunner.Success;
     }
 
-    public static async Task<int> InitAsync(CliContext context, bool drop, string? field, int depth, CancellationToken ct)
+    public static async Task<int> InitAsync(CliContext context, bool drop, string? field, int depth, CancellationToken ct, bool interleave = false)
     {
         var (target, _) = await TargetAsync(context, null, ct);
         ShardLayout? layout = null;
-        if (field is not null)
+        if (interleave)
+        {
+            if (field is not null)
+            {
+                throw new ApdbUserException("init: --shard-interleave and --shard-field are two layouts: give one");
+            }
+
+            layout = ShardLayout.Interleaved(target.Shards.Count, depth == ShardLayout.DefaultDepth ? ShardLayout.DefaultInterleaveDepth : depth);
+        }
+        else if (field is not null)
         {
             layout = ShardLayout.Balanced(target.Shards.Count, ParseField(field), depth);
         }
@@ -119,7 +167,7 @@ internal static class ShardedCommands
         var chosen = await ShardedSchema.InitAsync(target, layout, drop, ct);
         if (context.Json)
         {
-            context.WriteJson(new { shards = chosen.ShardCount, depth = chosen.Depth, boundaries = chosen.Boundaries, coordinator = target.Coordinator is not null, dropped = drop });
+            context.WriteJson(new { shards = chosen.ShardCount, depth = chosen.Depth, interleaved = chosen.IsInterleaved, boundaries = chosen.Boundaries, coordinator = target.Coordinator is not null, dropped = drop });
         }
         else
         {
@@ -136,7 +184,7 @@ internal static class ShardedCommands
         await using var apdb = await ShardedApdb.OpenAsync(target, ct);
         var layout = apdb.Layout;
         var parts = await apdb.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
-            shard, new HistoryPartition(layout.Start(i), layout.End(i), Registry: i == 0), preset, months, seed, replace, null, ct));
+            shard, PartitionOf(layout, i), preset, months, seed, replace, null, ct));
         var first = parts[0];
         var rows = first.Rows.Keys.ToDictionary(k => k, k => parts.Sum(p => p.Rows[k]));
         var tables = first.Tables.Keys.ToDictionary(
@@ -145,6 +193,11 @@ internal static class ShardedCommands
             parts.Max(p => p.Seconds.Generate), parts.Max(p => p.Seconds.Copy), parts.Max(p => p.Seconds.Index), parts.Max(p => p.Seconds.Total));
         return new HistoryLoadSummary(first.Preset, first.Seed, first.Months, first.AreaDeg2, first.Visits, rows, seconds, tables);
     }
+
+    /// <summary>The rows of a history that shard <paramref name="shard"/> holds (shard 0 also holds the registry).</summary>
+    internal static HistoryPartition PartitionOf(ShardLayout layout, int shard) => layout.IsInterleaved
+        ? new HistoryPartition(0, ShardLayout.PixelLimit, Registry: shard == 0) { Owns = p => layout.ShardOf(p) == shard }
+        : new HistoryPartition(layout.Start(shard), layout.End(shard), Registry: shard == 0);
 
     /// <summary><c>RA,DEC,RADIUS</c> in degrees: the field whose coarse pixels are shared out evenly.</summary>
     private static SkyCone ParseField(string text)

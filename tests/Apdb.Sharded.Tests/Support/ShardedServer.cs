@@ -12,7 +12,13 @@ public sealed class ShardedServer : IAsyncLifetime
 {
     private EmbeddedPostgres? _embedded;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ShardedScratch> _scratch = new();
+
     public EmbeddedCluster Cluster { get; private set; } = null!;
+
+    /// <summary>The run's scratch sharded APDB of one layout, its databases named after <paramref name="prefix"/>.</summary>
+    public ShardedScratch ScratchFor(string prefix, ShardLayout layout) =>
+        _scratch.GetOrAdd(prefix, p => new ShardedScratch(this, layout, p));
 
     public async Task InitializeAsync()
     {
