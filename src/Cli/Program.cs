@@ -52,6 +52,7 @@ internal static class Program
         AlertsCommand.AddTo(root);
         ServeCommand.AddTo(root);
         PlotCommand.AddTo(root);
+        MaintainCommand.AddTo(root);
         return root;
     }
 }

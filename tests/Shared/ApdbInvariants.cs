@@ -17,8 +17,10 @@ public static class ApdbInvariants
             "SELECT \"diaObjectId\"::text FROM \"DiaObject\" WHERE \"validityEndMjdTai\" IS NULL GROUP BY 1 HAVING count(*) > 1"),
         ("versions whose validity end is not the next version's start",
             "SELECT \"diaObjectId\" || '@' || \"validityStartMjdTai\" FROM (SELECT \"diaObjectId\", \"validityStartMjdTai\", \"validityEndMjdTai\", " +
-            "lead(\"validityStartMjdTai\") OVER (PARTITION BY \"diaObjectId\" ORDER BY \"validityStartMjdTai\") AS next FROM \"DiaObject\") v " +
-            "WHERE \"validityEndMjdTai\" IS DISTINCT FROM next"),
+            "\"nDiaSources\", lead(\"validityStartMjdTai\") OVER (PARTITION BY \"diaObjectId\" ORDER BY \"validityStartMjdTai\") AS next FROM \"DiaObject\") v " +
+            "WHERE \"validityEndMjdTai\" IS DISTINCT FROM next " +
+            // A one-source object retired by the maintenance job: its newest version is closed and it has no DiaObjectLast row.
+            "AND NOT (next IS NULL AND \"nDiaSources\" = 1 AND NOT EXISTS (SELECT 1 FROM \"DiaObjectLast\" l WHERE l.\"diaObjectId\" = v.\"diaObjectId\"))"),
         ("DiaObjectLast rows that are not the open version",
             $"SELECT coalesce(l.\"diaObjectId\", o.\"diaObjectId\")::text FROM \"DiaObjectLast\" l FULL JOIN (SELECT * FROM \"DiaObject\" WHERE \"validityEndMjdTai\" IS NULL) o " +
             $"ON o.\"diaObjectId\" = l.\"diaObjectId\" WHERE l.\"diaObjectId\" IS NULL OR o.\"diaObjectId\" IS NULL " +
@@ -26,7 +28,8 @@ public static class ApdbInvariants
         ("diaSourceIds stored more than once",
             "SELECT \"diaSourceId\"::text FROM \"DiaSource\" GROUP BY 1 HAVING count(*) > 1"),
         ("registered detector-visits whose counts differ from the rows stored",
-            "SELECT r.visit || '/' || r.detector FROM apdb_visit_detector r WHERE r.\"nDiaSources\" <> " +
+            // Detector-visits older than what the maintenance job dropped keep their registry rows, not their sources.
+            "SELECT r.visit || '/' || r.detector FROM apdb_visit_detector r WHERE r.\"visitMjdTai\" >= {droppedBefore} AND r.\"nDiaSources\" <> " +
             "(SELECT count(*) FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector) " +
             "OR (r.\"nDiaSources\" > 0 AND r.\"nDiaObjects\" = 0 AND EXISTS (SELECT 1 FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector AND s.\"diaObjectId\" IS NOT NULL))"),
     ];
@@ -35,9 +38,10 @@ public static class ApdbInvariants
     public static async Task<List<string>> ViolationsAsync(NpgsqlDataSource dataSource)
     {
         var found = new List<string>();
+        var droppedBefore = await DroppedBeforeAsync(dataSource);
         foreach (var (name, sql) in Checks)
         {
-            var ids = await ColumnAsync(dataSource, sql + " LIMIT 10");
+            var ids = await ColumnAsync(dataSource, sql.Replace("{droppedBefore}", droppedBefore, StringComparison.Ordinal) + " LIMIT 10");
             if (ids.Count > 0)
             {
                 found.Add($"{name}: {string.Join(", ", ids)}");
@@ -45,6 +49,18 @@ public static class ApdbInvariants
         }
 
         return found;
+    }
+
+    /// <summary>The time before which the maintenance job dropped sources, as SQL ('-Infinity' when it has not).</summary>
+    private static async Task<string> DroppedBeforeAsync(NpgsqlDataSource dataSource)
+    {
+        var hasMetadata = await ColumnAsync(dataSource, "SELECT (to_regclass('metadata') IS NOT NULL)::text");
+        var value = hasMetadata[0] == "true"
+            ? await ColumnAsync(dataSource, $"SELECT value FROM metadata WHERE name = '{ApdbMaintenance.DroppedBeforeKey}'")
+            : [];
+        return value.Count == 0
+            ? "'-Infinity'::float8"
+            : $"'{double.Parse(value[0], CultureInfo.InvariantCulture).ToString("R", CultureInfo.InvariantCulture)}'::float8";
     }
 
     /// <summary>

@@ -103,7 +103,7 @@ internal static class LoadHistoryCommand
                 var generate = progressContext.AddTask("generate (visits)");
                 var copy = progressContext.AddTask("copy (visits)");
                 var index = progressContext.AddTask("indexes + analyze");
-                var reporter = new SynchronousProgress(p =>
+                var reporter = new SynchronousProgress<HistoryLoadProgress>(p =>
                 {
                     generate.MaxValue = Math.Max(1, p.VisitsTotal);
                     copy.MaxValue = Math.Max(1, p.VisitsTotal);
@@ -138,19 +138,5 @@ internal static class LoadHistoryCommand
         var s = summary.Seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"loaded preset {summary.Preset} (seed {summary.Seed}, {summary.Months} months, {summary.AreaDeg2} deg^2, {summary.Visits} visits) in {s.Total:F1} s: generate {s.Generate:F1} s, copy {s.Copy:F1} s, index {s.Index:F1} s"));
-    }
-
-    /// <summary>Calls back on the reporting thread (Progress&lt;T&gt; would post to a context the console does not have).</summary>
-    private sealed class SynchronousProgress(Action<HistoryLoadProgress> report) : IProgress<HistoryLoadProgress>
-    {
-        private readonly Lock _gate = new();
-
-        public void Report(HistoryLoadProgress value)
-        {
-            lock (_gate)
-            {
-                report(value);
-            }
-        }
     }
 }
