@@ -36,10 +36,11 @@ public sealed partial class ShardedApdb : IApdb, IAsyncDisposable
     public NpgsqlDataSource? Coordinator => _coordinator;
 
     /// <summary>
-    /// The server that holds the stores' object locks (advisory locks taken in ascending id order): the coordinator,
-    /// or shard 0 without one. Locks only; no APDB row is written there by a store.
+    /// The server that holds the stores' object locks (advisory locks taken in ascending id order) and the locks of
+    /// jobs over the whole APDB (maintenance): the coordinator, or shard 0 without one. Locks only; no APDB row is
+    /// written there by a store.
     /// </summary>
-    internal NpgsqlDataSource LockServer => _coordinator ?? _shards[0];
+    public NpgsqlDataSource LockServer => _coordinator ?? _shards[0];
 
     /// <summary>A shard's name for messages: its index and <c>host:port/database</c>.</summary>
     public string NameOf(int shard) => _names[shard];

@@ -17,12 +17,22 @@ namespace Apdb;
 /// partition detached but not dropped is dropped, by the next run. Retirement locks DiaObjectLast rows with
 /// <c>FOR UPDATE SKIP LOCKED</c>: it never waits for a store, and a store that holds an object's row (and so is giving
 /// it a new version) is skipped. A store that later associates a source with a retired object gives it a new open
-/// version and a DiaObjectLast row again, as for any object. Running the job twice changes nothing the second time.
+/// version and a DiaObjectLast row again, as for any object. Running the job twice changes nothing the second time,
+/// and two runs at once cannot happen: the second is refused (<see cref="LockKey"/>).
 /// </remarks>
 public static partial class ApdbMaintenance
 {
     /// <summary>The metadata key holding the MJD before which the job has dropped DIA source rows.</summary>
     public const string DroppedBeforeKey = "retention:dropped_before_mjd";
+
+    /// <summary>
+    /// The session advisory lock a run (not a dry run) holds from start to end: a second run on the same database is
+    /// refused at once, so two never detach or retire under each other.
+    /// </summary>
+    public const long LockKey = 4242004;
+
+    /// <summary>What a run says when another holds <see cref="LockKey"/>; <c>{0}</c> is the database.</summary>
+    public const string RunningRefusal = "maintain: another maintain is running on database {0}; nothing was changed: wait for it to finish and run again";
 
     /// <summary>Runs the retention step, then the retirement step.</summary>
     /// <param name="dataSource">An APDB on one PostgreSQL server (a shard is one).</param>
@@ -35,6 +45,7 @@ public static partial class ApdbMaintenance
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
+        await using var gate = options.DryRun ? null : await SessionLock.TryAcquireAsync(dataSource, LockKey, RunningRefusal, cancellationToken);
 
         var now = options.NowMjdTai ?? await LatestVisitAsync(dataSource, cancellationToken)
             ?? throw new ApdbUserException("maintain: the APDB has no stored visits to take the time from; give the time (--now MJD)");

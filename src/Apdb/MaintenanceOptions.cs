@@ -12,8 +12,12 @@ public sealed record MaintenanceOptions
     /// </summary>
     public double? NowMjdTai { get; init; }
 
-    /// <summary>Months the pipeline reads back (its preload window): partitions inside it are never dropped.</summary>
-    public int WindowMonths { get; init; } = 12;
+    /// <summary>
+    /// Months the pipeline reads back (its preload window): partitions inside it are never dropped. At least
+    /// <see cref="StoreOptions.DefaultHistoryMonths"/>, the window the store summarises and DiaPipe preloads: a shorter
+    /// one would drop history that the next visit still reads.
+    /// </summary>
+    public int WindowMonths { get; init; } = StoreOptions.DefaultHistoryMonths;
 
     /// <summary>Months kept beyond the window, for visits stored late and for readers at slightly earlier times.</summary>
     public int MarginMonths { get; init; } = 1;
@@ -35,7 +39,13 @@ public sealed record MaintenanceOptions
             throw new ApdbUserException($"maintain: the time {now} is not a finite MJD");
         }
 
-        Check(WindowMonths, 1, 1200, "window months");
+        if (WindowMonths < StoreOptions.DefaultHistoryMonths)
+        {
+            throw new ApdbUserException(
+                $"maintain: window months {WindowMonths} is shorter than the {StoreOptions.DefaultHistoryMonths}-month read window; it would drop history the pipeline still reads");
+        }
+
+        Check(WindowMonths, StoreOptions.DefaultHistoryMonths, 1200, "window months");
         Check(MarginMonths, 0, 1200, "margin months");
         Check(RetireAfterMonths, 1, 1200, "retire-after months");
         Check(RetireBatchSize, 1, 10_000_000, "retire batch size");

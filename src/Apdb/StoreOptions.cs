@@ -17,5 +17,8 @@ public sealed class StoreOptions
     /// The history window, in 30-day months, over which an <see cref="IDiaObjectSummarizer"/> store summarises an
     /// object: the sources with <c>midpointMjdTai</c> in (start - 30 months, start] of each version. Rubin's is 12.
     /// </summary>
-    public int HistoryMonths { get; init; } = 12;
+    public int HistoryMonths { get; init; } = DefaultHistoryMonths;
+
+    /// <summary>Rubin's read window, 12 months: what DiaPipe preloads and what a version summarises.</summary>
+    public const int DefaultHistoryMonths = 12;
 }

@@ -74,7 +74,8 @@ public static partial class HistoryLoader
         }
 
         var total = Stopwatch.StartNew();
-        await using var gate = await HoldLoadLockAsync(dataSource, cancellationToken);
+        await using var gate = await SessionLock.TryAcquireAsync(dataSource, LoadLockKey,
+            "load-history: another history load is running on database {0}; nothing was changed: wait for it to finish and run again", cancellationToken);
         await SchemaMigrator.EnsureCurrentAsync(dataSource, cancellationToken);
         var generator = new HistoryGenerator(sky, months, seed);
         var visits = generator.Cadence.Visits.Count;
@@ -113,52 +114,6 @@ public static partial class HistoryLoader
                 _ => "the APDB may record an incomplete load (see metadata history:state): rerun with --replace",
             };
             throw new ApdbUserException($"load-history: the database failed mid-load ({FirstLine(ex.Message)}); {outcome}", ex);
-        }
-    }
-
-    /// <summary>Takes <see cref="LoadLockKey"/> for as long as the returned lock is not disposed.</summary>
-    private static async Task<LoadLock> HoldLoadLockAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand($"SELECT pg_try_advisory_lock({LoadLockKey})", connection);
-            if (await command.ExecuteScalarAsync(cancellationToken) is not true)
-            {
-                throw new ApdbUserException(
-                    $"load-history: another history load is running on database {connection.Database}; nothing was changed: wait for it to finish and run again");
-            }
-
-            return new LoadLock(connection);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>
-    /// The held load lock. It is released explicitly: a pooled connection keeps its session, and with it the lock,
-    /// until it is next used.
-    /// </summary>
-    private sealed class LoadLock(NpgsqlConnection connection) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({LoadLockKey})", connection);
-                await unlock.ExecuteNonQueryAsync();
-            }
-            catch (NpgsqlException)
-            {
-                // The session is gone, and its locks with it.
-            }
-            finally
-            {
-                await connection.DisposeAsync();
-            }
         }
     }
 

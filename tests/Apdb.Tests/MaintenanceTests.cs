@@ -131,6 +131,59 @@ public sealed class MaintenanceTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_run_while_another_holds_the_job_lock_is_refused_and_changes_nothing()
+    {
+        await using var db = await StoredAsync("held");
+        var snapshot = await ApdbInvariants.SnapshotAsync(db.DataSource);
+        var partitions = await PartitionEndsAsync(db);
+        await using var other = await db.DataSource.OpenConnectionAsync();
+        await using (var take = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_lock({ApdbMaintenance.LockKey})", other))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<ApdbUserException>(() => ApdbMaintenance.RunAsync(db.DataSource, new MaintenanceOptions()));
+        var dry = await ApdbMaintenance.RunAsync(db.DataSource, new MaintenanceOptions { DryRun = true });
+
+        Assert.Contains("another maintain is running on database", refused.Message, StringComparison.Ordinal);
+        Assert.NotEmpty(dry.Dropped);
+        Assert.Equal(snapshot, await ApdbInvariants.SnapshotAsync(db.DataSource));
+        Assert.Equal(partitions, await PartitionEndsAsync(db));
+        await using (var release = new Npgsql.NpgsqlCommand($"SELECT pg_advisory_unlock({ApdbMaintenance.LockKey})", other))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        Assert.Equal(dry.Dropped, (await ApdbMaintenance.RunAsync(db.DataSource, new MaintenanceOptions())).Dropped);
+    }
+
+    [Fact]
+    public async Task Two_runs_at_once_drop_and_retire_everything_exactly_once()
+    {
+        await using var db = await StoredAsync("twice");
+        var expected = await ApdbMaintenance.RunAsync(db.DataSource, new MaintenanceOptions { DryRun = true });
+
+        var runs = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                return await ApdbMaintenance.RunAsync(db.DataSource, new MaintenanceOptions());
+            }
+            catch (ApdbUserException ex) when (ex.Message.Contains("another maintain is running", StringComparison.Ordinal))
+            {
+                return null;
+            }
+        })));
+
+        // Either the second was refused, or it started after the first had finished and found nothing to do.
+        var done = runs.OfType<MaintenanceReport>().ToList();
+        Assert.NotEmpty(done);
+        Assert.Equal(expected.Dropped.Select(d => d.Partition).Order(), done.SelectMany(r => r.Dropped).Select(d => d.Partition).Order());
+        Assert.Equal(expected.RetiredObjects, done.Sum(r => r.RetiredObjects));
+        Assert.Empty(await ApdbInvariants.ViolationsAsync(db.DataSource));
+    }
+
+    [Fact]
     public async Task A_store_for_a_retired_object_gives_it_an_open_version_again()
     {
         await using var db = await StoredAsync("revive");

@@ -41,7 +41,8 @@ public sealed class MaintainCommandTests(PipelineCliDatabase database) : IClassF
         (string Option, string Value, string Message)[] cases =
         [
             ("--now", "nan", "not a finite MJD"),
-            ("--window-months", "0", "window months 0 is outside"),
+            ("--window-months", "0", "window months 0 is shorter than the 12-month read window"),
+            ("--window-months", "11", "window months 11 is shorter than the 12-month read window"),
             ("--margin-months", "-1", "margin months -1 is outside"),
             ("--retire-after-months", "0", "retire-after months 0 is outside"),
         ];

@@ -86,6 +86,48 @@ public sealed class ShardedRunTests : IAsyncLifetime, IDisposable
         Assert.True(parts > 0, "no store of the run crossed a shard cut");
     }
 
+    [Fact]
+    public async Task Maintain_on_three_shards_removes_what_it_removes_on_one_server()
+    {
+        var single = await DatabaseAsync("m_one");
+        var sharded = $"coordinator={await DatabaseAsync("m_co")} shard={await DatabaseAsync("m_s0")} shard={await DatabaseAsync("m_s1")} shard={await DatabaseAsync("m_s2")}";
+        await RunOkAsync("load-history", "--preset", "tiny", "--db", single);
+        await RunOkAsync("init", "--shard-field", "60,-62,0.13", "--db", sharded);
+        await RunOkAsync("load-history", "--preset", "tiny", "--db", sharded);
+
+        // Four months after the 12-month history: its first months fall out of the window plus margin.
+        var now = (Simulation.Cadence.DefaultStartMjd + (16 * 30)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var one = await MaintainAsync(single, now);
+        var shards = await MaintainAsync(sharded, now);
+        var again = await MaintainAsync(sharded, now);
+
+        Assert.Equal(3, shards.GetProperty("shards").GetInt32());
+        Assert.True(one.GetProperty("retiredObjects").GetInt64() > 0);
+        Assert.Equal(one.GetProperty("retiredObjects").GetInt64(), shards.GetProperty("retiredObjects").GetInt64());
+        foreach (var table in new[] { "DiaSource", "DiaForcedSource" })
+        {
+            Assert.True(DroppedRows(one, table) > 0, $"nothing of {table} dropped");
+            Assert.Equal(DroppedRows(one, table), DroppedRows(shards, table));
+        }
+
+        Assert.Empty(again.GetProperty("dropped").EnumerateArray());
+        Assert.Equal(0, again.GetProperty("retiredObjects").GetInt64());
+        await using var oneServer = NpgsqlDataSource.Create(ApdbConnector.Normalize(single));
+        await using var coordinator = NpgsqlDataSource.Create(ShardedTarget.Parse(sharded).Coordinator!);
+        var comparisons = await ApdbComparison.CompareAsync(oneServer, coordinator, 60, -62, []);
+        Assert.All(comparisons, c => Assert.True(c.Identical, $"{c.Query}: one server {c.First}, shards {c.Second}"));
+    }
+
+    private static async Task<System.Text.Json.JsonElement> MaintainAsync(string db, string now)
+    {
+        var (code, stdout, stderr) = await CliRunner.RunAsync("--json", "maintain", "--now", now, "--db", db);
+        Assert.True(code == 0, $"apdb maintain: exit {code}: {stderr}");
+        return System.Text.Json.JsonDocument.Parse(stdout).RootElement.Clone();
+    }
+
+    private static long DroppedRows(System.Text.Json.JsonElement report, string table) =>
+        report.GetProperty("dropped").EnumerateArray().Where(d => d.GetProperty("table").GetString() == table).Sum(d => d.GetProperty("rows").GetInt64());
+
     private async Task<string> DatabaseAsync(string name)
     {
         await using (var connection = new NpgsqlConnection(_cluster.ConnectionStringFor("postgres")))

@@ -18,7 +18,7 @@ internal static class MaintainCommand
     private static Command Create()
     {
         var now = new Option<double?>("--now") { Description = "The job's time, MJD TAI (default: the latest stored visit)" };
-        var window = new Option<int>("--window-months") { Description = "Months the pipeline reads back; never dropped", DefaultValueFactory = _ => 12 };
+        var window = new Option<int>("--window-months") { Description = "Months the pipeline reads back (at least the 12-month read window); never dropped", DefaultValueFactory = _ => 12 };
         var margin = new Option<int>("--margin-months") { Description = "Months kept beyond the window", DefaultValueFactory = _ => 1 };
         var retire = new Option<int>("--retire-after-months")
         {
@@ -50,11 +50,17 @@ internal static class MaintainCommand
         return command;
     }
 
+    /// <summary>The sharded run's own lock key, on the lock server (not a shard's <see cref="ApdbMaintenance.LockKey"/>).</summary>
+    private const long ShardedLockKey = 4242005;
+
     /// <summary>Every shard at one time value: the one given, or the latest visit in any shard's registry.</summary>
     private static async Task<MaintenanceReport[]> OnShardsAsync(CliContext context, MaintenanceOptions options, IProgress<string>? progress, CancellationToken ct)
     {
         var (target, _) = await ShardedCommands.TargetAsync(context, null, ct);
         await using var apdb = await ShardedApdb.OpenAsync(target, ct);
+        // One run over the whole APDB at a time: without this, two runs could each take some shards' locks and both
+        // work; with it, the second is refused before any shard is touched. Each shard's run still takes its own lock.
+        await using var gate = options.DryRun ? null : await SessionLock.TryAcquireAsync(apdb.LockServer, ShardedLockKey, ApdbMaintenance.RunningRefusal, ct);
         if (options.NowMjdTai is null)
         {
             var latest = await apdb.OnEveryShardAsync((_, shard) => ApdbMaintenance.LatestVisitAsync(shard, ct));
