@@ -43,9 +43,9 @@ internal static class CoordinatorSchema
 
             await ExecuteAsync(connection, "CREATE VIEW apdb_visit_detector AS " +
                 string.Join(" UNION ALL ", Enumerable.Range(0, shards.Count).Select(i => $"SELECT * FROM apdb_shard_{i}.apdb_visit_detector")), cancellationToken);
-            await ExecuteAsync(connection, "CREATE TABLE metadata (name text NOT NULL, value text NOT NULL, CONSTRAINT \"PK_metadata\" PRIMARY KEY (name))", cancellationToken);
-            await ExecuteAsync(connection, $"INSERT INTO metadata SELECT name, value FROM apdb_shard_0.metadata WHERE name <> '{ShardedSchema.IndexKey}'", cancellationToken);
-            await ExecuteAsync(connection, "INSERT INTO metadata (name, value) VALUES ('shard:role', 'coordinator')", cancellationToken);
+            // A view, not a copy: what a later load-history or maintain records on the shards shows here at once.
+            await ExecuteAsync(connection, "CREATE VIEW metadata AS SELECT name, value FROM apdb_shard_0.metadata " +
+                $"WHERE name <> '{ShardedSchema.IndexKey}' UNION ALL SELECT 'shard:role'::text, 'coordinator'::text", cancellationToken);
             foreach (var function in SqlScripts.Functions.Where(f => !f.Name.EndsWith("apdb_ensure_partitions.sql", StringComparison.Ordinal)))
             {
                 await ExecuteAsync(connection, function.Text, cancellationToken);
@@ -89,7 +89,11 @@ internal static class CoordinatorSchema
     private static async Task DropAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
         await ExecuteAsync(connection, "DROP VIEW IF EXISTS apdb_visit_detector", cancellationToken);
-        await ExecuteAsync(connection, "DROP TABLE IF EXISTS " + string.Join(", ", ShardedSchema.PartitionedTables.Select(Quote)) + ", metadata CASCADE", cancellationToken);
+        // metadata is a view since the coordinator stopped copying it; a coordinator built before holds a table.
+        await ExecuteAsync(connection, "DO $$ BEGIN " +
+            "IF (SELECT relkind FROM pg_class WHERE oid = to_regclass('metadata')) = 'v' THEN DROP VIEW metadata; " +
+            "ELSIF to_regclass('metadata') IS NOT NULL THEN DROP TABLE metadata CASCADE; END IF; END $$", cancellationToken);
+        await ExecuteAsync(connection, "DROP TABLE IF EXISTS " + string.Join(", ", ShardedSchema.PartitionedTables.Select(Quote)) + " CASCADE", cancellationToken);
         var servers = new List<string>();
         await using (var list = new NpgsqlCommand("SELECT srvname FROM pg_foreign_server WHERE srvname LIKE 'apdb\\_shard\\_%'", connection))
         await using (var reader = await list.ExecuteReaderAsync(cancellationToken))

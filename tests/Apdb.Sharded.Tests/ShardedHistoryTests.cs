@@ -75,6 +75,10 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
             Assert.Equal(whole, sum);
             Assert.Equal(whole, await _f.CountAsync(_f.Coordinator, $"SELECT count(*) FROM \"{table}\""));
         }
+
+        // The coordinator's metadata is shard 0's as it is now (the load happened after the coordinator was built).
+        Assert.Equal(1, await _f.CountAsync(_f.Coordinator, "SELECT count(*) FROM metadata WHERE name = 'history:state' AND value = 'complete'"));
+        Assert.Equal(1, await _f.CountAsync(_f.Coordinator, "SELECT count(*) FROM metadata WHERE name = 'shard:role' AND value = 'coordinator'"));
     }
 
     [Fact]
