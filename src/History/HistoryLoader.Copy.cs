@@ -22,7 +22,13 @@ public static partial class HistoryLoader
 
     /// <summary>Generation on one side, one COPY session per table on the other, bounded channels in between.</summary>
     private static async Task<CopyResult> CopyAsync(
-        NpgsqlDataSource dataSource, HistoryGenerator generator, HistoryPartition? partition, IProgress<HistoryLoadProgress>? progress, Task prepared, CancellationToken cancellationToken)
+        NpgsqlDataSource dataSource,
+        HistoryGenerator generator,
+        Func<CancellationToken, IEnumerable<HistoryBatch>> generate,
+        HistoryPartition? partition,
+        IProgress<HistoryLoadProgress>? progress,
+        Task prepared,
+        CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var token = linked.Token;
@@ -61,7 +67,7 @@ public static partial class HistoryLoader
             try
             {
                 clock.Start();
-                using var batches = generator.Generate(token).GetEnumerator();
+                using var batches = generate(token).GetEnumerator();
                 while (batches.MoveNext())
                 {
                     var batch = batches.Current;

@@ -66,6 +66,13 @@ public static partial class HistoryLoader
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        var generator = CreateGenerator(preset, months, seed);
+        return await LoadCoreAsync(dataSource, partition, generator, generator.Generate, replace, progress, cancellationToken);
+    }
+
+    /// <summary>The generator of a preset's history, after checking the preset and the months.</summary>
+    internal static HistoryGenerator CreateGenerator(string preset, int months, long seed)
+    {
         var sky = SkyPreset.Find(preset)
             ?? throw new ApdbUserException($"load-history: unknown preset '{preset}' (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
         if (months is < 1 or > 24)
@@ -73,11 +80,29 @@ public static partial class HistoryLoader
             throw new ApdbUserException($"load-history: --months {months} is outside 1-24");
         }
 
+        return new HistoryGenerator(sky, months, seed);
+    }
+
+    /// <summary>
+    /// Loads the rows of <paramref name="partition"/> from <paramref name="batches"/>: the batches of
+    /// <paramref name="generator"/>'s history, generated here or shared with the other shards' loads.
+    /// </summary>
+    internal static async Task<HistoryLoadSummary> LoadCoreAsync(
+        NpgsqlDataSource dataSource,
+        HistoryPartition? partition,
+        HistoryGenerator generator,
+        Func<CancellationToken, IEnumerable<HistoryBatch>> batches,
+        bool replace,
+        IProgress<HistoryLoadProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var sky = generator.Preset;
+        var months = generator.Months;
+        var seed = generator.Seed;
         var total = Stopwatch.StartNew();
         await using var gate = await SessionLock.TryAcquireAsync(dataSource, LoadLockKey,
             "load-history: another history load is running on database {0}; nothing was changed: wait for it to finish and run again", cancellationToken);
         await SchemaMigrator.EnsureCurrentAsync(dataSource, cancellationToken);
-        var generator = new HistoryGenerator(sky, months, seed);
         var visits = generator.Cadence.Visits.Count;
         progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Preparing, 0, 0, visits, 0, 0, 0));
         Task<HistoryIndexes>? prepared = null;
@@ -85,7 +110,7 @@ public static partial class HistoryLoader
         {
             // Generation starts while the APDB is prepared; the COPY streams wait for the preparation.
             prepared = PrepareAsync(dataSource, generator, replace, cancellationToken);
-            var copy = await CopyAsync(dataSource, generator, partition, progress, prepared, cancellationToken);
+            var copy = await CopyAsync(dataSource, generator, batches, partition, progress, prepared, cancellationToken);
             var indexes = await prepared;
             var indexClock = Stopwatch.StartNew();
             await BuildIndexesAsync(dataSource, indexes, copy, progress, visits, cancellationToken);

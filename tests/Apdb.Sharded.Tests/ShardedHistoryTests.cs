@@ -47,8 +47,9 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
     {
         var f = await ShardedFixture.CreateAsync(server, "history", Layout);
         var single = HistoryLoader.LoadAsync(f.Single, Preset.Name, Months, Seed);
-        var parts = f.Sharded.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
-            shard, new HistoryPartition(Layout.Start(i), Layout.End(i), Registry: i == 0), Preset.Name, Months, Seed));
+        // One generation for the three shards, as load-history does it.
+        await using var shared = new SharedHistoryLoad(Preset.Name, Months, Seed, Layout.ShardCount);
+        var parts = f.Sharded.OnEveryShardAsync((i, shard) => shared.LoadAsync(i, shard, PartitionOf(i), replace: false));
         await Task.WhenAll(single, parts);
         return (f, await MaxMjdAsync(f.Single) + 1);
     }
@@ -134,6 +135,46 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
 
         Assert.False(await _f.Sharded.ContainsVisitDetectorAsync(new DetectorVisit(99_999_999, 7)));
     }
+
+    [Fact]
+    public async Task A_shard_that_refuses_the_shared_load_is_the_error_named_and_a_replace_loads_all()
+    {
+        await using var f = await ShardedFixture.CreateAsync(server, "histfail", Layout);
+        await HistoryLoader.LoadPartitionAsync(f.Sharded.Shards[1], PartitionOf(1), Preset.Name, Months, Seed);
+        var shard1Rows = await f.CountAsync(f.Sharded.Shards[1], "SELECT count(*) FROM \"DiaSource\"");
+
+        var refused = await Assert.ThrowsAsync<ApdbUserException>(async () =>
+        {
+            await using var shared = new SharedHistoryLoad(Preset.Name, Months, Seed, Layout.ShardCount);
+            await f.Sharded.OnEveryShardAsync((i, shard) => shared.LoadAsync(i, shard, PartitionOf(i), replace: false));
+        });
+
+        // The error is shard 1's refusal, not the others' stop; shard 1 is as it was, and no other shard says complete.
+        Assert.StartsWith(f.Sharded.NameOf(1), refused.Message, StringComparison.Ordinal);
+        Assert.Contains("already holds DIA data", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(shard1Rows, await f.CountAsync(f.Sharded.Shards[1], "SELECT count(*) FROM \"DiaSource\""));
+        foreach (var i in new[] { 0, 2 })
+        {
+            Assert.Equal(0, await f.CountAsync(f.Sharded.Shards[i], $"SELECT count(*) FROM metadata WHERE name = '{HistoryLoader.StateKey}' AND value = 'complete'"));
+        }
+
+        await using (var again = new SharedHistoryLoad(Preset.Name, Months, Seed, Layout.ShardCount))
+        {
+            await f.Sharded.OnEveryShardAsync((i, shard) => again.LoadAsync(i, shard, PartitionOf(i), replace: true));
+        }
+
+        for (var i = 0; i < Layout.ShardCount; i++)
+        {
+            Assert.Equal(1, await f.CountAsync(f.Sharded.Shards[i], $"SELECT count(*) FROM metadata WHERE name = '{HistoryLoader.StateKey}' AND value = 'complete'"));
+        }
+
+        foreach (var table in new[] { "DiaObject", "DiaObjectLast", "DiaSource", "DiaForcedSource", "apdb_visit_detector" })
+        {
+            Assert.Equal(await _f.CountAsync(_f.Single, $"SELECT count(*) FROM \"{table}\""), await f.CountAsync(f.Coordinator, $"SELECT count(*) FROM \"{table}\""));
+        }
+    }
+
+    private static HistoryPartition PartitionOf(int shard) => new(Layout.Start(shard), Layout.End(shard), Registry: shard == 0);
 
     private static List<long> Ids<T>(IEnumerable<T> rows, Func<T, long> id) => [.. rows.Select(id).Order()];
 

@@ -183,8 +183,8 @@ internal static class ShardedCommands
         await ShardedSchema.InitAsync(target, null, cancellationToken: ct);
         await using var apdb = await ShardedApdb.OpenAsync(target, ct);
         var layout = apdb.Layout;
-        var parts = await apdb.OnEveryShardAsync((i, shard) => HistoryLoader.LoadPartitionAsync(
-            shard, PartitionOf(layout, i), preset, months, seed, replace, null, ct));
+        await using var load = new SharedHistoryLoad(preset, months, seed, layout.ShardCount, ct);
+        var parts = await apdb.OnEveryShardAsync((i, shard) => load.LoadAsync(i, shard, PartitionOf(layout, i), replace, ct));
         var first = parts[0];
         var rows = first.Rows.Keys.ToDictionary(k => k, k => parts.Sum(p => p.Rows[k]));
         var tables = first.Tables.Keys.ToDictionary(
