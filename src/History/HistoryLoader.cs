@@ -138,7 +138,10 @@ public static partial class HistoryLoader
                 { IsCompleted: true } or null => "the APDB was left as it was",
                 _ => "the APDB may record an incomplete load (see metadata history:state): rerun with --replace",
             };
-            throw new ApdbUserException($"load-history: the database failed mid-load ({FirstLine(ex.Message)}); {outcome}", ex);
+            var what = ex is PostgresException { SqlState: PostgresErrorCodes.DiskFull }
+                ? "the database server's disk is full"
+                : "the database failed mid-load";
+            throw new ApdbUserException($"load-history: {what} ({FirstLine(ex.Message)}); {outcome}", ex);
         }
     }
 
