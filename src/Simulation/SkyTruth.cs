@@ -107,6 +107,12 @@ public sealed partial class SkyTruth
     /// <summary>When a transient's flux begins (zero before), MJD.</summary>
     public double TransientOnsetMjd(int index) => Transients.Onset(index);
 
+    /// <summary>
+    /// Whether a transient is inside its detection window at a time: from one rise time before the peak to the end of
+    /// the decline (the window in which the history's measurement makes DiaSources of it).
+    /// </summary>
+    public bool TransientActive(int index, double mjd) => Transients.Active(index, mjd);
+
     /// <summary>A transient's peak time, MJD.</summary>
     public double TransientPeakMjd(int index) => Transients.Peak[index];
 
