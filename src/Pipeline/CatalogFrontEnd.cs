@@ -14,9 +14,9 @@ namespace Apdb.Pipeline;
 /// photometry runs for real but measures noise around zero. Reports one stage, <c>simulate</c>.
 /// </summary>
 /// <remarks>
-/// The generator's own association (exact, by truth) is kept as <see cref="TruthObjectId"/> for tests. The
-/// generator's sky spans the longer interval, so transients that start after the history may differ from what an
-/// image front end over the history's truth renders; variables, false positives and movers are identical.
+/// The generator's own association (exact, by truth) is kept as <see cref="TruthObjectId"/> for tests. The generator
+/// runs over the survey's <see cref="LoadedSurvey.Truth"/>, the one an image front end renders: the history's sources
+/// plus the transients that appear during the continuation, so both front ends see the same sky on a new visit.
 /// </remarks>
 public sealed class CatalogFrontEnd : IDetectorFrontEnd
 {
@@ -89,7 +89,7 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
 
     private Dictionary<(long, short), List<DiaSourceRow>> Generate()
     {
-        var generator = new HistoryGenerator(Survey.Preset, Survey.Months + _extraMonths, Survey.Seed);
+        var generator = new HistoryGenerator(Survey.Preset, Survey.Months + _extraMonths, Survey.Seed, Survey.Truth);
         var firstNew = Survey.HistoryVisitCount < generator.Cadence.Visits.Count
             ? generator.Cadence.Visits[Survey.HistoryVisitCount].MidpointMjdTai
             : double.PositiveInfinity;

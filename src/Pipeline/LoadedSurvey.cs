@@ -34,9 +34,10 @@ public sealed class LoadedSurvey
         _newVisits = new Lazy<IReadOnlyList<Visit>>(() => [.. Cadence.Visits.Skip(HistoryVisitCount)]);
         _truth = new Lazy<SkyTruth>(() =>
         {
-            // The truth of the history: HistoryGenerator builds it over the history's interval.
+            // The history's truth (HistoryGenerator builds it over the history's interval) with the transients that
+            // appear during the continued cadence appended: the history's sources, and so its rows, are unchanged.
             var history = Cadence.Create(preset, months, seed);
-            return new SkyTruth(preset, seed, history.StartMjd, history.EndMjd);
+            return new SkyTruth(preset, seed, history.StartMjd, history.EndMjd, history.EndMjd + ContinuationMonths * Cadence.DaysPerMonth);
         });
     }
 
@@ -49,7 +50,11 @@ public sealed class LoadedSurvey
     /// <summary>Months of history loaded.</summary>
     public int Months { get; }
 
-    /// <summary>The sky truth the history was drawn from.</summary>
+    /// <summary>
+    /// The sky truth the history was drawn from, continued over the <see cref="ContinuationMonths"/> months of new
+    /// visits: transients that appear after the history follow the history's (<see cref="SkyTruth.HistoryTransientCount"/>).
+    /// Both front ends, images and catalog, see this one truth.
+    /// </summary>
     public SkyTruth Truth => _truth.Value;
 
     /// <summary>The cadence: the history's visits, then <see cref="ContinuationMonths"/> months more.</summary>

@@ -34,6 +34,9 @@ public sealed class PipelineRunReport
     /// <summary>Association against the truth at S/N &gt;= 10.</summary>
     public AssociationScore Association { get; internal set; } = AssociationScore.From(0, 0, 0, 0);
 
+    /// <summary>Completeness on the transients that first became detectable on this run's detector-visits.</summary>
+    public NewObjectScore NewObjects { get; internal set; }
+
     /// <summary>Per visit, its APDB time.</summary>
     public List<VisitTiming> PerVisit { get; } = [];
 

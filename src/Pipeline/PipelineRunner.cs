@@ -34,6 +34,7 @@ public sealed class PipelineRunner
     private readonly IDetectorFrontEnd _frontEnd;
     private readonly LoadedSurvey _survey;
     private readonly AssociationScorer _scorer;
+    private readonly Lazy<NewObjectScorer> _newObjects;
 
     /// <summary>Creates a runner.</summary>
     public PipelineRunner(IApdb store, LoadedSurvey survey, IDetectorFrontEnd frontEnd, DiaPipeOptions? options = null, TimeProvider? timeProvider = null)
@@ -46,6 +47,7 @@ public sealed class PipelineRunner
         _frontEnd = frontEnd;
         _pipeline = new DiaPipeline(store, options, timeProvider);
         _scorer = new AssociationScorer(survey.Truth);
+        _newObjects = new Lazy<NewObjectScorer>(() => new NewObjectScorer(survey.Truth, survey.Cadence.Visits.Take(survey.HistoryVisitCount)));
     }
 
     /// <summary>The DiaPipe the runner uses.</summary>
@@ -72,6 +74,7 @@ public sealed class PipelineRunner
         var done = 0;
         var start = _pipeline.Now;
         var ordered = plan.OrderBy(p => p.Visit.MidpointMjdTai).ToList();
+        var newObjects = _newObjects.Value.Restart();
         foreach (var planned in ordered)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -103,7 +106,7 @@ public sealed class PipelineRunner
                 break;
             }
 
-            var results = await RunVisitAsync(visit, todo, workers, report, () => progress?.Report(new RunProgress(Interlocked.Increment(ref done), total, null)), cancellationToken).ConfigureAwait(false);
+            var results = await RunVisitAsync(visit, todo, workers, report, newObjects, () => progress?.Report(new RunProgress(Interlocked.Increment(ref done), total, null)), cancellationToken).ConfigureAwait(false);
             if (results.Count > 0)
             {
                 report.Visits++;
@@ -119,6 +122,7 @@ public sealed class PipelineRunner
         }
 
         report.WallSeconds = _pipeline.Now - start;
+        report.NewObjects = newObjects.Score();
         return report;
     }
 
@@ -136,7 +140,7 @@ public sealed class PipelineRunner
     }
 
     private async Task<List<DetectorVisitResult>> RunVisitAsync(
-        Simulation.Visit visit, List<int> detectors, int workers, PipelineRunReport report, Action onDone, CancellationToken cancellationToken)
+        Simulation.Visit visit, List<int> detectors, int workers, PipelineRunReport report, NewObjectScorer newObjects, Action onDone, CancellationToken cancellationToken)
     {
         var results = new ConcurrentBag<DetectorVisitResult>();
         var failures = new ConcurrentQueue<(int Detector, Exception Error)>();
@@ -153,7 +157,7 @@ public sealed class PipelineRunner
                     results.Add(result);
                     lock (report)
                     {
-                        Accumulate(report, worker, result, alerts);
+                        Accumulate(report, newObjects, worker, visit, result, alerts);
                     }
 
                     result.ReleaseAlertInputs();
@@ -237,7 +241,7 @@ public sealed class PipelineRunner
         return (new StageSpan("alerts", start, _pipeline.Now - start), file);
     }
 
-    private void Accumulate(PipelineRunReport report, int worker, DetectorVisitResult result, (StageSpan Span, AlertFileResult? File)? alerts)
+    private void Accumulate(PipelineRunReport report, NewObjectScorer newObjects, int worker, Simulation.Visit visit, DetectorVisitResult result, (StageSpan Span, AlertFileResult? File)? alerts)
     {
         report.DetectorVisits++;
         IEnumerable<StageSpan> spans = alerts is { } a ? [.. result.Spans, a.Span] : result.Spans;
@@ -267,6 +271,7 @@ public sealed class PipelineRunner
         Add(report, "preloadedDiaForcedSources", c.PreloadedForcedSources);
         report.ForcedPhot.Add(new ForcedPhotPoint(c.ForcedTargets, result.Seconds("forcedPhot")));
         report.Association += _scorer.Score(result);
+        newObjects.Add(visit, result.DetectorVisit.Detector, result.Sources);
     }
 
     private static void Add(PipelineRunReport report, string key, long value) => report.Rows[key] = report.Rows.GetValueOrDefault(key) + value;

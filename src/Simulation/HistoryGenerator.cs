@@ -24,16 +24,39 @@ public sealed partial class HistoryGenerator
     /// <param name="seed">The seed.</param>
     /// <param name="parallelism">Threads for the per-visit measurements (default: processor count).</param>
     public HistoryGenerator(SkyPreset preset, int months, long seed, int? parallelism = null)
+        : this(preset, months, seed, null, parallelism)
+    {
+    }
+
+    /// <summary>
+    /// Prepares a generator over a given truth: a history of <see cref="SkyTruth.StartMjd"/> to
+    /// <see cref="SkyTruth.EndMjd"/> continued by more months, whose transients then include those that appear during
+    /// the continuation. Its rows for the history's visits are those of the history alone.
+    /// </summary>
+    /// <param name="preset">The region.</param>
+    /// <param name="months">Months (30 days) of visits to generate, 1-27.</param>
+    /// <param name="seed">The seed.</param>
+    /// <param name="truth">The sky truth, of the same preset and seed, starting at the cadence's start; null builds
+    /// the truth over the generated months.</param>
+    /// <param name="parallelism">Threads for the per-visit measurements (default: processor count).</param>
+    public HistoryGenerator(SkyPreset preset, int months, long seed, SkyTruth? truth, int? parallelism = null)
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, 24);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, truth is null ? 24 : 24 + 3);
         Preset = preset;
         Months = months;
         Seed = seed;
         _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
         Cadence = Cadence.Create(preset, months, seed);
-        Truth = new SkyTruth(preset, seed, Cadence.StartMjd, Cadence.EndMjd);
+        if (truth is not null && (truth.Preset != preset || truth.Seed != seed || truth.StartMjd != Cadence.StartMjd))
+        {
+            throw new ArgumentException(
+                $"the truth ({truth.Preset}, seed {truth.Seed}, from MJD {truth.StartMjd}) is not this generator's ({preset}, seed {seed}, from MJD {Cadence.StartMjd})",
+                nameof(truth));
+        }
+
+        Truth = truth ?? new SkyTruth(preset, seed, Cadence.StartMjd, Cadence.EndMjd);
     }
 
     /// <summary>The preset.</summary>

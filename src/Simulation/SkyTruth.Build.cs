@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Apdb.Sky;
 
 namespace Apdb.Simulation;
@@ -38,39 +39,64 @@ public sealed partial class SkyTruth
 
     private TransientSet BuildTransients()
     {
+        // The history's transients: windows start uniform over [start - max window, end), so the mean number active
+        // at any time is the density. Their count and every draw depend on the history's interval only.
         var span = EndMjd - StartMjd;
-        var count = new CounterRng(Seed, 0x7A81_0001UL).StochasticRound(
+        var historyCount = new CounterRng(Seed, 0x7A81_0001UL).StochasticRound(
             TransientDensity * Preset.AreaDeg2 * (span + MaxTransientDays) / MeanTransientDays);
-        var set = new TransientSet(count);
-        var r = Preset.RadiusDeg * 3600.0;
-        for (var k = 0; k < count; k++)
+
+        // The continuation's transients: a separate stream, appended after the history's, whose flux begins
+        // (peak - 1.5 rise, where the rise profile is cut) uniformly over [end, continuation end), at the rate at
+        // which the history's windows begin. None has flux before the history's end, so the history is the same
+        // with or without them.
+        var newCount = ContinuationEndMjd > EndMjd
+            ? new CounterRng(Seed, 0x7A81_0004UL).StochasticRound(
+                TransientDensity * Preset.AreaDeg2 * (ContinuationEndMjd - EndMjd) / MeanTransientDays)
+            : 0;
+        HistoryTransientCount = historyCount;
+        var set = new TransientSet(historyCount + newCount);
+        for (var k = 0; k < historyCount; k++)
         {
-            var rng = new CounterRng(Seed, 0x7A81_0002UL, (ulong)k);
-            var rho = r * Math.Sqrt(rng.NextDouble());
-            var phi = rng.Uniform(0, 2 * Math.PI);
-            var (ra, dec) = FromPlane(rho * Math.Cos(phi), rho * Math.Sin(phi));
-            var rise = rng.Uniform(5, 20);
-            var decline = rng.Uniform(15, 60);
-            // Window starts uniform over [start - max window, end): the mean number active at any time is the density.
-            var begin = rng.Uniform(StartMjd - MaxTransientDays, EndMjd);
-            var peakMag = rng.Uniform(19.0, 23.0);
-            var colour = rng.Uniform(-0.3, 0.8);
-            var hasHost = rng.Chance(0.5);
-            var hostMag = rng.Uniform(21.0, 24.5);
-            set.Ra[k] = ra;
-            set.Dec[k] = dec;
-            set.Rise[k] = rise;
-            set.Decline[k] = decline;
-            set.Peak[k] = begin + rise;
-            for (var band = 0; band < Bands.Count; band++)
-            {
-                set.PeakFlux[k * Bands.Count + band] = AstroConstants.AbMagnitudeToNanojansky(peakMag + 0.5 * ColourSlope[band] * colour);
-                set.HostFlux[k * Bands.Count + band] = hasHost ? AstroConstants.AbMagnitudeToNanojansky(hostMag + ColourSlope[band] * 0.8) : 0.0;
-            }
+            PlaceTransient(set, k, new CounterRng(Seed, 0x7A81_0002UL, (ulong)k), StartMjd - MaxTransientDays, EndMjd, 1.0);
+        }
+
+        for (var k = 0; k < newCount; k++)
+        {
+            PlaceTransient(set, historyCount + k, new CounterRng(Seed, 0x7A81_0005UL, (ulong)k), EndMjd, ContinuationEndMjd, TransientSet.OnsetRises);
+            Debug.Assert(set.Onset(historyCount + k) > EndMjd - 1e-9, "a continuation transient has flux during the history");
         }
 
         set.Seal();
         return set;
+    }
+
+    /// <summary>
+    /// Draws transient <paramref name="k"/>: position, rise and decline, then a time uniform over [lo, hi) that is
+    /// <paramref name="risesBeforePeak"/> rise times before the peak, then peak magnitude, colour and host.
+    /// </summary>
+    private void PlaceTransient(TransientSet set, int k, CounterRng rng, double lo, double hi, double risesBeforePeak)
+    {
+        var r = Preset.RadiusDeg * 3600.0;
+        var rho = r * Math.Sqrt(rng.NextDouble());
+        var phi = rng.Uniform(0, 2 * Math.PI);
+        var (ra, dec) = FromPlane(rho * Math.Cos(phi), rho * Math.Sin(phi));
+        var rise = rng.Uniform(5, 20);
+        var decline = rng.Uniform(15, 60);
+        var start = rng.Uniform(lo, hi);
+        var peakMag = rng.Uniform(19.0, 23.0);
+        var colour = rng.Uniform(-0.3, 0.8);
+        var hasHost = rng.Chance(0.5);
+        var hostMag = rng.Uniform(21.0, 24.5);
+        set.Ra[k] = ra;
+        set.Dec[k] = dec;
+        set.Rise[k] = rise;
+        set.Decline[k] = decline;
+        set.Peak[k] = start + risesBeforePeak * rise;
+        for (var band = 0; band < Bands.Count; band++)
+        {
+            set.PeakFlux[k * Bands.Count + band] = AstroConstants.AbMagnitudeToNanojansky(peakMag + 0.5 * ColourSlope[band] * colour);
+            set.HostFlux[k * Bands.Count + band] = hasHost ? AstroConstants.AbMagnitudeToNanojansky(hostMag + ColourSlope[band] * 0.8) : 0.0;
+        }
     }
 
     private MovingSet BuildMoving()

@@ -36,12 +36,29 @@ public sealed partial class SkyTruth
 
     /// <summary>Creates the truth over a preset's region for the history interval; deterministic for the seed.</summary>
     public SkyTruth(SkyPreset preset, long seed, double startMjd, double endMjd)
+        : this(preset, seed, startMjd, endMjd, endMjd)
+    {
+    }
+
+    /// <summary>
+    /// Creates the truth for the history interval [<paramref name="startMjd"/>, <paramref name="endMjd"/>) and its
+    /// continuation to <paramref name="continuationEndMjd"/>: the history's sources are exactly those of the
+    /// four-argument constructor; transients that appear during the continuation are appended after them.
+    /// </summary>
+    public SkyTruth(SkyPreset preset, long seed, double startMjd, double endMjd, double continuationEndMjd)
     {
         ArgumentNullException.ThrowIfNull(preset);
+        if (!(endMjd > startMjd) || !(continuationEndMjd >= endMjd))
+        {
+            throw new ArgumentOutOfRangeException(nameof(continuationEndMjd),
+                $"the truth's interval must satisfy start < end <= continuation end (got {startMjd}, {endMjd}, {continuationEndMjd})");
+        }
+
         Preset = preset;
         Seed = seed;
         StartMjd = startMjd;
         EndMjd = endMjd;
+        ContinuationEndMjd = continuationEndMjd;
         _frame = new TangentFrame(preset.Center);
         Variables = BuildVariables();
         Transients = BuildTransients();
@@ -57,8 +74,11 @@ public sealed partial class SkyTruth
     /// <summary>Start of the simulated interval, MJD.</summary>
     public double StartMjd { get; }
 
-    /// <summary>End of the simulated interval, MJD.</summary>
+    /// <summary>End of the history interval, MJD: no transient of the continuation has flux before it.</summary>
     public double EndMjd { get; }
+
+    /// <summary>End of the continuation after the history (equal to <see cref="EndMjd"/> when there is none), MJD.</summary>
+    public double ContinuationEndMjd { get; }
 
     /// <summary>False positives per deg^2 per visit.</summary>
     public static double FalsePositiveDensity => FalsePositivesPerFov / FovAreaDeg2;
@@ -78,8 +98,23 @@ public sealed partial class SkyTruth
     /// <summary>Number of variable sources in the region.</summary>
     public int VariableCount => Variables.Count;
 
-    /// <summary>Number of transients whose window overlaps the interval.</summary>
+    /// <summary>Number of transients: those drawn over the history, then those that appear during the continuation.</summary>
     public int TransientCount => Transients.Count;
+
+    /// <summary>Number of transients drawn over the history; transients from this index on appear during the continuation.</summary>
+    public int HistoryTransientCount { get; private set; }
+
+    /// <summary>When a transient's flux begins (zero before), MJD.</summary>
+    public double TransientOnsetMjd(int index) => Transients.Onset(index);
+
+    /// <summary>
+    /// Whether a transient is inside its detection window at a time: from one rise time before the peak to the end of
+    /// the decline (the window in which the history's measurement makes DiaSources of it).
+    /// </summary>
+    public bool TransientActive(int index, double mjd) => Transients.Active(index, mjd);
+
+    /// <summary>A transient's peak time, MJD.</summary>
+    public double TransientPeakMjd(int index) => Transients.Peak[index];
 
     /// <summary>Number of moving objects crossing the region.</summary>
     public int MovingObjectCount => MovingObjects.Count;

@@ -25,6 +25,9 @@ internal sealed class TransientSet(int count)
 
     public double[] HostFlux { get; } = new double[count * Bands.Count];
 
+    /// <summary>Rise times before the peak at which the rise profile starts (the flux is zero before).</summary>
+    public const double OnsetRises = 1.5;
+
     public int Count => Ra.Length;
 
     public void Seal() => (X, Y, Z) = VariableSet.UnitVectors(Ra, Dec);
@@ -35,6 +38,9 @@ internal sealed class TransientSet(int count)
     /// <summary>End of the detectable window.</summary>
     public double End(int i) => Peak[i] + Decline[i];
 
+    /// <summary>First time with flux: the rise profile is cut at <see cref="OnsetRises"/> rise times before the peak.</summary>
+    public double Onset(int i) => Peak[i] - OnsetRises * Rise[i];
+
     public bool Active(int i, double mjd) => mjd >= Begin(i) && mjd < End(i);
 
     public double Flux(int i, int band, double mjd)
@@ -44,7 +50,7 @@ internal sealed class TransientSet(int count)
         if (dt < 0)
         {
             var s = dt / (0.5 * Rise[i]);
-            return dt < -Rise[i] * 1.5 ? 0.0 : peak * Math.Exp(-0.5 * s * s);
+            return dt < -Rise[i] * OnsetRises ? 0.0 : peak * Math.Exp(-0.5 * s * s);
         }
 
         return peak * Math.Exp(-2.5 * dt / Decline[i]);

@@ -101,6 +101,10 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
             Assert.Equal(1, stages.GetProperty("store").GetProperty("calls").GetInt32());
             Assert.True(root.GetProperty("rows").GetProperty("DiaSource").GetInt64() > 0);
             Assert.True(root.GetProperty("association").TryGetProperty("purity", out _));
+            var newObjects = root.GetProperty("newObjects");
+            Assert.Equal(5, newObjects.GetProperty("minTruthSnr").GetDouble());
+            Assert.Equal(newObjects.GetProperty("transients").GetInt32() == 0 ? JsonValueKind.Null : JsonValueKind.Number,
+                newObjects.GetProperty("completeness").ValueKind);
             var perVisit = root.GetProperty("perVisit").EnumerateArray().Single();
             firstVisit = perVisit.GetProperty("visit").GetInt64();
             Assert.True(perVisit.GetProperty("historyVisits").GetInt32() > 50);
@@ -128,6 +132,10 @@ public sealed class RunCommandTests : IClassFixture<PipelineCliDatabase>, IDispo
             Assert.Equal(0, again.RootElement.GetProperty("detectorVisits").GetInt32());
             Assert.Contains("already stored", again.RootElement.GetProperty("skipped")[0].GetString(), StringComparison.Ordinal);
             Assert.Equal(JsonValueKind.Null, again.RootElement.GetProperty("association").GetProperty("purity").ValueKind);
+            var none = again.RootElement.GetProperty("newObjects");
+            Assert.Equal(0, none.GetProperty("transients").GetInt32());
+            Assert.Equal(JsonValueKind.Null, none.GetProperty("completeness").ValueKind);
+            Assert.Equal(JsonValueKind.Null, none.GetProperty("laterAssociation").ValueKind);
         }
 
         Assert.Equal(rows, await CountAsync(db, "SELECT count(*) FROM \"DiaSource\""));

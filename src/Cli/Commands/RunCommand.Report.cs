@@ -42,6 +42,16 @@ internal static partial class RunCommand
                 matched = report.Association.Matched,
                 expected = report.Association.Expected,
             },
+            newObjects = new
+            {
+                minTruthSnr = NewObjectScorer.MinTruthSnr,
+                transients = report.NewObjects.Transients,
+                withDiaObject = report.NewObjects.WithDiaObject,
+                completeness = RoundOrNull(report.NewObjects.Completeness),
+                laterSources = report.NewObjects.LaterSources,
+                laterOnSameObject = report.NewObjects.LaterOnSameObject,
+                laterAssociation = RoundOrNull(report.NewObjects.LaterAssociation),
+            },
             perVisit = report.PerVisit.Select(v => new
             {
                 visit = v.Visit,
@@ -74,6 +84,8 @@ internal static partial class RunCommand
 
     /// <summary>A ratio for the JSON: null when there was nothing to score (never NaN).</summary>
     private static double? Round(double value) => double.IsFinite(value) ? Math.Round(value, 5) : null;
+
+    private static double? RoundOrNull(double? value) => value is { } v ? Round(v) : null;
 
     private static void Print(PipelineRunReport report, Settings settings, LoadedSurvey survey, string command)
     {
@@ -127,6 +139,7 @@ internal static partial class RunCommand
             ? string.Create(CultureInfo.InvariantCulture,
                 $"association vs truth (S/N >= 10): purity {a.Purity:P2} ({a.Correct}/{a.Matched}), completeness {a.Completeness:P2} ({a.Found}/{a.Expected})")
             : string.Create(CultureInfo.InvariantCulture, $"association vs truth: nothing to score ({a.Matched} matched, {a.Expected} expected sources with S/N >= 10)"));
+        Console.WriteLine(NewObjectsLine(report.NewObjects));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{command}: {report.DetectorVisits} detector-visits of {report.Visits} visits ({survey.Preset.Name}, seed {survey.Seed}, {survey.Months}-month history, front end {settings.FrontEnd}) in {report.WallSeconds:F1} s with {report.Workers} workers"));
         if (settings.TracePath is { } trace)
@@ -146,5 +159,21 @@ internal static partial class RunCommand
         {
             Console.WriteLine($"plots: {Path.Combine(outDir, "stages.png")}, {Path.Combine(outDir, "forced-phot.png")}; JSON: {Path.Combine(outDir, "run.json")}");
         }
+    }
+
+    /// <summary>The human report's line on new objects: transients first detectable (truth S/N &gt;= 5) in this run.</summary>
+    internal static string NewObjectsLine(NewObjectScore n)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (n.Transients == 0)
+        {
+            return string.Create(inv, $"new objects vs truth: none (no transient first reached truth S/N >= {NewObjectScorer.MinTruthSnr:0} on these detector-visits)");
+        }
+
+        var later = n.LaterSources > 0
+            ? string.Create(inv, $"{n.LaterOnSameObject}/{n.LaterSources} ({n.LaterAssociation:P2})")
+            : "none yet";
+        return string.Create(inv,
+            $"new objects vs truth (transients first at truth S/N >= {NewObjectScorer.MinTruthSnr:0} here): {n.WithDiaObject}/{n.Transients} got a DiaObject ({n.Completeness:P2}); their later sources on that DiaObject: {later}");
     }
 }
