@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Apdb.Pipeline;
 using Apdb.Pipeline.DiaPipe;
+using Apdb.Schema;
 using Apdb.Simulation;
 using Apdb.Sky;
 using Npgsql;
@@ -174,8 +175,15 @@ internal sealed partial class VisitsBench
     /// <summary>The APDB's survey, refused unless its complete history is the requested preset and depth.</summary>
     private async Task<LoadedSurvey> ReadSurveyAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
+        var noHistory = $"{Name}: the APDB holds no complete history: run `apdb load-history --preset {_options.Preset.Name} --months {_options.Months}` first";
+        if (await SchemaMigrator.GetVersionAsync(dataSource, ct) is null)
+        {
+            throw new ApdbUserException(noHistory);
+        }
+
+        await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
         var survey = await LoadedSurvey.TryReadAsync(dataSource, ct)
-            ?? throw new ApdbUserException($"{Name}: the APDB holds no complete history: run `apdb load-history --preset {_options.Preset.Name} --months {_options.Months}` first");
+            ?? throw new ApdbUserException(noHistory);
         if (survey.Preset.Name != _options.Preset.Name || survey.Months != _options.Months)
         {
             throw new ApdbUserException(
