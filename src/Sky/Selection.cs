@@ -114,6 +114,46 @@ public static class Selection
     }
 
     /// <summary>
+    /// The <paramref name="percent"/>-th percentile with linear interpolation between the two nearest ranks, at rank
+    /// (n - 1) percent / 100 (numpy's default method, Hyndman and Fan's type 7); NaN when the list is empty. The list
+    /// is left unchanged.
+    /// </summary>
+    /// <param name="values">The values.</param>
+    /// <param name="percent">0 to 100.</param>
+    /// <returns>The percentile.</returns>
+    public static double Percentile(IEnumerable<double> values, double percent)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (percent is not (>= 0 and <= 100))
+        {
+            Preconditions.ThrowOutOfRange(nameof(percent), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"percent = {percent} is outside [0, 100]"));
+        }
+
+        var copy = values.ToArray();
+        if (copy.Length == 0)
+        {
+            return double.NaN;
+        }
+
+        var rank = (copy.Length - 1) * percent / 100.0;
+        var k = (int)Math.Floor(rank);
+        var lower = Select(copy.AsSpan(), k);
+        if (k + 1 >= copy.Length || rank == k)
+        {
+            return lower;
+        }
+
+        // After selecting rank k every value right of it is no smaller, so the next rank is their minimum.
+        var upper = copy[k + 1];
+        for (var i = k + 2; i < copy.Length; i++)
+        {
+            upper = Math.Min(upper, copy[i]);
+        }
+
+        return lower + ((upper - lower) * (rank - k));
+    }
+
+    /// <summary>
     /// The upper median (the value of rank n/2) and the median absolute deviation about it (also of rank n/2): the
     /// robust centre and spread that the sigma clips use (scale the deviation by 1.4826 for a Gaussian sigma).
     /// </summary>

@@ -14,6 +14,7 @@ internal static class BenchCommands
         var bench = new Command("bench", "Benchmarks that measure every side in one run and write CSV, JSON and a PNG plot");
         bench.Subcommands.Add(Association());
         bench.Subcommands.Add(HistoryDepthBench.CreateCommand());
+        bench.Subcommands.Add(VisitsBench.CreateCommand());
         root.Subcommands.Add(bench);
     }
 

@@ -48,7 +48,7 @@ internal sealed class HistoryDepthBench
     internal sealed record FullVisit(long Visit, int Detectors, int Clients, double WallSeconds);
 
     /// <summary>Concurrent clients for the whole-visit measurement (one per detector process in Rubin; bounded here by the 2-core server).</summary>
-    private const int FullVisitClients = 8;
+    internal const int FullVisitClients = 8;
 
     public static Command CreateCommand()
     {
@@ -140,16 +140,12 @@ internal sealed class HistoryDepthBench
         var rows = new Dictionary<string, List<double>>(StringComparer.Ordinal);
         foreach (var (visit, detector) in work)
         {
-            var preload = await pipeline.PreloadAsync(pipeline.PreloadRegion(visit, detector), visit.MidpointMjdTai, ct);
-            var sources = front.Rows(visit.VisitId, detector).Select(r => DiaSourceRows.ToRecord(r)).ToList();
-            var spans = new List<StageSpan> { preload.Span };
-            var result = await pipeline.RunCoreAsync(visit, detector, sources, preload,
-                (ids, _) => [.. ids.Select(id => front.SimulatedForced(visit.VisitId, detector, id) ?? new ForcedFlux(double.NaN, double.NaN, double.NaN, double.NaN))],
-                spans, ct);
-            reads.Add(preload.Span.Seconds);
+            var result = await CatalogVisitWork.RunAsync(pipeline, front, visit, detector, ct);
+            var readSeconds = result.Seconds("preload");
+            reads.Add(readSeconds);
             writes.Add(result.Seconds("store"));
             var c = result.Counts;
-            AddRow(rows, "readMicrosecondsPerRow", 1e6 * preload.Span.Seconds / Math.Max(1, c.PreloadedObjects + c.PreloadedSources + c.PreloadedForcedSources));
+            AddRow(rows, "readMicrosecondsPerRow", 1e6 * readSeconds / Math.Max(1, c.PreloadedObjects + c.PreloadedSources + c.PreloadedForcedSources));
             AddRow(rows, "preloadedDiaObjects", c.PreloadedObjects);
             AddRow(rows, "preloadedDiaSources", c.PreloadedSources);
             AddRow(rows, "preloadedDiaForcedSources", c.PreloadedForcedSources);
@@ -175,14 +171,12 @@ internal sealed class HistoryDepthBench
 
         var detectors = survey.DetectorsOnRegion(visit, CameraLayout.DetectorCount);
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        await Parallel.ForEachAsync(detectors, new ParallelOptions { MaxDegreeOfParallelism = FullVisitClients, CancellationToken = ct }, async (detector, token) =>
+        var outcomes = await CatalogVisitWork.RunVisitAsync(pipeline, front, visit, detectors, FullVisitClients, null, ct);
+        if (outcomes.FirstOrDefault(o => o.Error is not null)?.Error is { } error)
         {
-            var preload = await pipeline.PreloadAsync(pipeline.PreloadRegion(visit, detector), visit.MidpointMjdTai, token);
-            var sources = front.Rows(visit.VisitId, detector).Select(r => DiaSourceRows.ToRecord(r)).ToList();
-            await pipeline.RunCoreAsync(visit, detector, sources, preload,
-                (ids, _) => [.. ids.Select(id => front.SimulatedForced(visit.VisitId, detector, id) ?? new ForcedFlux(double.NaN, double.NaN, double.NaN, double.NaN))],
-                [preload.Span], token);
-        });
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(error);
+        }
+
         return new FullVisit(visit.VisitId, detectors.Count, FullVisitClients, clock.Elapsed.TotalSeconds);
     }
 
