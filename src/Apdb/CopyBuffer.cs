@@ -250,6 +250,11 @@ public sealed class CopyBuffer : IDisposable
             await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(TrailerBytes, cancellationToken).ConfigureAwait(false);
         }
+        catch (NpgsqlException ex) when (ex.InnerException is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            // Npgsql reports a cancelled write into the COPY stream as a stream failure; to the caller it is a cancellation.
+            throw new OperationCanceledException(ex.Message, ex, cancellationToken);
+        }
         finally
         {
             ArrayPool<byte>.Shared.Return(bytes);
