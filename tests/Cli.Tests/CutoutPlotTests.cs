@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Apdb.Alerts;
 using Apdb.Cli.Commands;
@@ -108,7 +107,7 @@ public sealed class CutoutPlotTests : IDisposable
             await File.WriteAllBytesAsync(Path.Combine(_dir, field + ".fits"), (byte[])packet[field]);
         }
 
-        using var oracle = JsonDocument.Parse(RunPython(Script, _dir));
+        using var oracle = JsonDocument.Parse(TableFileTests.RunPython(AstropyFactAttribute.Python, Script, _dir));
         foreach (var field in fields)
         {
             var stamp = CutoutStamp.Read((byte[])packet[field], field);
@@ -199,20 +198,5 @@ public sealed class CutoutPlotTests : IDisposable
             Wcs = new TanWcs(60.5, 50.5, SkyPosition.FromDegrees(150, -30), [-scale, 0, 0, scale]),
             PhotoCalib = new PhotoCalib(2.0),
         };
-    }
-
-    private static string RunPython(string script, string dir)
-    {
-        var path = Path.Combine(dir, "oracle.py");
-        File.WriteAllText(path, script);
-        var start = new ProcessStartInfo(AstropyFactAttribute.Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(path);
-        start.ArgumentList.Add(dir);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, stderr.Result);
-        return stdout.Result;
     }
 }

@@ -181,7 +181,8 @@ public sealed partial class TableFileTests : IDisposable
         print(json.dumps(out, separators=(",", ":")))
         """;
 
-    private static string RunPython(string python, string script, string dir)
+    /// <summary>Runs an oracle script with <paramref name="python"/> (the directory as its argument) and returns its stdout; a failure fails the test.</summary>
+    internal static string RunPython(string python, string script, string dir)
     {
         var path = Path.Combine(dir, "oracle.py");
         File.WriteAllText(path, script);
