@@ -42,13 +42,14 @@ public static class DiaForcedSourceColumns
     /// <summary>The column names in table order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
 
-    /// <summary>Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order.</summary>
+    /// <summary>
+    /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
+    /// through the same code as any other <see cref="IDiaForcedSourceValues"/>.
+    /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaForcedSource row)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(row);
-        buffer.StartRow(Count, FixedBytes);
-        WriteColumns0(buffer, row);
+        WriteCopyRow<DiaForcedSource>(buffer, row);
     }
 
     /// <summary>
@@ -85,27 +86,6 @@ public static class DiaForcedSourceColumns
             TimeWithdrawnMjdTai = values.TimeWithdrawnMjdTai,
             PixelId = values.PixelId,
         };
-    }
-
-    /// <summary>Columns 0-14 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns0(CopyBuffer buffer, DiaForcedSource row)
-    {
-        buffer.Int64(row.DiaForcedSourceId);
-        buffer.Int64(row.DiaObjectId);
-        buffer.Float8(row.Ra);
-        buffer.Float8(row.Dec);
-        buffer.Int64(row.Visit);
-        buffer.Int16(row.Detector);
-        if (row.PsfFlux is { } v6) buffer.Float4(v6); else buffer.Null();
-        if (row.PsfFluxErr is { } v7) buffer.Float4(v7); else buffer.Null();
-        buffer.Float8(row.MidpointMjdTai);
-        if (row.ScienceFlux is { } v9) buffer.Float4(v9); else buffer.Null();
-        if (row.ScienceFluxErr is { } v10) buffer.Float4(v10); else buffer.Null();
-        if (row.Band is { } v11) buffer.Text(v11); else buffer.Null();
-        buffer.Float8(row.TimeProcessedMjdTai);
-        if (row.TimeWithdrawnMjdTai is { } v13) buffer.Float8(v13); else buffer.Null();
-        buffer.Int64(row.PixelId);
     }
 
     /// <summary>Columns 0-14 of <paramref name="row"/>.</summary>

@@ -111,16 +111,14 @@ public static class DiaObjectColumns
     /// <summary>The column names in table order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
 
-    /// <summary>Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order.</summary>
+    /// <summary>
+    /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
+    /// through the same code as any other <see cref="IDiaObjectValues"/>.
+    /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaObject row)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(row);
-        buffer.StartRow(Count, FixedBytes);
-        WriteColumns0(buffer, row);
-        WriteColumns1(buffer, row);
-        WriteColumns2(buffer, row);
-        WriteColumns3(buffer, row);
+        WriteCopyRow<DiaObject>(buffer, row);
     }
 
     /// <summary>
@@ -233,36 +231,6 @@ public static class DiaObjectColumns
 
     /// <summary>Columns 0-23 of <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns0(CopyBuffer buffer, DiaObject row)
-    {
-        buffer.Int64(row.DiaObjectId);
-        buffer.Float8(row.ValidityStartMjdTai);
-        if (row.ValidityEndMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
-        buffer.Float8(row.Ra);
-        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
-        buffer.Float8(row.Dec);
-        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
-        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
-        if (row.UPsfFluxMean is { } v8) buffer.Float4(v8); else buffer.Null();
-        if (row.UPsfFluxMeanErr is { } v9) buffer.Float4(v9); else buffer.Null();
-        if (row.UPsfFluxSigma is { } v10) buffer.Float4(v10); else buffer.Null();
-        buffer.Int32(row.UPsfFluxNdata);
-        if (row.UFpFluxMean is { } v12) buffer.Float4(v12); else buffer.Null();
-        if (row.UFpFluxMeanErr is { } v13) buffer.Float4(v13); else buffer.Null();
-        if (row.GPsfFluxMean is { } v14) buffer.Float4(v14); else buffer.Null();
-        if (row.GPsfFluxMeanErr is { } v15) buffer.Float4(v15); else buffer.Null();
-        if (row.GPsfFluxSigma is { } v16) buffer.Float4(v16); else buffer.Null();
-        buffer.Int32(row.GPsfFluxNdata);
-        if (row.GFpFluxMean is { } v18) buffer.Float4(v18); else buffer.Null();
-        if (row.GFpFluxMeanErr is { } v19) buffer.Float4(v19); else buffer.Null();
-        if (row.RPsfFluxMean is { } v20) buffer.Float4(v20); else buffer.Null();
-        if (row.RPsfFluxMeanErr is { } v21) buffer.Float4(v21); else buffer.Null();
-        if (row.RPsfFluxSigma is { } v22) buffer.Float4(v22); else buffer.Null();
-        buffer.Int32(row.RPsfFluxNdata);
-    }
-
-    /// <summary>Columns 0-23 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WriteValues0<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaObjectValues, allows ref struct
     {
@@ -290,36 +258,6 @@ public static class DiaObjectColumns
         if (row.RPsfFluxMeanErr is { } v21) buffer.Float4(v21); else buffer.Null();
         if (row.RPsfFluxSigma is { } v22) buffer.Float4(v22); else buffer.Null();
         buffer.Int32(row.RPsfFluxNdata);
-    }
-
-    /// <summary>Columns 24-47 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns1(CopyBuffer buffer, DiaObject row)
-    {
-        if (row.RFpFluxMean is { } v24) buffer.Float4(v24); else buffer.Null();
-        if (row.RFpFluxMeanErr is { } v25) buffer.Float4(v25); else buffer.Null();
-        if (row.IPsfFluxMean is { } v26) buffer.Float4(v26); else buffer.Null();
-        if (row.IPsfFluxMeanErr is { } v27) buffer.Float4(v27); else buffer.Null();
-        if (row.IPsfFluxSigma is { } v28) buffer.Float4(v28); else buffer.Null();
-        buffer.Int32(row.IPsfFluxNdata);
-        if (row.IFpFluxMean is { } v30) buffer.Float4(v30); else buffer.Null();
-        if (row.IFpFluxMeanErr is { } v31) buffer.Float4(v31); else buffer.Null();
-        if (row.ZPsfFluxMean is { } v32) buffer.Float4(v32); else buffer.Null();
-        if (row.ZPsfFluxMeanErr is { } v33) buffer.Float4(v33); else buffer.Null();
-        if (row.ZPsfFluxSigma is { } v34) buffer.Float4(v34); else buffer.Null();
-        buffer.Int32(row.ZPsfFluxNdata);
-        if (row.ZFpFluxMean is { } v36) buffer.Float4(v36); else buffer.Null();
-        if (row.ZFpFluxMeanErr is { } v37) buffer.Float4(v37); else buffer.Null();
-        if (row.YPsfFluxMean is { } v38) buffer.Float4(v38); else buffer.Null();
-        if (row.YPsfFluxMeanErr is { } v39) buffer.Float4(v39); else buffer.Null();
-        if (row.YPsfFluxSigma is { } v40) buffer.Float4(v40); else buffer.Null();
-        buffer.Int32(row.YPsfFluxNdata);
-        if (row.YFpFluxMean is { } v42) buffer.Float4(v42); else buffer.Null();
-        if (row.YFpFluxMeanErr is { } v43) buffer.Float4(v43); else buffer.Null();
-        if (row.UScienceFluxMean is { } v44) buffer.Float4(v44); else buffer.Null();
-        if (row.UScienceFluxMeanErr is { } v45) buffer.Float4(v45); else buffer.Null();
-        if (row.GScienceFluxMean is { } v46) buffer.Float4(v46); else buffer.Null();
-        if (row.GScienceFluxMeanErr is { } v47) buffer.Float4(v47); else buffer.Null();
     }
 
     /// <summary>Columns 24-47 of <paramref name="row"/>.</summary>
@@ -355,36 +293,6 @@ public static class DiaObjectColumns
 
     /// <summary>Columns 48-71 of <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns2(CopyBuffer buffer, DiaObject row)
-    {
-        if (row.RScienceFluxMean is { } v48) buffer.Float4(v48); else buffer.Null();
-        if (row.RScienceFluxMeanErr is { } v49) buffer.Float4(v49); else buffer.Null();
-        if (row.IScienceFluxMean is { } v50) buffer.Float4(v50); else buffer.Null();
-        if (row.IScienceFluxMeanErr is { } v51) buffer.Float4(v51); else buffer.Null();
-        if (row.ZScienceFluxMean is { } v52) buffer.Float4(v52); else buffer.Null();
-        if (row.ZScienceFluxMeanErr is { } v53) buffer.Float4(v53); else buffer.Null();
-        if (row.YScienceFluxMean is { } v54) buffer.Float4(v54); else buffer.Null();
-        if (row.YScienceFluxMeanErr is { } v55) buffer.Float4(v55); else buffer.Null();
-        if (row.UPsfFluxMin is { } v56) buffer.Float4(v56); else buffer.Null();
-        if (row.UPsfFluxMax is { } v57) buffer.Float4(v57); else buffer.Null();
-        if (row.UPsfFluxMaxSlope is { } v58) buffer.Float4(v58); else buffer.Null();
-        if (row.UPsfFluxErrMean is { } v59) buffer.Float4(v59); else buffer.Null();
-        if (row.GPsfFluxMin is { } v60) buffer.Float4(v60); else buffer.Null();
-        if (row.GPsfFluxMax is { } v61) buffer.Float4(v61); else buffer.Null();
-        if (row.GPsfFluxMaxSlope is { } v62) buffer.Float4(v62); else buffer.Null();
-        if (row.GPsfFluxErrMean is { } v63) buffer.Float4(v63); else buffer.Null();
-        if (row.RPsfFluxMin is { } v64) buffer.Float4(v64); else buffer.Null();
-        if (row.RPsfFluxMax is { } v65) buffer.Float4(v65); else buffer.Null();
-        if (row.RPsfFluxMaxSlope is { } v66) buffer.Float4(v66); else buffer.Null();
-        if (row.RPsfFluxErrMean is { } v67) buffer.Float4(v67); else buffer.Null();
-        if (row.IPsfFluxMin is { } v68) buffer.Float4(v68); else buffer.Null();
-        if (row.IPsfFluxMax is { } v69) buffer.Float4(v69); else buffer.Null();
-        if (row.IPsfFluxMaxSlope is { } v70) buffer.Float4(v70); else buffer.Null();
-        if (row.IPsfFluxErrMean is { } v71) buffer.Float4(v71); else buffer.Null();
-    }
-
-    /// <summary>Columns 48-71 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WriteValues2<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaObjectValues, allows ref struct
     {
@@ -412,24 +320,6 @@ public static class DiaObjectColumns
         if (row.IPsfFluxMax is { } v69) buffer.Float4(v69); else buffer.Null();
         if (row.IPsfFluxMaxSlope is { } v70) buffer.Float4(v70); else buffer.Null();
         if (row.IPsfFluxErrMean is { } v71) buffer.Float4(v71); else buffer.Null();
-    }
-
-    /// <summary>Columns 72-83 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns3(CopyBuffer buffer, DiaObject row)
-    {
-        if (row.ZPsfFluxMin is { } v72) buffer.Float4(v72); else buffer.Null();
-        if (row.ZPsfFluxMax is { } v73) buffer.Float4(v73); else buffer.Null();
-        if (row.ZPsfFluxMaxSlope is { } v74) buffer.Float4(v74); else buffer.Null();
-        if (row.ZPsfFluxErrMean is { } v75) buffer.Float4(v75); else buffer.Null();
-        if (row.YPsfFluxMin is { } v76) buffer.Float4(v76); else buffer.Null();
-        if (row.YPsfFluxMax is { } v77) buffer.Float4(v77); else buffer.Null();
-        if (row.YPsfFluxMaxSlope is { } v78) buffer.Float4(v78); else buffer.Null();
-        if (row.YPsfFluxErrMean is { } v79) buffer.Float4(v79); else buffer.Null();
-        if (row.FirstDiaSourceMjdTai is { } v80) buffer.Float8(v80); else buffer.Null();
-        if (row.LastDiaSourceMjdTai is { } v81) buffer.Float8(v81); else buffer.Null();
-        buffer.Int32(row.NDiaSources);
-        buffer.Int64(row.PixelId);
     }
 
     /// <summary>Columns 72-83 of <paramref name="row"/>.</summary>

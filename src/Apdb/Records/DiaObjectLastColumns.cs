@@ -38,13 +38,14 @@ public static class DiaObjectLastColumns
     /// <summary>The column names in table order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
 
-    /// <summary>Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order.</summary>
+    /// <summary>
+    /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
+    /// through the same code as any other <see cref="IDiaObjectLastValues"/>.
+    /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaObjectLast row)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(row);
-        buffer.StartRow(Count, FixedBytes);
-        WriteColumns0(buffer, row);
+        WriteCopyRow<DiaObjectLast>(buffer, row);
     }
 
     /// <summary>
@@ -77,23 +78,6 @@ public static class DiaObjectLastColumns
             NDiaSources = values.NDiaSources,
             PixelId = values.PixelId,
         };
-    }
-
-    /// <summary>Columns 0-10 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns0(CopyBuffer buffer, DiaObjectLast row)
-    {
-        buffer.Int64(row.DiaObjectId);
-        buffer.Float8(row.ValidityStartMjdTai);
-        if (row.LastDiaSourceMjdTai is { } v2) buffer.Float8(v2); else buffer.Null();
-        buffer.Float8(row.Ra);
-        if (row.RaErr is { } v4) buffer.Float4(v4); else buffer.Null();
-        buffer.Float8(row.Dec);
-        if (row.DecErr is { } v6) buffer.Float4(v6); else buffer.Null();
-        if (row.RaDecCov is { } v7) buffer.Float4(v7); else buffer.Null();
-        if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
-        buffer.Int32(row.NDiaSources);
-        buffer.Int64(row.PixelId);
     }
 
     /// <summary>Columns 0-10 of <paramref name="row"/>.</summary>

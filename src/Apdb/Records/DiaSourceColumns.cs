@@ -131,17 +131,14 @@ public static class DiaSourceColumns
     /// <summary>The column names in table order.</summary>
     public static IReadOnlyList<string> Names { get; } = [.. Columns.Select(c => c.Name)];
 
-    /// <summary>Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order.</summary>
+    /// <summary>
+    /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
+    /// through the same code as any other <see cref="IDiaSourceValues"/>.
+    /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaSource row)
     {
-        ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(row);
-        buffer.StartRow(Count, FixedBytes);
-        WriteColumns0(buffer, row);
-        WriteColumns1(buffer, row);
-        WriteColumns2(buffer, row);
-        WriteColumns3(buffer, row);
-        WriteColumns4(buffer, row);
+        WriteCopyRow<DiaSource>(buffer, row);
     }
 
     /// <summary>
@@ -275,36 +272,6 @@ public static class DiaSourceColumns
 
     /// <summary>Columns 0-23 of <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns0(CopyBuffer buffer, DiaSource row)
-    {
-        buffer.Int64(row.DiaSourceId);
-        buffer.Int64(row.Visit);
-        buffer.Int16(row.Detector);
-        if (row.DiaObjectId is { } v3) buffer.Int64(v3); else buffer.Null();
-        if (row.SsObjectId is { } v4) buffer.Int64(v4); else buffer.Null();
-        if (row.ParentDiaSourceId is { } v5) buffer.Int64(v5); else buffer.Null();
-        if (row.SsObjectReassocTimeMjdTai is { } v6) buffer.Float8(v6); else buffer.Null();
-        buffer.Float8(row.MidpointMjdTai);
-        if (row.ExposureTime is { } v8) buffer.Float4(v8); else buffer.Null();
-        buffer.Float8(row.Ra);
-        if (row.RaErr is { } v10) buffer.Float4(v10); else buffer.Null();
-        buffer.Float8(row.Dec);
-        if (row.DecErr is { } v12) buffer.Float4(v12); else buffer.Null();
-        if (row.RaDecCov is { } v13) buffer.Float4(v13); else buffer.Null();
-        buffer.Float4(row.X);
-        if (row.XErr is { } v15) buffer.Float4(v15); else buffer.Null();
-        buffer.Float4(row.Y);
-        if (row.YErr is { } v17) buffer.Float4(v17); else buffer.Null();
-        if (row.CentroidFlag is { } v18) buffer.Bool(v18); else buffer.Null();
-        if (row.ApFlux is { } v19) buffer.Float4(v19); else buffer.Null();
-        if (row.ApFluxErr is { } v20) buffer.Float4(v20); else buffer.Null();
-        if (row.ApFluxFlag is { } v21) buffer.Bool(v21); else buffer.Null();
-        if (row.ApFluxFlagApertureTruncated is { } v22) buffer.Bool(v22); else buffer.Null();
-        if (row.IsNegative is { } v23) buffer.Bool(v23); else buffer.Null();
-    }
-
-    /// <summary>Columns 0-23 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WriteValues0<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaSourceValues, allows ref struct
     {
@@ -332,36 +299,6 @@ public static class DiaSourceColumns
         if (row.ApFluxFlag is { } v21) buffer.Bool(v21); else buffer.Null();
         if (row.ApFluxFlagApertureTruncated is { } v22) buffer.Bool(v22); else buffer.Null();
         if (row.IsNegative is { } v23) buffer.Bool(v23); else buffer.Null();
-    }
-
-    /// <summary>Columns 24-47 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns1(CopyBuffer buffer, DiaSource row)
-    {
-        if (row.Snr is { } v24) buffer.Float4(v24); else buffer.Null();
-        if (row.PsfFlux is { } v25) buffer.Float4(v25); else buffer.Null();
-        if (row.PsfFluxErr is { } v26) buffer.Float4(v26); else buffer.Null();
-        if (row.PsfLnL is { } v27) buffer.Float4(v27); else buffer.Null();
-        if (row.PsfChi2 is { } v28) buffer.Float4(v28); else buffer.Null();
-        buffer.Int32(row.PsfNdata);
-        if (row.PsfFluxFlag is { } v30) buffer.Bool(v30); else buffer.Null();
-        if (row.PsfFluxFlagEdge is { } v31) buffer.Bool(v31); else buffer.Null();
-        if (row.PsfFluxFlagNoGoodPixels is { } v32) buffer.Bool(v32); else buffer.Null();
-        if (row.TrailFlux is { } v33) buffer.Float4(v33); else buffer.Null();
-        if (row.TrailFluxErr is { } v34) buffer.Float4(v34); else buffer.Null();
-        if (row.TrailRa is { } v35) buffer.Float8(v35); else buffer.Null();
-        if (row.TrailRaErr is { } v36) buffer.Float4(v36); else buffer.Null();
-        if (row.TrailDec is { } v37) buffer.Float8(v37); else buffer.Null();
-        if (row.TrailDecErr is { } v38) buffer.Float4(v38); else buffer.Null();
-        if (row.TrailLength is { } v39) buffer.Float4(v39); else buffer.Null();
-        if (row.TrailLengthErr is { } v40) buffer.Float4(v40); else buffer.Null();
-        if (row.TrailAngle is { } v41) buffer.Float4(v41); else buffer.Null();
-        if (row.TrailAngleErr is { } v42) buffer.Float4(v42); else buffer.Null();
-        if (row.TrailChi2 is { } v43) buffer.Float4(v43); else buffer.Null();
-        buffer.Int32(row.TrailNdata);
-        if (row.TrailAlgorithm is { } v45) buffer.Int32(v45); else buffer.Null();
-        if (row.TrailFlagEdge is { } v46) buffer.Bool(v46); else buffer.Null();
-        if (row.TrailFlag is { } v47) buffer.Bool(v47); else buffer.Null();
     }
 
     /// <summary>Columns 24-47 of <paramref name="row"/>.</summary>
@@ -397,36 +334,6 @@ public static class DiaSourceColumns
 
     /// <summary>Columns 48-71 of <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns2(CopyBuffer buffer, DiaSource row)
-    {
-        if (row.DipoleMeanFlux is { } v48) buffer.Float4(v48); else buffer.Null();
-        if (row.DipoleMeanFluxErr is { } v49) buffer.Float4(v49); else buffer.Null();
-        if (row.DipoleFluxDiff is { } v50) buffer.Float4(v50); else buffer.Null();
-        if (row.DipoleFluxDiffErr is { } v51) buffer.Float4(v51); else buffer.Null();
-        if (row.DipoleLength is { } v52) buffer.Float4(v52); else buffer.Null();
-        if (row.DipoleAngle is { } v53) buffer.Float4(v53); else buffer.Null();
-        if (row.DipoleChi2 is { } v54) buffer.Float4(v54); else buffer.Null();
-        buffer.Int32(row.DipoleNdata);
-        if (row.ScienceFlux is { } v56) buffer.Float4(v56); else buffer.Null();
-        if (row.ScienceFluxErr is { } v57) buffer.Float4(v57); else buffer.Null();
-        if (row.ForcedPsfFluxFlag is { } v58) buffer.Bool(v58); else buffer.Null();
-        if (row.ForcedPsfFluxFlagEdge is { } v59) buffer.Bool(v59); else buffer.Null();
-        if (row.ForcedPsfFluxFlagNoGoodPixels is { } v60) buffer.Bool(v60); else buffer.Null();
-        if (row.TemplateFlux is { } v61) buffer.Float4(v61); else buffer.Null();
-        if (row.TemplateFluxErr is { } v62) buffer.Float4(v62); else buffer.Null();
-        if (row.Ixx is { } v63) buffer.Float4(v63); else buffer.Null();
-        if (row.Iyy is { } v64) buffer.Float4(v64); else buffer.Null();
-        if (row.Ixy is { } v65) buffer.Float4(v65); else buffer.Null();
-        if (row.IxxPSF is { } v66) buffer.Float4(v66); else buffer.Null();
-        if (row.IyyPSF is { } v67) buffer.Float4(v67); else buffer.Null();
-        if (row.IxyPSF is { } v68) buffer.Float4(v68); else buffer.Null();
-        if (row.ShapeFlag is { } v69) buffer.Bool(v69); else buffer.Null();
-        if (row.ShapeFlagNoPixels is { } v70) buffer.Bool(v70); else buffer.Null();
-        if (row.ShapeFlagNotContained is { } v71) buffer.Bool(v71); else buffer.Null();
-    }
-
-    /// <summary>Columns 48-71 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WriteValues2<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaSourceValues, allows ref struct
     {
@@ -458,36 +365,6 @@ public static class DiaSourceColumns
 
     /// <summary>Columns 72-95 of <paramref name="row"/>.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns3(CopyBuffer buffer, DiaSource row)
-    {
-        if (row.ShapeFlagParentSource is { } v72) buffer.Bool(v72); else buffer.Null();
-        if (row.Extendedness is { } v73) buffer.Float4(v73); else buffer.Null();
-        if (row.Reliability is { } v74) buffer.Float4(v74); else buffer.Null();
-        if (row.ReliabilityVersion is { } v75) buffer.Text(v75); else buffer.Null();
-        if (row.Band is { } v76) buffer.Text(v76); else buffer.Null();
-        if (row.IsDipole is { } v77) buffer.Bool(v77); else buffer.Null();
-        if (row.DipoleFitAttempted is { } v78) buffer.Bool(v78); else buffer.Null();
-        buffer.Float8(row.TimeProcessedMjdTai);
-        if (row.TimeWithdrawnMjdTai is { } v80) buffer.Float8(v80); else buffer.Null();
-        buffer.Int32(row.BboxSize);
-        if (row.PixelFlags is { } v82) buffer.Bool(v82); else buffer.Null();
-        if (row.PixelFlagsBad is { } v83) buffer.Bool(v83); else buffer.Null();
-        if (row.PixelFlagsCr is { } v84) buffer.Bool(v84); else buffer.Null();
-        if (row.PixelFlagsCrCenter is { } v85) buffer.Bool(v85); else buffer.Null();
-        if (row.PixelFlagsEdge is { } v86) buffer.Bool(v86); else buffer.Null();
-        if (row.PixelFlagsNodata is { } v87) buffer.Bool(v87); else buffer.Null();
-        if (row.PixelFlagsNodataCenter is { } v88) buffer.Bool(v88); else buffer.Null();
-        if (row.PixelFlagsInterpolated is { } v89) buffer.Bool(v89); else buffer.Null();
-        if (row.PixelFlagsInterpolatedCenter is { } v90) buffer.Bool(v90); else buffer.Null();
-        if (row.PixelFlagsOffimage is { } v91) buffer.Bool(v91); else buffer.Null();
-        if (row.PixelFlagsSaturated is { } v92) buffer.Bool(v92); else buffer.Null();
-        if (row.PixelFlagsSaturatedCenter is { } v93) buffer.Bool(v93); else buffer.Null();
-        if (row.PixelFlagsSuspect is { } v94) buffer.Bool(v94); else buffer.Null();
-        if (row.PixelFlagsSuspectCenter is { } v95) buffer.Bool(v95); else buffer.Null();
-    }
-
-    /// <summary>Columns 72-95 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static void WriteValues3<TValues>(CopyBuffer buffer, TValues row)
         where TValues : IDiaSourceValues, allows ref struct
     {
@@ -515,20 +392,6 @@ public static class DiaSourceColumns
         if (row.PixelFlagsSaturatedCenter is { } v93) buffer.Bool(v93); else buffer.Null();
         if (row.PixelFlagsSuspect is { } v94) buffer.Bool(v94); else buffer.Null();
         if (row.PixelFlagsSuspectCenter is { } v95) buffer.Bool(v95); else buffer.Null();
-    }
-
-    /// <summary>Columns 96-103 of <paramref name="row"/>.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void WriteColumns4(CopyBuffer buffer, DiaSource row)
-    {
-        if (row.PixelFlagsStreak is { } v96) buffer.Bool(v96); else buffer.Null();
-        if (row.PixelFlagsStreakCenter is { } v97) buffer.Bool(v97); else buffer.Null();
-        if (row.PixelFlagsInjected is { } v98) buffer.Bool(v98); else buffer.Null();
-        if (row.PixelFlagsInjectedCenter is { } v99) buffer.Bool(v99); else buffer.Null();
-        if (row.PixelFlagsInjectedTemplate is { } v100) buffer.Bool(v100); else buffer.Null();
-        if (row.PixelFlagsInjectedTemplateCenter is { } v101) buffer.Bool(v101); else buffer.Null();
-        if (row.GlintTrail is { } v102) buffer.Bool(v102); else buffer.Null();
-        buffer.Int64(row.PixelId);
     }
 
     /// <summary>Columns 96-103 of <paramref name="row"/>.</summary>
