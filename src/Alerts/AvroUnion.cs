@@ -11,105 +11,71 @@ public static class AvroUnion
     /// <summary>Writes a <c>["null", "long"]</c> field.</summary>
     public static void Write(Encoder encoder, long? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is { } v)
+        if (Branch(encoder, value.HasValue))
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteLong(v);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
+            encoder.WriteLong(value.GetValueOrDefault());
         }
     }
 
     /// <summary>Writes a <c>["null", "int"]</c> field.</summary>
     public static void Write(Encoder encoder, int? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is { } v)
+        if (Branch(encoder, value.HasValue))
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteInt(v);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
+            encoder.WriteInt(value.GetValueOrDefault());
         }
     }
 
     /// <summary>Writes a <c>["null", "float"]</c> field.</summary>
     public static void Write(Encoder encoder, float? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is { } v)
+        if (Branch(encoder, value.HasValue))
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteFloat(v);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
+            encoder.WriteFloat(value.GetValueOrDefault());
         }
     }
 
     /// <summary>Writes a <c>["null", "double"]</c> field.</summary>
     public static void Write(Encoder encoder, double? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is { } v)
+        if (Branch(encoder, value.HasValue))
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteDouble(v);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
+            encoder.WriteDouble(value.GetValueOrDefault());
         }
     }
 
     /// <summary>Writes a <c>["null", "boolean"]</c> field.</summary>
     public static void Write(Encoder encoder, bool? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is { } v)
+        if (Branch(encoder, value.HasValue))
         {
-            encoder.WriteUnionIndex(1);
-            encoder.WriteBoolean(v);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
+            encoder.WriteBoolean(value.GetValueOrDefault());
         }
     }
 
     /// <summary>Writes a <c>["null", "string"]</c> field.</summary>
     public static void Write(Encoder encoder, string? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is not null)
+        if (Branch(encoder, value is not null))
         {
-            encoder.WriteUnionIndex(1);
             encoder.WriteString(value);
-        }
-        else
-        {
-            encoder.WriteUnionIndex(0);
         }
     }
 
     /// <summary>Writes a <c>["null", "bytes"]</c> field.</summary>
     public static void Write(Encoder encoder, byte[]? value)
     {
-        ArgumentNullException.ThrowIfNull(encoder);
-        if (value is not null)
+        if (Branch(encoder, value is not null))
         {
-            encoder.WriteUnionIndex(1);
             encoder.WriteBytes(value);
         }
-        else
-        {
-            encoder.WriteUnionIndex(0);
-        }
+    }
+
+    /// <summary>Writes the union index of a value that is present (1) or null (0), and returns whether it is present.</summary>
+    private static bool Branch(Encoder encoder, bool present)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        encoder.WriteUnionIndex(present ? 1 : 0);
+        return present;
     }
 }

@@ -97,69 +97,27 @@ public sealed class CopyBuffer : IDisposable
 
     /// <summary>A bigint field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Int64(long value)
-    {
-        var span = _buffer.AsSpan(_length, 12);
-        BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteInt64BigEndian(span[4..], value);
-        _length += 12;
-        Counted();
-    }
+    public void Int64(long value) => BinaryPrimitives.WriteInt64BigEndian(Field(8), value);
 
     /// <summary>An integer field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Int32(int value)
-    {
-        var span = _buffer.AsSpan(_length, 8);
-        BinaryPrimitives.WriteInt32BigEndian(span, 4);
-        BinaryPrimitives.WriteInt32BigEndian(span[4..], value);
-        _length += 8;
-        Counted();
-    }
+    public void Int32(int value) => BinaryPrimitives.WriteInt32BigEndian(Field(4), value);
 
     /// <summary>A smallint field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Int16(short value)
-    {
-        var span = _buffer.AsSpan(_length, 6);
-        BinaryPrimitives.WriteInt32BigEndian(span, 2);
-        BinaryPrimitives.WriteInt16BigEndian(span[4..], value);
-        _length += 6;
-        Counted();
-    }
+    public void Int16(short value) => BinaryPrimitives.WriteInt16BigEndian(Field(2), value);
 
     /// <summary>A double precision field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Float8(double value)
-    {
-        var span = _buffer.AsSpan(_length, 12);
-        BinaryPrimitives.WriteInt32BigEndian(span, 8);
-        BinaryPrimitives.WriteDoubleBigEndian(span[4..], value);
-        _length += 12;
-        Counted();
-    }
+    public void Float8(double value) => BinaryPrimitives.WriteDoubleBigEndian(Field(8), value);
 
     /// <summary>A real field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Float4(float value)
-    {
-        var span = _buffer.AsSpan(_length, 8);
-        BinaryPrimitives.WriteInt32BigEndian(span, 4);
-        BinaryPrimitives.WriteSingleBigEndian(span[4..], value);
-        _length += 8;
-        Counted();
-    }
+    public void Float4(float value) => BinaryPrimitives.WriteSingleBigEndian(Field(4), value);
 
     /// <summary>A boolean field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public void Bool(bool value)
-    {
-        var span = _buffer.AsSpan(_length, 5);
-        BinaryPrimitives.WriteInt32BigEndian(span, 1);
-        span[4] = value ? (byte)1 : (byte)0;
-        _length += 5;
-        Counted();
-    }
+    public void Bool(bool value) => Field(1)[0] = value ? (byte)1 : (byte)0;
 
     /// <summary>A text field (text, varchar, char(n)) as UTF-8; its payload extends the row's reserved room.</summary>
     public void Text(string value)
@@ -195,6 +153,20 @@ public sealed class CopyBuffer : IDisposable
             ArrayPool<byte>.Shared.Return(_buffer);
             _buffer = [];
         }
+    }
+
+    /// <summary>
+    /// Writes the length word of a fixed-width field of <paramref name="size"/> bytes, counts the field, and returns the
+    /// <paramref name="size"/> bytes its value goes in.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private Span<byte> Field(int size)
+    {
+        var span = _buffer.AsSpan(_length, 4 + size);
+        BinaryPrimitives.WriteInt32BigEndian(span, size);
+        _length += 4 + size;
+        Counted();
+        return span[4..];
     }
 
     /// <summary>One more field of the current row: asserts it is within the declared count and the reserved room.</summary>
