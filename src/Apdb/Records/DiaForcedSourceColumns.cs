@@ -44,12 +44,12 @@ public static class DiaForcedSourceColumns
 
     /// <summary>
     /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
-    /// through the same code as any other <see cref="IDiaForcedSourceValues"/>.
+    /// through the same writer as any other <see cref="IDiaForcedSourceValues"/>.
     /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaForcedSource row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        WriteCopyRow<DiaForcedSource>(buffer, row);
+        WriteCopyRow(buffer, new RecordValues(row));
     }
 
     /// <summary>
@@ -108,5 +108,25 @@ public static class DiaForcedSourceColumns
         buffer.Float8(row.TimeProcessedMjdTai);
         if (row.TimeWithdrawnMjdTai is { } v13) buffer.Float8(v13); else buffer.Null();
         buffer.Int64(row.PixelId);
+    }
+
+    /// <summary>The values of a <see cref="DiaForcedSource"/> record, as a struct the generic writer is compiled for.</summary>
+    private readonly struct RecordValues(DiaForcedSource record) : IDiaForcedSourceValues
+    {
+        public long DiaForcedSourceId => record.DiaForcedSourceId;
+        public long DiaObjectId => record.DiaObjectId;
+        public double Ra => record.Ra;
+        public double Dec => record.Dec;
+        public long Visit => record.Visit;
+        public short Detector => record.Detector;
+        public float? PsfFlux => record.PsfFlux;
+        public float? PsfFluxErr => record.PsfFluxErr;
+        public double MidpointMjdTai => record.MidpointMjdTai;
+        public float? ScienceFlux => record.ScienceFlux;
+        public float? ScienceFluxErr => record.ScienceFluxErr;
+        public string? Band => record.Band;
+        public double TimeProcessedMjdTai => record.TimeProcessedMjdTai;
+        public double? TimeWithdrawnMjdTai => record.TimeWithdrawnMjdTai;
+        public long PixelId => record.PixelId;
     }
 }

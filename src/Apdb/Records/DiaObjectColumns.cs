@@ -113,12 +113,12 @@ public static class DiaObjectColumns
 
     /// <summary>
     /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
-    /// through the same code as any other <see cref="IDiaObjectValues"/>.
+    /// through the same writer as any other <see cref="IDiaObjectValues"/>.
     /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaObject row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        WriteCopyRow<DiaObject>(buffer, row);
+        WriteCopyRow(buffer, new RecordValues(row));
     }
 
     /// <summary>
@@ -339,5 +339,94 @@ public static class DiaObjectColumns
         if (row.LastDiaSourceMjdTai is { } v81) buffer.Float8(v81); else buffer.Null();
         buffer.Int32(row.NDiaSources);
         buffer.Int64(row.PixelId);
+    }
+
+    /// <summary>The values of a <see cref="DiaObject"/> record, as a struct the generic writer is compiled for.</summary>
+    private readonly struct RecordValues(DiaObject record) : IDiaObjectValues
+    {
+        public long DiaObjectId => record.DiaObjectId;
+        public double ValidityStartMjdTai => record.ValidityStartMjdTai;
+        public double? ValidityEndMjdTai => record.ValidityEndMjdTai;
+        public double Ra => record.Ra;
+        public float? RaErr => record.RaErr;
+        public double Dec => record.Dec;
+        public float? DecErr => record.DecErr;
+        public float? RaDecCov => record.RaDecCov;
+        public float? UPsfFluxMean => record.UPsfFluxMean;
+        public float? UPsfFluxMeanErr => record.UPsfFluxMeanErr;
+        public float? UPsfFluxSigma => record.UPsfFluxSigma;
+        public int UPsfFluxNdata => record.UPsfFluxNdata;
+        public float? UFpFluxMean => record.UFpFluxMean;
+        public float? UFpFluxMeanErr => record.UFpFluxMeanErr;
+        public float? GPsfFluxMean => record.GPsfFluxMean;
+        public float? GPsfFluxMeanErr => record.GPsfFluxMeanErr;
+        public float? GPsfFluxSigma => record.GPsfFluxSigma;
+        public int GPsfFluxNdata => record.GPsfFluxNdata;
+        public float? GFpFluxMean => record.GFpFluxMean;
+        public float? GFpFluxMeanErr => record.GFpFluxMeanErr;
+        public float? RPsfFluxMean => record.RPsfFluxMean;
+        public float? RPsfFluxMeanErr => record.RPsfFluxMeanErr;
+        public float? RPsfFluxSigma => record.RPsfFluxSigma;
+        public int RPsfFluxNdata => record.RPsfFluxNdata;
+        public float? RFpFluxMean => record.RFpFluxMean;
+        public float? RFpFluxMeanErr => record.RFpFluxMeanErr;
+        public float? IPsfFluxMean => record.IPsfFluxMean;
+        public float? IPsfFluxMeanErr => record.IPsfFluxMeanErr;
+        public float? IPsfFluxSigma => record.IPsfFluxSigma;
+        public int IPsfFluxNdata => record.IPsfFluxNdata;
+        public float? IFpFluxMean => record.IFpFluxMean;
+        public float? IFpFluxMeanErr => record.IFpFluxMeanErr;
+        public float? ZPsfFluxMean => record.ZPsfFluxMean;
+        public float? ZPsfFluxMeanErr => record.ZPsfFluxMeanErr;
+        public float? ZPsfFluxSigma => record.ZPsfFluxSigma;
+        public int ZPsfFluxNdata => record.ZPsfFluxNdata;
+        public float? ZFpFluxMean => record.ZFpFluxMean;
+        public float? ZFpFluxMeanErr => record.ZFpFluxMeanErr;
+        public float? YPsfFluxMean => record.YPsfFluxMean;
+        public float? YPsfFluxMeanErr => record.YPsfFluxMeanErr;
+        public float? YPsfFluxSigma => record.YPsfFluxSigma;
+        public int YPsfFluxNdata => record.YPsfFluxNdata;
+        public float? YFpFluxMean => record.YFpFluxMean;
+        public float? YFpFluxMeanErr => record.YFpFluxMeanErr;
+        public float? UScienceFluxMean => record.UScienceFluxMean;
+        public float? UScienceFluxMeanErr => record.UScienceFluxMeanErr;
+        public float? GScienceFluxMean => record.GScienceFluxMean;
+        public float? GScienceFluxMeanErr => record.GScienceFluxMeanErr;
+        public float? RScienceFluxMean => record.RScienceFluxMean;
+        public float? RScienceFluxMeanErr => record.RScienceFluxMeanErr;
+        public float? IScienceFluxMean => record.IScienceFluxMean;
+        public float? IScienceFluxMeanErr => record.IScienceFluxMeanErr;
+        public float? ZScienceFluxMean => record.ZScienceFluxMean;
+        public float? ZScienceFluxMeanErr => record.ZScienceFluxMeanErr;
+        public float? YScienceFluxMean => record.YScienceFluxMean;
+        public float? YScienceFluxMeanErr => record.YScienceFluxMeanErr;
+        public float? UPsfFluxMin => record.UPsfFluxMin;
+        public float? UPsfFluxMax => record.UPsfFluxMax;
+        public float? UPsfFluxMaxSlope => record.UPsfFluxMaxSlope;
+        public float? UPsfFluxErrMean => record.UPsfFluxErrMean;
+        public float? GPsfFluxMin => record.GPsfFluxMin;
+        public float? GPsfFluxMax => record.GPsfFluxMax;
+        public float? GPsfFluxMaxSlope => record.GPsfFluxMaxSlope;
+        public float? GPsfFluxErrMean => record.GPsfFluxErrMean;
+        public float? RPsfFluxMin => record.RPsfFluxMin;
+        public float? RPsfFluxMax => record.RPsfFluxMax;
+        public float? RPsfFluxMaxSlope => record.RPsfFluxMaxSlope;
+        public float? RPsfFluxErrMean => record.RPsfFluxErrMean;
+        public float? IPsfFluxMin => record.IPsfFluxMin;
+        public float? IPsfFluxMax => record.IPsfFluxMax;
+        public float? IPsfFluxMaxSlope => record.IPsfFluxMaxSlope;
+        public float? IPsfFluxErrMean => record.IPsfFluxErrMean;
+        public float? ZPsfFluxMin => record.ZPsfFluxMin;
+        public float? ZPsfFluxMax => record.ZPsfFluxMax;
+        public float? ZPsfFluxMaxSlope => record.ZPsfFluxMaxSlope;
+        public float? ZPsfFluxErrMean => record.ZPsfFluxErrMean;
+        public float? YPsfFluxMin => record.YPsfFluxMin;
+        public float? YPsfFluxMax => record.YPsfFluxMax;
+        public float? YPsfFluxMaxSlope => record.YPsfFluxMaxSlope;
+        public float? YPsfFluxErrMean => record.YPsfFluxErrMean;
+        public double? FirstDiaSourceMjdTai => record.FirstDiaSourceMjdTai;
+        public double? LastDiaSourceMjdTai => record.LastDiaSourceMjdTai;
+        public int NDiaSources => record.NDiaSources;
+        public long PixelId => record.PixelId;
     }
 }

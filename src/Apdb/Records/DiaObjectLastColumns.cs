@@ -40,12 +40,12 @@ public static class DiaObjectLastColumns
 
     /// <summary>
     /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
-    /// through the same code as any other <see cref="IDiaObjectLastValues"/>.
+    /// through the same writer as any other <see cref="IDiaObjectLastValues"/>.
     /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaObjectLast row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        WriteCopyRow<DiaObjectLast>(buffer, row);
+        WriteCopyRow(buffer, new RecordValues(row));
     }
 
     /// <summary>
@@ -96,5 +96,21 @@ public static class DiaObjectLastColumns
         if (row.FirstDiaSourceMjdTai is { } v8) buffer.Float8(v8); else buffer.Null();
         buffer.Int32(row.NDiaSources);
         buffer.Int64(row.PixelId);
+    }
+
+    /// <summary>The values of a <see cref="DiaObjectLast"/> record, as a struct the generic writer is compiled for.</summary>
+    private readonly struct RecordValues(DiaObjectLast record) : IDiaObjectLastValues
+    {
+        public long DiaObjectId => record.DiaObjectId;
+        public double ValidityStartMjdTai => record.ValidityStartMjdTai;
+        public double? LastDiaSourceMjdTai => record.LastDiaSourceMjdTai;
+        public double Ra => record.Ra;
+        public float? RaErr => record.RaErr;
+        public double Dec => record.Dec;
+        public float? DecErr => record.DecErr;
+        public float? RaDecCov => record.RaDecCov;
+        public double? FirstDiaSourceMjdTai => record.FirstDiaSourceMjdTai;
+        public int NDiaSources => record.NDiaSources;
+        public long PixelId => record.PixelId;
     }
 }

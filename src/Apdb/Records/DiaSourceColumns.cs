@@ -133,12 +133,12 @@ public static class DiaSourceColumns
 
     /// <summary>
     /// Writes <paramref name="row"/> as one binary COPY row of <see cref="Count"/> fields in <see cref="Names"/> order,
-    /// through the same code as any other <see cref="IDiaSourceValues"/>.
+    /// through the same writer as any other <see cref="IDiaSourceValues"/>.
     /// </summary>
     public static void WriteCopyRow(CopyBuffer buffer, DiaSource row)
     {
         ArgumentNullException.ThrowIfNull(row);
-        WriteCopyRow<DiaSource>(buffer, row);
+        WriteCopyRow(buffer, new RecordValues(row));
     }
 
     /// <summary>
@@ -407,5 +407,114 @@ public static class DiaSourceColumns
         if (row.PixelFlagsInjectedTemplateCenter is { } v101) buffer.Bool(v101); else buffer.Null();
         if (row.GlintTrail is { } v102) buffer.Bool(v102); else buffer.Null();
         buffer.Int64(row.PixelId);
+    }
+
+    /// <summary>The values of a <see cref="DiaSource"/> record, as a struct the generic writer is compiled for.</summary>
+    private readonly struct RecordValues(DiaSource record) : IDiaSourceValues
+    {
+        public long DiaSourceId => record.DiaSourceId;
+        public long Visit => record.Visit;
+        public short Detector => record.Detector;
+        public long? DiaObjectId => record.DiaObjectId;
+        public long? SsObjectId => record.SsObjectId;
+        public long? ParentDiaSourceId => record.ParentDiaSourceId;
+        public double? SsObjectReassocTimeMjdTai => record.SsObjectReassocTimeMjdTai;
+        public double MidpointMjdTai => record.MidpointMjdTai;
+        public float? ExposureTime => record.ExposureTime;
+        public double Ra => record.Ra;
+        public float? RaErr => record.RaErr;
+        public double Dec => record.Dec;
+        public float? DecErr => record.DecErr;
+        public float? RaDecCov => record.RaDecCov;
+        public float X => record.X;
+        public float? XErr => record.XErr;
+        public float Y => record.Y;
+        public float? YErr => record.YErr;
+        public bool? CentroidFlag => record.CentroidFlag;
+        public float? ApFlux => record.ApFlux;
+        public float? ApFluxErr => record.ApFluxErr;
+        public bool? ApFluxFlag => record.ApFluxFlag;
+        public bool? ApFluxFlagApertureTruncated => record.ApFluxFlagApertureTruncated;
+        public bool? IsNegative => record.IsNegative;
+        public float? Snr => record.Snr;
+        public float? PsfFlux => record.PsfFlux;
+        public float? PsfFluxErr => record.PsfFluxErr;
+        public float? PsfLnL => record.PsfLnL;
+        public float? PsfChi2 => record.PsfChi2;
+        public int PsfNdata => record.PsfNdata;
+        public bool? PsfFluxFlag => record.PsfFluxFlag;
+        public bool? PsfFluxFlagEdge => record.PsfFluxFlagEdge;
+        public bool? PsfFluxFlagNoGoodPixels => record.PsfFluxFlagNoGoodPixels;
+        public float? TrailFlux => record.TrailFlux;
+        public float? TrailFluxErr => record.TrailFluxErr;
+        public double? TrailRa => record.TrailRa;
+        public float? TrailRaErr => record.TrailRaErr;
+        public double? TrailDec => record.TrailDec;
+        public float? TrailDecErr => record.TrailDecErr;
+        public float? TrailLength => record.TrailLength;
+        public float? TrailLengthErr => record.TrailLengthErr;
+        public float? TrailAngle => record.TrailAngle;
+        public float? TrailAngleErr => record.TrailAngleErr;
+        public float? TrailChi2 => record.TrailChi2;
+        public int TrailNdata => record.TrailNdata;
+        public int? TrailAlgorithm => record.TrailAlgorithm;
+        public bool? TrailFlagEdge => record.TrailFlagEdge;
+        public bool? TrailFlag => record.TrailFlag;
+        public float? DipoleMeanFlux => record.DipoleMeanFlux;
+        public float? DipoleMeanFluxErr => record.DipoleMeanFluxErr;
+        public float? DipoleFluxDiff => record.DipoleFluxDiff;
+        public float? DipoleFluxDiffErr => record.DipoleFluxDiffErr;
+        public float? DipoleLength => record.DipoleLength;
+        public float? DipoleAngle => record.DipoleAngle;
+        public float? DipoleChi2 => record.DipoleChi2;
+        public int DipoleNdata => record.DipoleNdata;
+        public float? ScienceFlux => record.ScienceFlux;
+        public float? ScienceFluxErr => record.ScienceFluxErr;
+        public bool? ForcedPsfFluxFlag => record.ForcedPsfFluxFlag;
+        public bool? ForcedPsfFluxFlagEdge => record.ForcedPsfFluxFlagEdge;
+        public bool? ForcedPsfFluxFlagNoGoodPixels => record.ForcedPsfFluxFlagNoGoodPixels;
+        public float? TemplateFlux => record.TemplateFlux;
+        public float? TemplateFluxErr => record.TemplateFluxErr;
+        public float? Ixx => record.Ixx;
+        public float? Iyy => record.Iyy;
+        public float? Ixy => record.Ixy;
+        public float? IxxPSF => record.IxxPSF;
+        public float? IyyPSF => record.IyyPSF;
+        public float? IxyPSF => record.IxyPSF;
+        public bool? ShapeFlag => record.ShapeFlag;
+        public bool? ShapeFlagNoPixels => record.ShapeFlagNoPixels;
+        public bool? ShapeFlagNotContained => record.ShapeFlagNotContained;
+        public bool? ShapeFlagParentSource => record.ShapeFlagParentSource;
+        public float? Extendedness => record.Extendedness;
+        public float? Reliability => record.Reliability;
+        public string? ReliabilityVersion => record.ReliabilityVersion;
+        public string? Band => record.Band;
+        public bool? IsDipole => record.IsDipole;
+        public bool? DipoleFitAttempted => record.DipoleFitAttempted;
+        public double TimeProcessedMjdTai => record.TimeProcessedMjdTai;
+        public double? TimeWithdrawnMjdTai => record.TimeWithdrawnMjdTai;
+        public int BboxSize => record.BboxSize;
+        public bool? PixelFlags => record.PixelFlags;
+        public bool? PixelFlagsBad => record.PixelFlagsBad;
+        public bool? PixelFlagsCr => record.PixelFlagsCr;
+        public bool? PixelFlagsCrCenter => record.PixelFlagsCrCenter;
+        public bool? PixelFlagsEdge => record.PixelFlagsEdge;
+        public bool? PixelFlagsNodata => record.PixelFlagsNodata;
+        public bool? PixelFlagsNodataCenter => record.PixelFlagsNodataCenter;
+        public bool? PixelFlagsInterpolated => record.PixelFlagsInterpolated;
+        public bool? PixelFlagsInterpolatedCenter => record.PixelFlagsInterpolatedCenter;
+        public bool? PixelFlagsOffimage => record.PixelFlagsOffimage;
+        public bool? PixelFlagsSaturated => record.PixelFlagsSaturated;
+        public bool? PixelFlagsSaturatedCenter => record.PixelFlagsSaturatedCenter;
+        public bool? PixelFlagsSuspect => record.PixelFlagsSuspect;
+        public bool? PixelFlagsSuspectCenter => record.PixelFlagsSuspectCenter;
+        public bool? PixelFlagsStreak => record.PixelFlagsStreak;
+        public bool? PixelFlagsStreakCenter => record.PixelFlagsStreakCenter;
+        public bool? PixelFlagsInjected => record.PixelFlagsInjected;
+        public bool? PixelFlagsInjectedCenter => record.PixelFlagsInjectedCenter;
+        public bool? PixelFlagsInjectedTemplate => record.PixelFlagsInjectedTemplate;
+        public bool? PixelFlagsInjectedTemplateCenter => record.PixelFlagsInjectedTemplateCenter;
+        public bool? GlintTrail => record.GlintTrail;
+        public long PixelId => record.PixelId;
     }
 }
