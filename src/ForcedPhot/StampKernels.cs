@@ -156,25 +156,14 @@ internal static class StampKernels
         int width, int x0, int y0, int badBits)
     {
         double pd = 0, pp = 0, ppv = 0, pdw = 0, ppw = 0, g = 0;
-        for (var j = 0; j < size; j++)
+        foreach (var (p, d, v) in UsablePixels(psf, size, image, variance, mask, width, x0, y0, badBits))
         {
-            for (var i = 0; i < size; i++)
-            {
-                var k = ((y0 + j) * width) + x0 + i;
-                float d = image[k], v = variance[k];
-                if ((mask[k] & badBits) != 0 || !float.IsFinite(d) || !(v > 0) || !float.IsFinite(v))
-                {
-                    continue;
-                }
-
-                double p = psf[(j * size) + i];
-                pd += p * d;
-                pp += p * p;
-                ppv += p * p * v;
-                pdw += p * d / v;
-                ppw += p * p / v;
-                g++;
-            }
+            pd += p * d;
+            pp += p * p;
+            ppv += p * p * v;
+            pdw += p * d / v;
+            ppw += p * p / v;
+            g++;
         }
 
         return new PsfFitSums(pd, pp, ppv, pdw, ppw, g);
@@ -185,23 +174,37 @@ internal static class StampKernels
         int width, int x0, int y0, int badBits, float amplitude)
     {
         double sum = 0;
+        foreach (var (p, d, v) in UsablePixels(psf, size, image, variance, mask, width, x0, y0, badBits))
+        {
+            double r = d - (amplitude * (float)p);
+            sum += r * r / v;
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The stamp's usable pixels in row order, as (PSF value, data, variance): the pixels the scalar references sum over
+    /// (no bad mask bit, finite data, finite positive variance).
+    /// </summary>
+    private static List<(double Psf, float Data, float Variance)> UsablePixels(ReadOnlySpan<float> psf, int size, ReadOnlySpan<float> image,
+        ReadOnlySpan<float> variance, ReadOnlySpan<int> mask, int width, int x0, int y0, int badBits)
+    {
+        var usable = new List<(double Psf, float Data, float Variance)>(size * size);
         for (var j = 0; j < size; j++)
         {
             for (var i = 0; i < size; i++)
             {
                 var k = ((y0 + j) * width) + x0 + i;
                 float d = image[k], v = variance[k];
-                if ((mask[k] & badBits) != 0 || !float.IsFinite(d) || !(v > 0) || !float.IsFinite(v))
+                if ((mask[k] & badBits) == 0 && float.IsFinite(d) && v > 0 && float.IsFinite(v))
                 {
-                    continue;
+                    usable.Add((psf[(j * size) + i], d, v));
                 }
-
-                double r = d - (amplitude * psf[(j * size) + i]);
-                sum += r * r / v;
             }
         }
 
-        return sum;
+        return usable;
     }
 
     /// <summary>
