@@ -10,25 +10,20 @@ public sealed partial class AdqlParser
     private AdqlExpression ParseCondition()
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
-        var left = ParseAnd();
-        while (Current.IsKeyword("OR"))
-        {
-            var position = Current.Position;
-            Advance();
-            left = new BinaryExpression("OR", left, ParseAnd(), position);
-        }
-
-        return left;
+        return ParseKeywordChain("OR", ParseAnd);
     }
 
-    private AdqlExpression ParseAnd()
+    private AdqlExpression ParseAnd() => ParseKeywordChain("AND", ParseNot);
+
+    /// <summary>A left-associative chain <c>operand (keyword operand)*</c> of a binary keyword operator (OR, AND).</summary>
+    private AdqlExpression ParseKeywordChain(string keyword, Func<AdqlExpression> parseOperand)
     {
-        var left = ParseNot();
-        while (Current.IsKeyword("AND"))
+        var left = parseOperand();
+        while (Current.IsKeyword(keyword))
         {
             var position = Current.Position;
             Advance();
-            left = new BinaryExpression("AND", left, ParseNot(), position);
+            left = new BinaryExpression(keyword, left, parseOperand(), position);
         }
 
         return left;
