@@ -60,13 +60,7 @@ public sealed class SphericalPolygon : ISkyRegion
     public static SphericalPolygon FromVertices(IReadOnlyList<SkyPosition> vertices)
     {
         ArgumentNullException.ThrowIfNull(vertices);
-        var v = new UnitVector[vertices.Count];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = vertices[i].ToUnitVector();
-        }
-
-        return FromVectors(v, nameof(vertices));
+        return FromVectors([.. vertices.Select(v => v.ToUnitVector())], nameof(vertices));
     }
 
     /// <summary>Builds a convex polygon from unit-vector vertices in either winding order.</summary>
@@ -75,13 +69,7 @@ public sealed class SphericalPolygon : ISkyRegion
     public static SphericalPolygon FromVertices(IReadOnlyList<UnitVector> vertices)
     {
         ArgumentNullException.ThrowIfNull(vertices);
-        var v = new UnitVector[vertices.Count];
-        for (var i = 0; i < v.Length; i++)
-        {
-            v[i] = vertices[i].Normalize();
-        }
-
-        return FromVectors(v, nameof(vertices));
+        return FromVectors([.. vertices.Select(v => v.Normalize())], nameof(vertices));
     }
 
     private static SphericalPolygon FromVectors(UnitVector[] v, string name)
