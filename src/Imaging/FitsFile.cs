@@ -308,40 +308,15 @@ public static partial class FitsFile
 
         var count = (int)values;
 
-        Array raw;
-        switch (info.Bitpix)
+        Array raw = info.Bitpix switch
         {
-            case 8:
-                var b = PlaneMemory.Uninitialized<byte>(count);
-                ReadBlocks(stream, path, info, b);
-                raw = b;
-                break;
-            case 16:
-                var s = PlaneMemory.Uninitialized<short>(count);
-                ReadBlocks(stream, path, info, s);
-                raw = s;
-                break;
-            case 32:
-                var i = PlaneMemory.Uninitialized<int>(count);
-                ReadBlocks(stream, path, info, i);
-                raw = i;
-                break;
-            case 64:
-                var l = PlaneMemory.Uninitialized<long>(count);
-                ReadBlocks(stream, path, info, l);
-                raw = l;
-                break;
-            case -32:
-                var f = PlaneMemory.Uninitialized<float>(count);
-                ReadBlocks(stream, path, info, f);
-                raw = f;
-                break;
-            default:
-                var d = PlaneMemory.Uninitialized<double>(count);
-                ReadBlocks(stream, path, info, d);
-                raw = d;
-                break;
-        }
+            8 => ReadPlane<byte>(stream, path, info, count),
+            16 => ReadPlane<short>(stream, path, info, count),
+            32 => ReadPlane<int>(stream, path, info, count),
+            64 => ReadPlane<long>(stream, path, info, count),
+            -32 => ReadPlane<float>(stream, path, info, count),
+            _ => ReadPlane<double>(stream, path, info, count),
+        };
 
         var h = info.Header;
         var bscale = h.GetDouble("BSCALE") ?? 1.0;
@@ -353,6 +328,15 @@ public static partial class FitsFile
 
         var blank = info.Bitpix > 0 ? h.GetLong("BLANK") : null;
         return new FitsImage(raw, info.Axes, bscale, bzero, blank);
+    }
+
+    /// <summary>A new plane of <paramref name="count"/> values of <typeparamref name="T"/>, read from the HDU's data.</summary>
+    private static T[] ReadPlane<T>(FileStream stream, string path, FitsHduInfo info, int count)
+        where T : unmanaged
+    {
+        var plane = PlaneMemory.Uninitialized<T>(count);
+        ReadBlocks(stream, path, info, plane);
+        return plane;
     }
 
     /// <summary>
