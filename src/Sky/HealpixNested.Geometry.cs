@@ -227,28 +227,7 @@ public static partial class HealpixNested
         {
             long x = ix + NeighbourXOffset[i];
             long y = iy + NeighbourYOffset[i];
-            var nbnum = 4;
-            if (x < 0)
-            {
-                x += nside;
-                nbnum -= 1;
-            }
-            else if (x >= nside)
-            {
-                x -= nside;
-                nbnum += 1;
-            }
-
-            if (y < 0)
-            {
-                y += nside;
-                nbnum -= 3;
-            }
-            else if (y >= nside)
-            {
-                y -= nside;
-                nbnum += 3;
-            }
+            var nbnum = 4 + WrapIntoFace(ref x, nside) + (3 * WrapIntoFace(ref y, nside));
 
             int f = NeighbourFace[nbnum * 12 + face];
             if (f < 0)
@@ -393,4 +372,26 @@ public static partial class HealpixNested
     }
 
     private static UnitVector FromZPhi(double z, double phi) => LocToVector(z, phi, 0, false);
+
+    /// <summary>
+    /// Brings a face coordinate that stepped off its face (-1 or <paramref name="nside"/>) back onto the neighbouring face
+    /// and returns the step taken: -1 off the low edge, +1 off the high edge, 0 when it stayed on the face.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WrapIntoFace(ref long coordinate, long nside)
+    {
+        if (coordinate < 0)
+        {
+            coordinate += nside;
+            return -1;
+        }
+
+        if (coordinate >= nside)
+        {
+            coordinate -= nside;
+            return 1;
+        }
+
+        return 0;
+    }
 }
