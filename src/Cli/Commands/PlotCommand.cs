@@ -68,38 +68,34 @@ internal static class PlotCommand
 
     private sealed record Point(bool Forced, double Mjd, string Band, double Flux, double FluxErr);
 
-    private static async Task<List<Point>> ReadPointsAsync(NpgsqlDataSource dataSource, long objectId, CancellationToken ct)
+    private static Task<List<Point>> ReadPointsAsync(NpgsqlDataSource dataSource, long objectId, CancellationToken ct) =>
+        ReadRowsAsync(dataSource, "SELECT kind, \"midpointMjdTai\", band, \"psfFlux\", \"psfFluxErr\" FROM light_curve(@id)", objectId,
+            reader => !reader.IsDBNull(3),
+            reader => new Point(reader.GetString(0) == "forced", reader.GetDouble(1), reader.IsDBNull(2) ? "?" : reader.GetString(2).Trim(),
+                Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture), reader.IsDBNull(4) ? 0 : Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture)),
+            ct);
+
+    private static Task<List<double>> ReadVersionStartsAsync(NpgsqlDataSource dataSource, long objectId, CancellationToken ct) =>
+        ReadRowsAsync(dataSource, "SELECT \"validityStartMjdTai\" FROM \"DiaObject\" WHERE \"diaObjectId\" = @id ORDER BY 1", objectId,
+            _ => true, reader => reader.GetDouble(0), ct);
+
+    /// <summary>The rows of <paramref name="sql"/> for the object <c>@id</c> that <paramref name="keep"/> accepts, read by <paramref name="read"/>.</summary>
+    private static async Task<List<T>> ReadRowsAsync<T>(NpgsqlDataSource dataSource, string sql, long objectId,
+        Func<NpgsqlDataReader, bool> keep, Func<NpgsqlDataReader, T> read, CancellationToken ct)
     {
-        var points = new List<Point>();
-        await using var command = dataSource.CreateCommand("SELECT kind, \"midpointMjdTai\", band, \"psfFlux\", \"psfFluxErr\" FROM light_curve(@id)");
+        var rows = new List<T>();
+        await using var command = dataSource.CreateCommand(sql);
         command.Parameters.AddWithValue("id", objectId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            if (reader.IsDBNull(3))
+            if (keep(reader))
             {
-                continue;
+                rows.Add(read(reader));
             }
-
-            points.Add(new Point(reader.GetString(0) == "forced", reader.GetDouble(1), reader.IsDBNull(2) ? "?" : reader.GetString(2).Trim(),
-                Convert.ToDouble(reader.GetValue(3), CultureInfo.InvariantCulture), reader.IsDBNull(4) ? 0 : Convert.ToDouble(reader.GetValue(4), CultureInfo.InvariantCulture)));
         }
 
-        return points;
-    }
-
-    private static async Task<List<double>> ReadVersionStartsAsync(NpgsqlDataSource dataSource, long objectId, CancellationToken ct)
-    {
-        var starts = new List<double>();
-        await using var command = dataSource.CreateCommand("SELECT \"validityStartMjdTai\" FROM \"DiaObject\" WHERE \"diaObjectId\" = @id ORDER BY 1");
-        command.Parameters.AddWithValue("id", objectId);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            starts.Add(reader.GetDouble(0));
-        }
-
-        return starts;
+        return rows;
     }
 
     private static void Save(string path, long objectId, List<Point> points, List<double> versions)
