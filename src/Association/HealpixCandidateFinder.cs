@@ -159,21 +159,10 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         }
 
         var objectOrder = PixelOrder.Sort(objectCell);
-        var ox = new double[no];
-        var oy = new double[no];
-        var oz = new double[no];
-        var cellKeys = new long[no];
+        var (ox, oy, oz, cellKeys) = GatherInOrder(objects, objectCell, objectOrder);
         var table = new PixelTable(no);
-        var cx = objects.X;
-        var cy = objects.Y;
-        var cz = objects.Z;
         for (var i = 0; i < no; i++)
         {
-            var o = objectOrder[i];
-            ox[i] = cx[o];
-            oy[i] = cy[o];
-            oz[i] = cz[o];
-            cellKeys[i] = objectCell[o];
             if (i == 0 || cellKeys[i] != cellKeys[i - 1])
             {
                 table.Add(cellKeys[i], i);
@@ -181,6 +170,29 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         }
 
         return (objectOrder, ox, oy, oz, cellKeys, table);
+    }
+
+    /// <summary>The unit vectors of <paramref name="catalog"/> and <paramref name="pixel"/>, gathered in <paramref name="order"/>.</summary>
+    private static (double[] X, double[] Y, double[] Z, long[] Pixel) GatherInOrder(Catalog catalog, long[] pixel, int[] order)
+    {
+        var n = order.Length;
+        var x = new double[n];
+        var y = new double[n];
+        var z = new double[n];
+        var gathered = new long[n];
+        var catalogX = catalog.X;
+        var catalogY = catalog.Y;
+        var catalogZ = catalog.Z;
+        for (var k = 0; k < n; k++)
+        {
+            var c = order[k];
+            x[k] = catalogX[c];
+            y[k] = catalogY[c];
+            z[k] = catalogZ[c];
+            gathered[k] = pixel[c];
+        }
+
+        return (x, y, z, gathered);
     }
 
     /// <summary>
@@ -193,22 +205,7 @@ public sealed class HealpixCandidateFinder : ICandidateFinder
         var sourcePixel = new long[ns];
         HealpixNested.Hash(depth, sources.RaDeg, sources.DecDeg, sourcePixel);
         var sourceOrder = PixelOrder.Sort(sourcePixel);
-        var sx = new double[ns];
-        var sy = new double[ns];
-        var sz = new double[ns];
-        var spix = new long[ns];
-        var catalogX = sources.X;
-        var catalogY = sources.Y;
-        var catalogZ = sources.Z;
-        for (var k = 0; k < ns; k++)
-        {
-            var s = sourceOrder[k];
-            sx[k] = catalogX[s];
-            sy[k] = catalogY[s];
-            sz[k] = catalogZ[s];
-            spix[k] = sourcePixel[s];
-        }
-
+        var (sx, sy, sz, spix) = GatherInOrder(sources, sourcePixel, sourceOrder);
         return (sourceOrder, sx, sy, sz, spix);
     }
 
