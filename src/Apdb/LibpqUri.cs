@@ -178,172 +178,77 @@ internal static class LibpqUri
     /// <summary>One URI query parameter onto its Npgsql equivalent.</summary>
     private static void Apply(NpgsqlConnectionStringBuilder builder, string name, string value)
     {
-        bool known;
+        if (!Setters.TryGetValue(name, out var set))
+        {
+            throw Unsupported.TryGetValue(name, out var why)
+                ? new ApdbUserException($"{Source}: URI parameter '{name}' is not supported: {why}")
+                : new ApdbUserException($"{Source}: unknown URI parameter '{Printable(Truncate(name))}' (see the libpq connection parameters; Npgsql-only settings need a Key=Value connection string)");
+        }
+
         try
         {
-            known = ApplyConnection(builder, name, value) || ApplySecurity(builder, name, value) || ApplySession(builder, name, value);
+            set(builder, value);
         }
         catch (ArgumentException)
         {
             // Npgsql's own range checks (e.g. a timeout over its maximum); its message may quote the value.
             throw new ApdbUserException($"{Source}: URI parameter '{name}' has a value Npgsql does not accept");
         }
-
-        if (!known)
-        {
-            throw Unsupported.TryGetValue(name, out var why)
-                ? new ApdbUserException($"{Source}: URI parameter '{name}' is not supported: {why}")
-                : new ApdbUserException($"{Source}: unknown URI parameter '{Printable(Truncate(name))}' (see the libpq connection parameters; Npgsql-only settings need a Key=Value connection string)");
-        }
     }
 
-    /// <summary>Where and as whom to connect: host, port, database, credentials, names, options, encoding.</summary>
-    private static bool ApplyConnection(NpgsqlConnectionStringBuilder builder, string name, string value)
+    /// <summary>
+    /// The libpq parameters this URI reader supports, each with how it sets the Npgsql builder: where and as whom to
+    /// connect; TLS, GSS, channel binding, the accepted authentication methods and Kerberos; which server of a list to
+    /// use and TCP keepalives.
+    /// </summary>
+    private static readonly Dictionary<string, Action<NpgsqlConnectionStringBuilder, string>> Setters = new(StringComparer.Ordinal)
     {
-        switch (name)
-        {
-            case "host":
-                builder.Host = value;
-                return true;
-            case "port":
-                builder.Port = ParsePort(value);
-                return true;
-            case "dbname":
-                builder.Database = value;
-                return true;
-            case "user":
-                builder.Username = value;
-                return true;
-            case "password":
-                builder.Password = value;
-                return true;
-            case "passfile":
-                builder.Passfile = value;
-                return true;
-            case "connect_timeout":
-                builder.Timeout = Integer(name, value);
-                return true;
-            case "application_name":
-                builder.ApplicationName = value;
-                return true;
-            case "fallback_application_name":
-                builder.ApplicationName ??= value;
-                return true;
-            case "options":
-                builder.Options = value;
-                return true;
-            case "client_encoding":
-                builder.ClientEncoding = value;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>TLS, GSS, channel binding, the accepted authentication methods and Kerberos.</summary>
-    private static bool ApplySecurity(NpgsqlConnectionStringBuilder builder, string name, string value)
-    {
-        switch (name)
-        {
-            case "sslmode":
-                builder.SslMode = SslModeOf(value);
-                return true;
-            case "sslrootcert":
-                builder.RootCertificate = value;
-                return true;
-            case "sslcert":
-                builder.SslCertificate = value;
-                return true;
-            case "sslkey":
-                builder.SslKey = value;
-                return true;
-            case "sslpassword":
-                builder.SslPassword = value;
-                return true;
-            case "sslnegotiation":
-                builder.SslNegotiation = value switch
-                {
-                    "postgres" => SslNegotiation.Postgres,
-                    "direct" => SslNegotiation.Direct,
-                    _ => throw Invalid(name, value, "postgres, direct"),
-                };
-                return true;
-            case "gssencmode":
-                builder.GssEncryptionMode = value switch
-                {
-                    "disable" => GssEncryptionMode.Disable,
-                    "prefer" => GssEncryptionMode.Prefer,
-                    "require" => GssEncryptionMode.Require,
-                    _ => throw Invalid(name, value, "disable, prefer, require"),
-                };
-                return true;
-            case "channel_binding":
-                builder.ChannelBinding = value switch
-                {
-                    "disable" => ChannelBinding.Disable,
-                    "prefer" => ChannelBinding.Prefer,
-                    "require" => ChannelBinding.Require,
-                    _ => throw Invalid(name, value, "disable, prefer, require"),
-                };
-                return true;
-            case "require_auth":
-                builder.RequireAuth = RequireAuthOf(value);
-                return true;
-            case "krbsrvname":
-                builder.KerberosServiceName = value;
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Which server of a list to use and TCP keepalives.</summary>
-    private static bool ApplySession(NpgsqlConnectionStringBuilder builder, string name, string value)
-    {
-        switch (name)
-        {
-            case "target_session_attrs":
-                builder.TargetSessionAttributes = value is "any" or "read-write" or "read-only" or "primary" or "standby" or "prefer-standby"
-                    ? value
-                    : throw Invalid(name, value, "any, read-write, read-only, primary, standby, prefer-standby");
-                return true;
-            case "load_balance_hosts":
-                builder.LoadBalanceHosts = value switch
-                {
-                    "disable" => false,
-                    "random" => true,
-                    _ => throw Invalid(name, value, "disable, random"),
-                };
-                return true;
-            case "keepalives":
-                builder.TcpKeepAlive = value switch
-                {
-                    "0" => false,
-                    "1" => true,
-                    _ => throw Invalid(name, value, "0, 1"),
-                };
-                return true;
-            case "keepalives_idle":
-                builder.TcpKeepAliveTime = Integer(name, value);
-                return true;
-            case "keepalives_interval":
-                builder.TcpKeepAliveInterval = Integer(name, value);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static SslMode SslModeOf(string value) => value switch
-    {
-        "disable" => SslMode.Disable,
-        "allow" => SslMode.Allow,
-        "prefer" => SslMode.Prefer,
-        "require" => SslMode.Require,
-        "verify-ca" => SslMode.VerifyCA,
-        "verify-full" => SslMode.VerifyFull,
-        _ => throw Invalid("sslmode", value, "disable, allow, prefer, require, verify-ca, verify-full"),
+        ["host"] = (b, v) => b.Host = v,
+        ["port"] = (b, v) => b.Port = ParsePort(v),
+        ["dbname"] = (b, v) => b.Database = v,
+        ["user"] = (b, v) => b.Username = v,
+        ["password"] = (b, v) => b.Password = v,
+        ["passfile"] = (b, v) => b.Passfile = v,
+        ["connect_timeout"] = (b, v) => b.Timeout = Integer("connect_timeout", v),
+        ["application_name"] = (b, v) => b.ApplicationName = v,
+        ["fallback_application_name"] = (b, v) => b.ApplicationName ??= v,
+        ["options"] = (b, v) => b.Options = v,
+        ["client_encoding"] = (b, v) => b.ClientEncoding = v,
+        ["sslmode"] = (b, v) => b.SslMode = OneOf("sslmode", v,
+            ("disable", SslMode.Disable), ("allow", SslMode.Allow), ("prefer", SslMode.Prefer), ("require", SslMode.Require),
+            ("verify-ca", SslMode.VerifyCA), ("verify-full", SslMode.VerifyFull)),
+        ["sslrootcert"] = (b, v) => b.RootCertificate = v,
+        ["sslcert"] = (b, v) => b.SslCertificate = v,
+        ["sslkey"] = (b, v) => b.SslKey = v,
+        ["sslpassword"] = (b, v) => b.SslPassword = v,
+        ["sslnegotiation"] = (b, v) => b.SslNegotiation = OneOf("sslnegotiation", v, ("postgres", SslNegotiation.Postgres), ("direct", SslNegotiation.Direct)),
+        ["gssencmode"] = (b, v) => b.GssEncryptionMode = OneOf("gssencmode", v,
+            ("disable", GssEncryptionMode.Disable), ("prefer", GssEncryptionMode.Prefer), ("require", GssEncryptionMode.Require)),
+        ["channel_binding"] = (b, v) => b.ChannelBinding = OneOf("channel_binding", v,
+            ("disable", ChannelBinding.Disable), ("prefer", ChannelBinding.Prefer), ("require", ChannelBinding.Require)),
+        ["require_auth"] = (b, v) => b.RequireAuth = RequireAuthOf(v),
+        ["krbsrvname"] = (b, v) => b.KerberosServiceName = v,
+        ["target_session_attrs"] = (b, v) => b.TargetSessionAttributes = OneOf("target_session_attrs", v,
+            ("any", "any"), ("read-write", "read-write"), ("read-only", "read-only"), ("primary", "primary"), ("standby", "standby"), ("prefer-standby", "prefer-standby")),
+        ["load_balance_hosts"] = (b, v) => b.LoadBalanceHosts = OneOf("load_balance_hosts", v, ("disable", false), ("random", true)),
+        ["keepalives"] = (b, v) => b.TcpKeepAlive = OneOf("keepalives", v, ("0", false), ("1", true)),
+        ["keepalives_idle"] = (b, v) => b.TcpKeepAliveTime = Integer("keepalives_idle", v),
+        ["keepalives_interval"] = (b, v) => b.TcpKeepAliveInterval = Integer("keepalives_interval", v),
     };
+
+    /// <summary>The value of the choice <paramref name="value"/> names; a value that names none is a user error listing them all.</summary>
+    private static T OneOf<T>(string name, string value, params (string Text, T Value)[] choices)
+    {
+        foreach (var (text, choice) in choices)
+        {
+            if (text == value)
+            {
+                return choice;
+            }
+        }
+
+        throw Invalid(name, value, string.Join(", ", choices.Select(c => c.Text)));
+    }
 
     private static string RequireAuthOf(string value)
     {
