@@ -93,8 +93,7 @@ public static partial class ExposureFits
         }, _ => { });
     }
 
-    /// <summary>row[x] -= level[x].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>row[x] -= level[x]: <see cref="PixelMath.AddScaled{T}"/> with scale -1, which rounds exactly as the subtraction.</summary>
     internal static void SubtractInPlace(Span<float> row, ReadOnlySpan<float> level)
     {
         if (level.Length < row.Length)
@@ -102,20 +101,6 @@ public static partial class ExposureFits
             throw new ArgumentException("the level row is shorter than the image row", nameof(level));
         }
 
-        var x = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var r0 = ref MemoryMarshal.GetReference(row);
-            ref var l0 = ref MemoryMarshal.GetReference(level);
-            for (; x <= row.Length - Vector256<float>.Count; x += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref r0, (nuint)x) - Vector256.LoadUnsafe(ref l0, (nuint)x)).StoreUnsafe(ref r0, (nuint)x);
-            }
-        }
-
-        for (; x < row.Length; x++)
-        {
-            row[x] -= level[x];
-        }
+        PixelMath.AddScaled(level[..row.Length], -1f, row);
     }
 }
