@@ -31,7 +31,7 @@ internal sealed class EcsvTableWriter : ITableWriter
         yield return "datatype:";
         foreach (var column in table.Columns)
         {
-            var fields = new List<string> { $"name: {Quote(column.Name)}", $"datatype: {Datatype(column.ElementType)}" };
+            var fields = new List<string> { $"name: {Quote(column.Name)}", $"datatype: {TableDatatypes.Ecsv(column.ElementType)}" };
             if (!string.IsNullOrEmpty(column.Unit))
             {
                 fields.Add($"unit: {Quote(column.Unit)}");
@@ -47,17 +47,6 @@ internal sealed class EcsvTableWriter : ITableWriter
 
         yield return "schema: astropy-2.0";
     }
-
-    private static string Datatype(Type type) => type switch
-    {
-        _ when type == typeof(long) => "int64",
-        _ when type == typeof(int) => "int32",
-        _ when type == typeof(short) => "int16",
-        _ when type == typeof(double) => "float64",
-        _ when type == typeof(float) => "float32",
-        _ when type == typeof(bool) => "bool",
-        _ => "string",
-    };
 
     /// <summary>A YAML single-quoted scalar.</summary>
     private static string Quote(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";

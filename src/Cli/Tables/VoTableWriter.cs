@@ -24,7 +24,7 @@ internal sealed class VoTableWriter : ITableWriter
         {
             xml.WriteStartElement("FIELD", ns);
             xml.WriteAttributeString("name", column.Name);
-            xml.WriteAttributeString("datatype", Datatype(column.ElementType));
+            xml.WriteAttributeString("datatype", TableDatatypes.VoTable(column.ElementType));
             if (column.ElementType == typeof(string))
             {
                 xml.WriteAttributeString("arraysize", "*");
@@ -72,16 +72,5 @@ internal sealed class VoTableWriter : ITableWriter
         null => string.Empty,
         bool b => b ? "T" : "F",
         var value => TableText.Format(value),
-    };
-
-    private static string Datatype(Type type) => type switch
-    {
-        _ when type == typeof(long) => "long",
-        _ when type == typeof(int) => "int",
-        _ when type == typeof(short) => "short",
-        _ when type == typeof(double) => "double",
-        _ when type == typeof(float) => "float",
-        _ when type == typeof(bool) => "boolean",
-        _ => "char",
     };
 }
