@@ -182,6 +182,13 @@ public sealed partial class ApdbStore
                 cancellationToken);
         }
 
+        if (sources.Count > 0 || forcedSources.Count > 0)
+        {
+            // The packed preload companions get the same rows, packed by the server from what was just inserted.
+            await ExecuteAsync(connection, transaction, "SELECT apdb_pack_detector_visit(@v, @d)", cancellationToken,
+                ("v", detectorVisit.Visit), ("d", (int)detectorVisit.Detector));
+        }
+
         return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced)
         {
             Versions = [.. versions.Where(v => v.ValidityStartMjdTai == visitMjdTai)],

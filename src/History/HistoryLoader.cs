@@ -190,11 +190,12 @@ public static partial class HistoryLoader
         if (replace)
         {
             await ExecuteAsync(connection, transaction,
-                "TRUNCATE \"DiaObject\", \"DiaObjectLast\", \"DiaSource\", \"DiaForcedSource\", apdb_visit_detector", cancellationToken);
+                "TRUNCATE \"DiaObject\", \"DiaObjectLast\", \"DiaSource\", \"DiaForcedSource\", \"DiaSourcePacked\", \"DiaForcedSourcePacked\", apdb_visit_detector", cancellationToken);
             var partitions = new List<string>();
             await using (var list = new NpgsqlCommand(
                 "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
-                "WHERE i.inhparent IN (to_regclass('\"DiaSource\"'), to_regclass('\"DiaForcedSource\"')) ORDER BY 1", connection, transaction))
+                "WHERE i.inhparent IN (to_regclass('\"DiaSource\"'), to_regclass('\"DiaForcedSource\"'), " +
+                "to_regclass('\"DiaSourcePacked\"'), to_regclass('\"DiaForcedSourcePacked\"')) ORDER BY 1", connection, transaction))
             await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -255,15 +256,25 @@ public static partial class HistoryLoader
     {
         // Two sessions, the work split by table size (largest first to the less loaded session).
         var count = indexes.Definitions.Count;
+        var creates = indexes.Definitions.Select(d => d.Create).ToHashSet(StringComparer.Ordinal);
         var built = 0;
         var lanes = new List<(List<string> Sql, long Cost)> { ([], 0), ([], 0) };
         foreach (var table in HistoryIndexes.Tables.OrderByDescending(t => RowsOf(copy, t) * TableWidth(t)))
         {
             var lane = lanes[0].Cost <= lanes[1].Cost ? 0 : 1;
             var defs = indexes.Definitions.Where(d => d.Table == table).ToList();
+            if (FillSql(table) is { } fill)
+            {
+                // The fill sorts the table's rows by pixelId: with room for a month partition's sort in memory.
+                lanes[lane].Sql.Add("SET work_mem = '256MB'");
+                lanes[lane].Sql.Add(fill);
+                lanes[lane].Sql.Add("RESET work_mem");
+            }
+
             lanes[lane].Sql.AddRange(defs.Select(d => d.Create));
             lanes[lane].Sql.Add(AnalyzeSql(table));
-            lanes[lane] = (lanes[lane].Sql, lanes[lane].Cost + RowsOf(copy, table) * (defs.Count + 1));
+            // Packing a companion's rows is weighted like three index builds over them.
+            lanes[lane] = (lanes[lane].Sql, lanes[lane].Cost + RowsOf(copy, table) * (defs.Count + 1 + (FillSql(table) is null ? 0 : 3)));
         }
 
         progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Indexing, visits, visits, visits, copy.Rows.Values.Sum(), 0, count));
@@ -276,7 +287,7 @@ public static partial class HistoryLoader
             {
                 await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                if (!sql.StartsWith("ANALYZE", StringComparison.Ordinal))
+                if (creates.Contains(sql))
                 {
                     var done = Interlocked.Increment(ref built);
                     progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Indexing, visits, visits, visits, copy.Rows.Values.Sum(), done, count));
@@ -298,12 +309,27 @@ public static partial class HistoryLoader
         _ => $"ANALYZE {Quote(table)}",
     };
 
-    private static long RowsOf(CopyResult copy, string table) => copy.Rows.TryGetValue(table, out var n) ? n : 0;
+    /// <summary>
+    /// The statement that fills a packed preload companion from its wide table (migration 0016), run in the table's
+    /// index lane before its indexes are built; null for a table the COPY fills.
+    /// </summary>
+    private static string? FillSql(string table) => table switch
+    {
+        "DiaSourcePacked" => "SELECT apdb_fill_diasourcepacked()",
+        "DiaForcedSourcePacked" => "SELECT apdb_fill_diaforcedsourcepacked()",
+        _ => null,
+    };
 
+    /// <summary>The rows of a table after the COPY: a packed companion holds its wide table's.</summary>
+    private static long RowsOf(CopyResult copy, string table) =>
+        copy.Rows.TryGetValue(table.Replace("Packed", string.Empty, StringComparison.Ordinal), out var n) ? n : 0;
+
+    /// <summary>Relative width of a table's rows, for ordering the index work largest first.</summary>
     private static long TableWidth(string table) => table switch
     {
         "DiaSource" => 4,
         "DiaObject" => 3,
+        "DiaSourcePacked" or "DiaForcedSourcePacked" => 3,
         _ => 1,
     };
 
