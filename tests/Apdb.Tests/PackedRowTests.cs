@@ -97,6 +97,22 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_key_of_a_packed_table_has_its_wide_tables_type_and_nullability()
+    {
+        var columns = await ReadAsync(
+            "SELECT p.table_name, p.column_name, p.data_type, p.is_nullable, w.data_type, w.is_nullable FROM information_schema.columns p " +
+            "LEFT JOIN information_schema.columns w ON w.table_schema = p.table_schema AND w.table_name = replace(p.table_name, 'Packed', '') AND w.column_name = p.column_name " +
+            "WHERE p.table_schema = current_schema() AND p.table_name IN ('DiaSourcePacked', 'DiaForcedSourcePacked') ORDER BY 1, 2",
+            r => r.GetString(1) == "packed"
+                ? (r.GetString(2) == "bytea" && r.GetString(3) == "NO" ? "ok" : $"{r.GetString(0)}.packed is {r.GetString(2)}")
+                : r.IsDBNull(4) ? $"{r.GetString(0)}.{r.GetString(1)} is not a column of its wide table"
+                : (r.GetString(2), r.GetString(3)) == (r.GetString(4), r.GetString(5)) ? "ok" : $"{r.GetString(0)}.{r.GetString(1)} differs from its wide column");
+
+        Assert.Equal(7 + 6, columns.Count);
+        Assert.All(columns, c => Assert.Equal("ok", c));
+    }
+
+    [Fact]
     public void A_damaged_packed_row_is_refused_not_misread()
     {
         var source = RowFactory.Source(new Random(4), 5, new DetectorVisit(1, 2), 10, 20, VisitMjd, 7);
@@ -197,11 +213,11 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
         Assert.Equal(wideForced, packedForced);
     }
 
-    private async Task<List<byte[]>> ReadAsync(string sql, Func<NpgsqlDataReader, byte[]> read)
+    private async Task<List<T>> ReadAsync<T>(string sql, Func<NpgsqlDataReader, T> read)
     {
         await using var command = _db.DataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync();
-        var rows = new List<byte[]>();
+        var rows = new List<T>();
         while (await reader.ReadAsync())
         {
             rows.Add(read(reader));
