@@ -263,18 +263,9 @@ public static partial class HistoryLoader
         {
             var lane = lanes[0].Cost <= lanes[1].Cost ? 0 : 1;
             var defs = indexes.Definitions.Where(d => d.Table == table).ToList();
-            if (FillSql(table) is { } fill)
-            {
-                // The fill sorts the table's rows by pixelId: with room for a month partition's sort in memory.
-                lanes[lane].Sql.Add("SET work_mem = '256MB'");
-                lanes[lane].Sql.Add(fill);
-                lanes[lane].Sql.Add("RESET work_mem");
-            }
-
             lanes[lane].Sql.AddRange(defs.Select(d => d.Create));
             lanes[lane].Sql.Add(AnalyzeSql(table));
-            // Packing a companion's rows is weighted like three index builds over them.
-            lanes[lane] = (lanes[lane].Sql, lanes[lane].Cost + RowsOf(copy, table) * (defs.Count + 1 + (FillSql(table) is null ? 0 : 3)));
+            lanes[lane] = (lanes[lane].Sql, lanes[lane].Cost + RowsOf(copy, table) * (defs.Count + 1));
         }
 
         progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Indexing, visits, visits, visits, copy.Rows.Values.Sum(), 0, count));
@@ -309,27 +300,14 @@ public static partial class HistoryLoader
         _ => $"ANALYZE {Quote(table)}",
     };
 
-    /// <summary>
-    /// The statement that fills a packed preload companion from its wide table (migration 0016), run in the table's
-    /// index lane before its indexes are built; null for a table the COPY fills.
-    /// </summary>
-    private static string? FillSql(string table) => table switch
-    {
-        "DiaSourcePacked" => "SELECT apdb_fill_diasourcepacked()",
-        "DiaForcedSourcePacked" => "SELECT apdb_fill_diaforcedsourcepacked()",
-        _ => null,
-    };
-
-    /// <summary>The rows of a table after the COPY: a packed companion holds its wide table's.</summary>
-    private static long RowsOf(CopyResult copy, string table) =>
-        copy.Rows.TryGetValue(table.Replace("Packed", string.Empty, StringComparison.Ordinal), out var n) ? n : 0;
+    private static long RowsOf(CopyResult copy, string table) => copy.Rows.TryGetValue(table, out var n) ? n : 0;
 
     /// <summary>Relative width of a table's rows, for ordering the index work largest first.</summary>
     private static long TableWidth(string table) => table switch
     {
         "DiaSource" => 4,
         "DiaObject" => 3,
-        "DiaSourcePacked" or "DiaForcedSourcePacked" => 3,
+        "DiaSourcePacked" or "DiaForcedSourcePacked" => 2,
         _ => 1,
     };
 

@@ -12,6 +12,12 @@ namespace Apdb.Records;
 /// </summary>
 public static class PackedRows
 {
+    /// <summary>The columns of <c>DiaSourcePacked</c> in table order: the keys, then <c>packed</c>.</summary>
+    public static IReadOnlyList<string> DiaSourcePackedColumns { get; } = ["diaSourceId", "diaObjectId", "visit", "detector", "midpointMjdTai", "pixelId", "packed"];
+
+    /// <summary>The ordinals in <see cref="DiaSourceColumns.Names"/> of the keys of <c>DiaSourcePacked</c>, in its column order.</summary>
+    public static ReadOnlySpan<int> DiaSourceKeyOrdinals => [0, 3, 1, 2, 7, 103];
+
     /// <summary>The <see cref="DiaSource"/> of one <c>DiaSourcePacked.packed</c> value (104 columns, 2 presence words).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DiaSource ReadDiaSource(ReadOnlySpan<byte> packed)
@@ -127,6 +133,12 @@ public static class PackedRows
         reader.End("DiaSource");
         return row;
     }
+
+    /// <summary>The columns of <c>DiaForcedSourcePacked</c> in table order: the keys, then <c>packed</c>.</summary>
+    public static IReadOnlyList<string> DiaForcedSourcePackedColumns { get; } = ["diaObjectId", "visit", "detector", "midpointMjdTai", "pixelId", "packed"];
+
+    /// <summary>The ordinals in <see cref="DiaForcedSourceColumns.Names"/> of the keys of <c>DiaForcedSourcePacked</c>, in its column order.</summary>
+    public static ReadOnlySpan<int> DiaForcedSourceKeyOrdinals => [1, 4, 5, 8, 14];
 
     /// <summary>The <see cref="DiaForcedSource"/> of one <c>DiaForcedSourcePacked.packed</c> value (15 columns, 1 presence word).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
