@@ -179,7 +179,7 @@ public sealed class CopyBuffer : IDisposable
     }
 
     /// <summary>A field of raw bytes: a bytea, or a value already in its binary form; its payload extends the row's reserved room.</summary>
-    public void Field(ReadOnlySpan<byte> payload)
+    public void Bytes(ReadOnlySpan<byte> payload)
     {
         if (_reservedEnd + payload.Length > _buffer.Length)
         {

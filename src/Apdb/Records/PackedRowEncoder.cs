@@ -86,7 +86,7 @@ public sealed class PackedRowEncoder
                 }
                 else
                 {
-                    packed.Field(rows.Slice(starts[k], lengths[k]));
+                    packed.Bytes(rows.Slice(starts[k], lengths[k]));
                 }
             }
 
@@ -119,7 +119,7 @@ public sealed class PackedRowEncoder
                 at += lengths[i];
             }
 
-            packed.Field(value);
+            packed.Bytes(value);
         }
     }
 }
