@@ -3,7 +3,7 @@
 DROP TABLE IF EXISTS
     "metadata", "DiaObject", "DiaObjectLast", "DiaSource", "DiaForcedSource", "SSObject", "SSSource",
     "DiaObject_To_Object_Match", "DetectorVisitProcessingSummary", "mpc_orbits", "current_identifications",
-    "numbered_identifications", "apdb_visit_detector", "apdb_migrations"
+    "numbered_identifications", "DiaSourcePacked", "DiaForcedSourcePacked", "apdb_visit_detector", "apdb_migrations"
     CASCADE;
 DO $$
 DECLARE

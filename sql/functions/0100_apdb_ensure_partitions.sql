@@ -1,4 +1,5 @@
--- Creates the 30-day time partitions of DiaSource and DiaForcedSource that cover [mjd_start, mjd_end].
+-- Creates the 30-day time partitions of DiaSource and DiaForcedSource, and of their packed preload companions
+-- (migration 0016), that cover [mjd_start, mjd_end].
 -- Partition k holds midpointMjdTai in [30k, 30(k+1)) and is named like "DiaSource_m2001".
 -- Concurrent callers serialise on an advisory lock, so two workers never race to create the same partition.
 CREATE OR REPLACE FUNCTION apdb_ensure_partitions(mjd_start double precision, mjd_end double precision)
@@ -21,7 +22,7 @@ BEGIN
     END IF;
     PERFORM pg_advisory_xact_lock(4242001);
     FOR k IN floor(mjd_start / 30)::bigint .. floor(mjd_end / 30)::bigint LOOP
-        FOREACH tbl IN ARRAY ARRAY['DiaSource', 'DiaForcedSource'] LOOP
+        FOREACH tbl IN ARRAY ARRAY['DiaSource', 'DiaForcedSource', 'DiaSourcePacked', 'DiaForcedSourcePacked'] LOOP
             part := tbl || '_m' || k::text;
             IF to_regclass(format('%I', part)) IS NULL THEN
                 EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%s) TO (%s)',

@@ -120,7 +120,7 @@ public sealed partial class ShardedApdb
 
         if (part.DeleteRowsOf is { } rowsOf)
         {
-            foreach (var table in new[] { "DiaSource", "DiaForcedSource" })
+            foreach (var table in new[] { "DiaSource", "DiaForcedSource", "DiaSourcePacked", "DiaForcedSourcePacked" })
             {
                 await ExecuteAsync(connection, $"DELETE FROM {Quote(table)} WHERE visit = @v AND detector = @d", cancellationToken, ("v", rowsOf.Visit), ("d", rowsOf.Detector));
             }
@@ -177,6 +177,13 @@ public sealed partial class ShardedApdb
 
         await CopyAsync(connection, "DiaSource", ColumnList(DiaSource.ColumnNames), part.Sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
         await CopyAsync(connection, "DiaForcedSource", ColumnList(DiaForcedSource.ColumnNames), part.ForcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
+
+        // The shard's packed preload companions get the same rows, packed by the server from what was just copied.
+        var written = part.Sources.Select(s => (s.Visit, s.Detector)).Concat(part.ForcedSources.Select(f => (f.Visit, f.Detector))).Distinct();
+        foreach (var (visit, detector) in written)
+        {
+            await ExecuteAsync(connection, "SELECT apdb_pack_detector_visit(@v, @d)", cancellationToken, ("v", visit), ("d", (int)detector));
+        }
     }
 
     private static async Task CopyAsync<T>(

@@ -117,7 +117,7 @@ public static partial class ApdbMaintenance
     }
 
     /// <summary>
-    /// The monthly partitions of DiaSource and DiaForcedSource in the current schema, attached, detach-pending, or left
+    /// The monthly partitions of DiaSource and DiaForcedSource and their packed companions in the current schema, attached, detach-pending, or left
     /// detached by an interrupted run (a plain table named as a partition is, <c>Table_m{k}</c>).
     /// </summary>
     private static async Task<List<MonthlyPartition>> ListPartitionsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
@@ -127,7 +127,8 @@ public static partial class ApdbMaintenance
             "CASE WHEN c.relispartition THEN pg_get_expr(c.relpartbound, c.oid) END " +
             "FROM pg_class c LEFT JOIN pg_inherits i ON i.inhrelid = c.oid " +
             "WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' " +
-            "AND (c.relname LIKE 'DiaSource\\_m%' OR c.relname LIKE 'DiaForcedSource\\_m%') ORDER BY c.relname";
+            "AND (c.relname LIKE 'DiaSource\\_m%' OR c.relname LIKE 'DiaForcedSource\\_m%' " +
+            "OR c.relname LIKE 'DiaSourcePacked\\_m%' OR c.relname LIKE 'DiaForcedSourcePacked\\_m%') ORDER BY c.relname";
         var partitions = new List<MonthlyPartition>();
         await using var command = dataSource.CreateCommand(sql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -232,7 +233,7 @@ public static partial class ApdbMaintenance
 
     private static string Quote(string name) => "\"" + name.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    [GeneratedRegex(@"^(DiaSource|DiaForcedSource)_m(-?\d+)$")]
+    [GeneratedRegex(@"^(DiaSource|DiaForcedSource|DiaSourcePacked|DiaForcedSourcePacked)_m(-?\d+)$")]
     private static partial Regex PartitionName();
 
     [GeneratedRegex(@"TO \('?(-?[0-9.eE+-]+)'?\)")]

@@ -8,9 +8,10 @@ namespace Apdb;
 
 public sealed partial class ApdbStore
 {
+    /// <summary>Decodes one packed row (<see cref="PackedRows"/>).</summary>
+    private delegate T PackedDecoder<out T>(ReadOnlySpan<byte> packed);
+
     private static readonly string DiaObjectLastColumns = ColumnList(DiaObjectLast.ColumnNames);
-    private static readonly string DiaSourceColumns = ColumnList(DiaSource.ColumnNames);
-    private static readonly string DiaForcedSourceColumns = ColumnList(DiaForcedSource.ColumnNames);
 
     /// <summary>
     /// The current version of every DiaObject in the region (from DiaObjectLast, through the pixelId index: at most
@@ -27,41 +28,42 @@ public sealed partial class ApdbStore
 
     /// <summary>
     /// The DiaSources in the region whose <c>midpointMjdTai</c> is later than <paramref name="visitMjdTai"/> minus
-    /// <paramref name="months"/> 30-day months (Rubin's window; no upper bound), filtered exactly by the region.
+    /// <paramref name="months"/> 30-day months (Rubin's window; no upper bound), filtered exactly by the region. Read
+    /// from the packed companion <c>DiaSourcePacked</c> (one datum a row instead of 104; see <see cref="PackedRows"/>).
     /// </summary>
     public Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
-        InRegionAsync("DiaSource", DiaSourceColumns, DiaSource.ReadRow, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
+        InRegionAsync("DiaSourcePacked", PackedRows.ReadDiaSource, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
 
     /// <summary>The DiaSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
     public Task<IReadOnlyList<DiaSource>> GetDiaSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
-        ByObjectIdsAsync("DiaSource", DiaSourceColumns, DiaSource.ReadRow, diaObjectIds, visitMjdTai, months, cancellationToken);
+        ByObjectIdsAsync("DiaSourcePacked", PackedRows.ReadDiaSource, diaObjectIds, visitMjdTai, months, cancellationToken);
 
-    /// <summary>The DiaForcedSources in the region, in Rubin's time window, filtered exactly by the region.</summary>
+    /// <summary>The DiaForcedSources in the region, in Rubin's time window, filtered exactly by the region (from <c>DiaForcedSourcePacked</c>).</summary>
     public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(ISkyRegion region, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
-        InRegionAsync("DiaForcedSource", DiaForcedSourceColumns, DiaForcedSource.ReadRow, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
+        InRegionAsync("DiaForcedSourcePacked", PackedRows.ReadDiaForcedSource, s => SkyPosition.FromDegrees(s.Ra, s.Dec), region, visitMjdTai, months, cancellationToken);
 
     /// <summary>The DiaForcedSources of the given DiaObjects in Rubin's time window. An empty id list gives an empty result.</summary>
     public Task<IReadOnlyList<DiaForcedSource>> GetDiaForcedSourcesAsync(IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months = 12, CancellationToken cancellationToken = default) =>
-        ByObjectIdsAsync("DiaForcedSource", DiaForcedSourceColumns, DiaForcedSource.ReadRow, diaObjectIds, visitMjdTai, months, cancellationToken);
+        ByObjectIdsAsync("DiaForcedSourcePacked", PackedRows.ReadDiaForcedSource, diaObjectIds, visitMjdTai, months, cancellationToken);
 
     /// <summary>
-    /// The rows of a time-partitioned table in the region (through the pixelId index) whose <c>midpointMjdTai</c> is in
+    /// The rows of a packed companion table in the region (through the pixelId index) whose <c>midpointMjdTai</c> is in
     /// Rubin's window, filtered exactly by the region.
     /// </summary>
     private async Task<IReadOnlyList<T>> InRegionAsync<T>(
-        string table, string columns, Func<NpgsqlDataReader, T> read, Func<T, SkyPosition> position, ISkyRegion region, double visitMjdTai, int months, CancellationToken cancellationToken)
+        string table, PackedDecoder<T> read, Func<T, SkyPosition> position, ISkyRegion region, double visitMjdTai, int months, CancellationToken cancellationToken)
     {
         Preconditions.NotNull(region);
         var start = WindowStart(visitMjdTai, months);
         var (where, parameters) = PixelRangePredicate(region);
         parameters.Add(new NpgsqlParameter<double>("start", start));
-        var sql = $"SELECT {columns} FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND ({where})";
-        var rows = await QueryAsync(sql, parameters, read, cancellationToken);
+        var sql = $"SELECT packed FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND ({where})";
+        var rows = await QueryPackedAsync(sql, parameters, read, cancellationToken);
         return [.. rows.Where(r => region.Contains(position(r)))];
     }
 
     private async Task<IReadOnlyList<T>> ByObjectIdsAsync<T>(
-        string table, string columns, Func<NpgsqlDataReader, T> read, IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months, CancellationToken cancellationToken)
+        string table, PackedDecoder<T> read, IReadOnlyCollection<long> diaObjectIds, double visitMjdTai, int months, CancellationToken cancellationToken)
     {
         Preconditions.NotNull(diaObjectIds);
         var start = WindowStart(visitMjdTai, months);
@@ -75,8 +77,8 @@ public sealed partial class ApdbStore
             new NpgsqlParameter<double>("start", start),
             new NpgsqlParameter<long[]>("ids", diaObjectIds.Distinct().ToArray()),
         ];
-        var sql = $"SELECT {columns} FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND \"diaObjectId\" = ANY(@ids)";
-        return await QueryAsync(sql, parameters, read, cancellationToken);
+        var sql = $"SELECT packed FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND \"diaObjectId\" = ANY(@ids)";
+        return await QueryPackedAsync(sql, parameters, read, cancellationToken);
     }
 
     /// <summary>
@@ -97,6 +99,37 @@ public sealed partial class ApdbStore
         while (await reader.ReadAsync(cancellationToken))
         {
             rows.Add(read(reader));
+        }
+
+        return rows;
+    }
+
+    /// <summary>
+    /// Runs a query whose one column is a packed row and decodes each row from a buffer reused across rows (no
+    /// per-row array).
+    /// </summary>
+    private async Task<List<T>> QueryPackedAsync<T>(string sql, List<NpgsqlParameter> parameters, PackedDecoder<T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        var rows = new List<T>();
+        var buffer = new byte[1024];
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var length = (int)reader.GetBytes(0, 0, null, 0, 0);
+            if (length > buffer.Length)
+            {
+                buffer = new byte[Math.Max(length, 2 * buffer.Length)];
+            }
+
+            reader.GetBytes(0, 0, buffer, 0, length);
+            rows.Add(read(buffer.AsSpan(0, length)));
         }
 
         return rows;

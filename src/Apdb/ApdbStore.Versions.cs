@@ -193,8 +193,12 @@ public sealed partial class ApdbStore
 
         var idArray = ids.Distinct().Order().ToArray();
         await LockObjectsAsync(connection, transaction, idArray, cancellationToken);
-        await ExecuteAsync(connection, transaction, "DELETE FROM \"DiaForcedSource\" WHERE visit = @v AND detector = @d", cancellationToken,
-            ("v", detectorVisit.Visit), ("d", detectorVisit.Detector));
+        foreach (var table in new[] { "DiaForcedSource", "DiaSourcePacked", "DiaForcedSourcePacked" })
+        {
+            await ExecuteAsync(connection, transaction, $"DELETE FROM \"{table}\" WHERE visit = @v AND detector = @d", cancellationToken,
+                ("v", detectorVisit.Visit), ("d", detectorVisit.Detector));
+        }
+
         await ExecuteAsync(connection, transaction, "DELETE FROM \"DiaObject\" WHERE \"diaObjectId\" = ANY(@ids) AND \"validityStartMjdTai\" = @t", cancellationToken,
             ("ids", idArray), ("t", previousTime));
         await ExecuteAsync(connection, transaction,

@@ -165,21 +165,26 @@ public sealed partial class ApdbStore
             await DropPlaceholdersAsync(connection, transaction, locked, cancellationToken);
         }
 
+        // Sources and forced sources go straight into their tables (no staging table: creating and dropping one is
+        // catalog work on every store); a clash with a stored row fails the transaction, so nothing of it is kept.
         if (sources.Count > 0)
         {
-            await StageAsync(connection, transaction, "DiaSource", Records.DiaSourceColumns.Names, sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
-            await RefuseKnownSourceIdsAsync(connection, transaction, detectorVisit, cancellationToken);
-            await ExecuteAsync(connection, transaction,
-                $"INSERT INTO \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) SELECT {ColumnList(DiaSource.ColumnNames)} FROM \"stage_DiaSource\"",
-                cancellationToken);
+            await RefuseKnownSourceIdsAsync(connection, transaction, detectorVisit, sources, cancellationToken);
+            await CopyBuffer.CopyRowsAsync(connection, $"COPY \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) FROM STDIN (FORMAT BINARY)",
+                sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
         }
 
         if (forcedSources.Count > 0)
         {
-            await StageAsync(connection, transaction, "DiaForcedSource", Records.DiaForcedSourceColumns.Names, forcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
-            await ExecuteAsync(connection, transaction,
-                $"INSERT INTO \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) SELECT {ColumnList(DiaForcedSource.ColumnNames)} FROM \"stage_DiaForcedSource\"",
-                cancellationToken);
+            await CopyBuffer.CopyRowsAsync(connection, $"COPY \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) FROM STDIN (FORMAT BINARY)",
+                forcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
+        }
+
+        if (sources.Count > 0 || forcedSources.Count > 0)
+        {
+            // The packed preload companions get the same rows, packed by the server from what was just inserted.
+            await ExecuteAsync(connection, transaction, "SELECT apdb_pack_detector_visit(@v, @d)", cancellationToken,
+                ("v", detectorVisit.Visit), ("d", (int)detectorVisit.Detector));
         }
 
         return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced)
@@ -188,11 +193,17 @@ public sealed partial class ApdbStore
         };
     }
 
-    private static async Task RefuseKnownSourceIdsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Refuses the store when one of its diaSourceIds is already stored. The partitioned table's key includes the time,
+    /// so the id alone is checked here, through its index.
+    /// </summary>
+    private static async Task RefuseKnownSourceIdsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DetectorVisit detectorVisit, IReadOnlyList<DiaSource> sources, CancellationToken cancellationToken)
     {
         await using var clash = new NpgsqlCommand(
-            "SELECT s.\"diaSourceId\" FROM \"stage_DiaSource\" s WHERE EXISTS (SELECT 1 FROM \"DiaSource\" d WHERE d.\"diaSourceId\" = s.\"diaSourceId\") LIMIT 1",
+            "SELECT \"diaSourceId\" FROM \"DiaSource\" WHERE \"diaSourceId\" = ANY(@ids) LIMIT 1",
             connection, transaction);
+        clash.Parameters.AddWithValue("ids", sources.Select(s => s.DiaSourceId).ToArray());
         if (await clash.ExecuteScalarAsync(cancellationToken) is long id)
         {
             throw new ApdbUserException($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");

@@ -136,6 +136,21 @@ public sealed class CopyBuffer : IDisposable
         Counted();
     }
 
+    /// <summary>A field of raw bytes: a bytea, or a value already in its binary form; its payload extends the row's reserved room.</summary>
+    public void Bytes(ReadOnlySpan<byte> payload)
+    {
+        if (_reservedEnd + payload.Length > _buffer.Length)
+        {
+            Grow(_reservedEnd + payload.Length - _length);
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(_buffer.AsSpan(_length, 4), payload.Length);
+        payload.CopyTo(_buffer.AsSpan(_length + 4));
+        _length += 4 + payload.Length;
+        _reservedEnd += payload.Length;
+        Counted();
+    }
+
     /// <summary>A NULL field.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Null()

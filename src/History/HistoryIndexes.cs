@@ -12,7 +12,7 @@ internal sealed record HistoryIndexes(IReadOnlyList<HistoryIndexes.Definition> D
 {
     public const string MetadataKey = "history:indexes";
 
-    public static readonly string[] Tables = ["DiaSource", "DiaObject", "DiaForcedSource", "DiaObjectLast"];
+    public static readonly string[] Tables = ["DiaSource", "DiaObject", "DiaForcedSource", "DiaObjectLast", "DiaSourcePacked", "DiaForcedSourcePacked"];
 
     public static async Task<HistoryIndexes> ReadCatalogAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
+using Apdb.Records;
 using Apdb.Simulation;
 using Npgsql;
 
@@ -9,7 +10,7 @@ namespace Apdb.History;
 
 public static partial class HistoryLoader
 {
-    private static readonly string[] StreamedTables = ["DiaSource", "DiaObject", "DiaForcedSource"];
+    private static readonly string[] StreamedTables = ["DiaSource", "DiaObject", "DiaForcedSource", "DiaSourcePacked", "DiaForcedSourcePacked"];
 
     private static IReadOnlyList<string> ColumnsOf(string table) => table switch
     {
@@ -17,6 +18,8 @@ public static partial class HistoryLoader
         "DiaObject" => HistoryCopyEncoders.DiaObjectColumns,
         "DiaForcedSource" => HistoryCopyEncoders.DiaForcedSourceColumns,
         "DiaObjectLast" => HistoryCopyEncoders.DiaObjectLastColumns,
+        "DiaSourcePacked" => PackedRowEncoder.DiaSource.ColumnNames,
+        "DiaForcedSourcePacked" => PackedRowEncoder.DiaForcedSource.ColumnNames,
         _ => HistoryCopyEncoders.VisitDetectorColumns,
     };
 
@@ -71,9 +74,13 @@ public static partial class HistoryLoader
                 while (batches.MoveNext())
                 {
                     var batch = batches.Current;
-                    var source = Encode(Held(batch.Sources, partition, r => r.PixelId), HistoryCopyEncoders.Encode, $"DiaSource_m{batch.Month}", batch.VisitsDone);
+                    var sources = Held(batch.Sources, partition, r => r.PixelId);
+                    var forcedSources = Held(batch.ForcedSources, partition, r => r.PixelId);
+                    var source = Encode(sources, HistoryCopyEncoders.Encode, $"DiaSource_m{batch.Month}", batch.VisitsDone);
                     var objects = Encode(Held(batch.Objects, partition, r => r.PixelId), HistoryCopyEncoders.Encode, "DiaObject", batch.VisitsDone);
-                    var forced = Encode(Held(batch.ForcedSources, partition, r => r.PixelId), HistoryCopyEncoders.Encode, $"DiaForcedSource_m{batch.Month}", batch.VisitsDone);
+                    var forced = Encode(forcedSources, HistoryCopyEncoders.Encode, $"DiaForcedSource_m{batch.Month}", batch.VisitsDone);
+                    var sourcePacked = EncodePacked(sources, r => r.PixelId, HistoryCopyEncoders.Encode, PackedRowEncoder.DiaSource, $"DiaSourcePacked_m{batch.Month}", batch.VisitsDone);
+                    var forcedPacked = EncodePacked(forcedSources, r => r.PixelId, HistoryCopyEncoders.Encode, PackedRowEncoder.DiaForcedSource, $"DiaForcedSourcePacked_m{batch.Month}", batch.VisitsDone);
                     if (partition is null || partition.Registry)
                     {
                         registry.AddRange(batch.VisitDetectors);
@@ -89,6 +96,8 @@ public static partial class HistoryLoader
                     await channels["DiaSource"].Writer.WriteAsync(source, token);
                     await channels["DiaObject"].Writer.WriteAsync(objects, token);
                     await channels["DiaForcedSource"].Writer.WriteAsync(forced, token);
+                    await channels["DiaSourcePacked"].Writer.WriteAsync(sourcePacked, token);
+                    await channels["DiaForcedSourcePacked"].Writer.WriteAsync(forcedPacked, token);
                     clock.Start();
                 }
             }
@@ -139,6 +148,28 @@ public static partial class HistoryLoader
 
         using var buffer = new CopyBuffer(Math.Max(4096, rows.Length * 256));
         encode(rows, buffer);
+        var (bytes, length) = buffer.Detach();
+        return new Chunk(target, bytes, length, rows.Length, visitsDone);
+    }
+
+    /// <summary>
+    /// The packed preload companion's rows of a batch, in pixelId order (a region's rows of a batch then share pages,
+    /// so the preload reads few): each row encoded wide by its column map, then packed by <paramref name="packer"/>.
+    /// </summary>
+    private static Chunk EncodePacked<T>(T[] rows, Func<T, long> pixelId, EncodeRows<T> encode, PackedRowEncoder packer, string target, int visitsDone)
+    {
+        if (rows.Length == 0)
+        {
+            return new Chunk(null, [], 0, 0, visitsDone);
+        }
+
+        var keys = Array.ConvertAll(rows, r => pixelId(r));
+        var sorted = (T[])rows.Clone();
+        Array.Sort(keys, sorted);
+        using var wide = new CopyBuffer(Math.Max(4096, rows.Length * 256));
+        encode(sorted, wide);
+        using var buffer = new CopyBuffer(Math.Max(4096, rows.Length * 256));
+        packer.Append(wide.Written, buffer);
         var (bytes, length) = buffer.Detach();
         return new Chunk(target, bytes, length, rows.Length, visitsDone);
     }

@@ -190,11 +190,12 @@ public static partial class HistoryLoader
         if (replace)
         {
             await ExecuteAsync(connection, transaction,
-                "TRUNCATE \"DiaObject\", \"DiaObjectLast\", \"DiaSource\", \"DiaForcedSource\", apdb_visit_detector", cancellationToken);
+                "TRUNCATE \"DiaObject\", \"DiaObjectLast\", \"DiaSource\", \"DiaForcedSource\", \"DiaSourcePacked\", \"DiaForcedSourcePacked\", apdb_visit_detector", cancellationToken);
             var partitions = new List<string>();
             await using (var list = new NpgsqlCommand(
                 "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid " +
-                "WHERE i.inhparent IN (to_regclass('\"DiaSource\"'), to_regclass('\"DiaForcedSource\"')) ORDER BY 1", connection, transaction))
+                "WHERE i.inhparent IN (to_regclass('\"DiaSource\"'), to_regclass('\"DiaForcedSource\"'), " +
+                "to_regclass('\"DiaSourcePacked\"'), to_regclass('\"DiaForcedSourcePacked\"')) ORDER BY 1", connection, transaction))
             await using (var reader = await list.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
@@ -255,6 +256,7 @@ public static partial class HistoryLoader
     {
         // Two sessions, the work split by table size (largest first to the less loaded session).
         var count = indexes.Definitions.Count;
+        var creates = indexes.Definitions.Select(d => d.Create).ToHashSet(StringComparer.Ordinal);
         var built = 0;
         var lanes = new List<(List<string> Sql, long Cost)> { ([], 0), ([], 0) };
         foreach (var table in HistoryIndexes.Tables.OrderByDescending(t => RowsOf(copy, t) * TableWidth(t)))
@@ -276,7 +278,7 @@ public static partial class HistoryLoader
             {
                 await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
                 await command.ExecuteNonQueryAsync(cancellationToken);
-                if (!sql.StartsWith("ANALYZE", StringComparison.Ordinal))
+                if (creates.Contains(sql))
                 {
                     var done = Interlocked.Increment(ref built);
                     progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Indexing, visits, visits, visits, copy.Rows.Values.Sum(), done, count));
@@ -300,10 +302,12 @@ public static partial class HistoryLoader
 
     private static long RowsOf(CopyResult copy, string table) => copy.Rows.TryGetValue(table, out var n) ? n : 0;
 
+    /// <summary>Relative width of a table's rows, for ordering the index work largest first.</summary>
     private static long TableWidth(string table) => table switch
     {
         "DiaSource" => 4,
         "DiaObject" => 3,
+        "DiaSourcePacked" or "DiaForcedSourcePacked" => 2,
         _ => 1,
     };
 

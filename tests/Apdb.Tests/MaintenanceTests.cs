@@ -287,7 +287,7 @@ public sealed class MaintenanceTests(PostgresServer server)
         await using var command = db.DataSource.CreateCommand(
             "SELECT c.relname, substring(pg_get_expr(c.relpartbound, c.oid) from 'TO \\(''?([-0-9.]+)')::float8 FROM pg_inherits i " +
             "JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent " +
-            "WHERE p.relname IN ('DiaSource', 'DiaForcedSource') ORDER BY 1");
+            "WHERE p.relname IN ('DiaSource', 'DiaForcedSource', 'DiaSourcePacked', 'DiaForcedSourcePacked') ORDER BY 1");
         await using var reader = await command.ExecuteReaderAsync();
         var partitions = new List<(string, double)>();
         while (await reader.ReadAsync())

@@ -34,12 +34,34 @@ public static class ApdbInvariants
             "OR (r.\"nDiaSources\" > 0 AND r.\"nDiaObjects\" = 0 AND EXISTS (SELECT 1 FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector AND s.\"diaObjectId\" IS NOT NULL))"),
     ];
 
+    // The packed preload companions (migration 0016) mirror the wide tables: one packed row a wide row, with the same
+    // keys, holding what the server's own packing of the wide row gives. Not checked where the tables do not exist (a
+    // sharded APDB's coordinator: each shard holds its own).
+    private static readonly (string Name, string Sql)[] PackedChecks =
+    [
+        ("DiaSources whose packed row is missing, extra or different",
+            "SELECT coalesce(s.\"diaSourceId\", p.\"diaSourceId\")::text FROM \"DiaSource\" s FULL JOIN \"DiaSourcePacked\" p " +
+            "ON p.\"diaSourceId\" = s.\"diaSourceId\" AND p.\"midpointMjdTai\" = s.\"midpointMjdTai\" " +
+            "WHERE s.\"diaSourceId\" IS NULL OR p.\"diaSourceId\" IS NULL OR p.packed <> apdb_pack_diasource(s) " +
+            "OR (p.\"diaObjectId\", p.visit, p.detector, p.\"pixelId\") IS DISTINCT FROM (s.\"diaObjectId\", s.visit, s.detector, s.\"pixelId\")"),
+        ("DiaSources packed more than once",
+            "SELECT \"diaSourceId\"::text FROM \"DiaSourcePacked\" GROUP BY 1 HAVING count(*) > 1"),
+        ("DiaForcedSources whose packed row is missing, extra or different",
+            "SELECT concat_ws('/', coalesce(f.\"diaObjectId\", p.\"diaObjectId\"), coalesce(f.visit, p.visit), coalesce(f.detector, p.detector)) " +
+            "FROM \"DiaForcedSource\" f FULL JOIN \"DiaForcedSourcePacked\" p " +
+            "ON (p.\"diaObjectId\", p.visit, p.detector, p.\"midpointMjdTai\") = (f.\"diaObjectId\", f.visit, f.detector, f.\"midpointMjdTai\") " +
+            "WHERE f.\"diaObjectId\" IS NULL OR p.\"diaObjectId\" IS NULL OR p.packed <> apdb_pack_diaforcedsource(f) OR p.\"pixelId\" <> f.\"pixelId\""),
+        ("DiaForcedSources packed more than once",
+            "SELECT concat_ws('/', \"diaObjectId\", visit, detector) FROM \"DiaForcedSourcePacked\" GROUP BY \"diaObjectId\", visit, detector HAVING count(*) > 1"),
+    ];
+
     /// <summary>Every violation of the structural invariants, as "what: ids".</summary>
     public static async Task<List<string>> ViolationsAsync(NpgsqlDataSource dataSource)
     {
         var found = new List<string>();
         var droppedBefore = await DroppedBeforeAsync(dataSource);
-        foreach (var (name, sql) in Checks)
+        var packed = (await ColumnAsync(dataSource, "SELECT (to_regclass('\"DiaSourcePacked\"') IS NOT NULL)::text"))[0] == "true";
+        foreach (var (name, sql) in packed ? [.. Checks, .. PackedChecks] : Checks)
         {
             var ids = await ColumnAsync(dataSource, sql.Replace("{droppedBefore}", droppedBefore, StringComparison.Ordinal) + " LIMIT 10");
             if (ids.Count > 0)

@@ -149,7 +149,9 @@ public static class SchemaMigrator
 
     private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        // No timeout: a migration that rewrites data (0016 packs every DiaSource of an existing APDB) runs as long as
+        // the data takes; the caller's token still cancels it.
+        await using var command = new NpgsqlCommand(sql, connection, transaction) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 

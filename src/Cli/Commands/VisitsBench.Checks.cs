@@ -7,7 +7,7 @@ internal sealed partial class VisitsBench
     /// <summary>What the checks after the run found; every count but <see cref="RegisteredDetectorVisits"/> must be 0.</summary>
     internal sealed record Checks(
         long DiaObjectsWithTwoOpenVersions, long DiaObjectLastMismatches, long DuplicateDiaSourceIds, long RegistryMismatches,
-        long RegisteredDetectorVisits, int StoredDetectorVisits)
+        long PackedMismatches, long RegisteredDetectorVisits, int StoredDetectorVisits)
     {
         public List<string> Violations { get; } = [];
 
@@ -18,7 +18,8 @@ internal sealed partial class VisitsBench
     /// The store's invariants over what the run touched (the checks of tests/Shared/ApdbInvariants, limited to the run's
     /// visits and their objects through the indexes, so they stay cheap on a large APDB): no DiaObject with two open
     /// versions, DiaObjectLast holding exactly the open versions, no diaSourceId stored twice, and a registry row for
-    /// each stored detector-visit whose counts are the rows stored (never ahead of the data).
+    /// each stored detector-visit whose counts are the rows stored (never ahead of the data); and the run's rows in the
+    /// packed preload companions exactly the server's packing of its wide rows, one each.
     /// </summary>
     private static async Task<Checks> CheckAsync(NpgsqlDataSource dataSource, long[] visits, int storedDetectorVisits, CancellationToken ct)
     {
@@ -42,12 +43,21 @@ internal sealed partial class VisitsBench
             "r.\"nDiaSources\" <> (SELECT count(*) FROM \"DiaSource\" s WHERE s.visit = r.visit AND s.detector = r.detector) OR " +
             "r.\"nDiaForcedSources\" <> (SELECT count(*) FROM \"DiaForcedSource\" f WHERE f.visit = r.visit AND f.detector = r.detector))",
             visits, ct);
+        var packed = await CountAsync(dataSource,
+            "SELECT (SELECT count(*) FROM (SELECT s.\"diaSourceId\", apdb_pack_diasource(s) AS packed FROM \"DiaSource\" s WHERE s.visit = ANY(@visits)) w " +
+            "FULL JOIN (SELECT \"diaSourceId\", packed FROM \"DiaSourcePacked\" WHERE visit = ANY(@visits)) p USING (\"diaSourceId\") " +
+            "WHERE w.packed IS DISTINCT FROM p.packed) + " +
+            "(SELECT count(*) FROM (SELECT f.\"diaObjectId\", f.visit, f.detector, apdb_pack_diaforcedsource(f) AS packed FROM \"DiaForcedSource\" f WHERE f.visit = ANY(@visits)) w " +
+            "FULL JOIN (SELECT \"diaObjectId\", visit, detector, packed FROM \"DiaForcedSourcePacked\" WHERE visit = ANY(@visits)) p USING (\"diaObjectId\", visit, detector) " +
+            "WHERE w.packed IS DISTINCT FROM p.packed)",
+            visits, ct);
         var registered = await CountAsync(dataSource, "SELECT count(*) FROM apdb_visit_detector WHERE visit = ANY(@visits)", visits, ct);
-        var checks = new Checks(twoOpen, lastMismatch, duplicateSources, registry, registered, storedDetectorVisits);
+        var checks = new Checks(twoOpen, lastMismatch, duplicateSources, registry, packed, registered, storedDetectorVisits);
         Add(checks, twoOpen, "DiaObjects with two open versions");
         Add(checks, lastMismatch, "DiaObjectLast rows that are not the open version");
         Add(checks, duplicateSources, "diaSourceIds stored more than once");
         Add(checks, registry, "registered detector-visits whose counts differ from the rows stored");
+        Add(checks, packed, "stored rows whose packed preload row is missing, extra or different");
         Add(checks, registered - storedDetectorVisits, "registered detector-visits more or fewer than the stores that succeeded");
         return checks;
     }

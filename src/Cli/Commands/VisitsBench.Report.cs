@@ -142,6 +142,7 @@ internal sealed partial class VisitsBench
                 diaObjectLastMismatches = checks.DiaObjectLastMismatches,
                 duplicateDiaSourceIds = checks.DuplicateDiaSourceIds,
                 registryMismatches = checks.RegistryMismatches,
+                packedMismatches = checks.PackedMismatches,
                 registeredDetectorVisits = checks.RegisteredDetectorVisits,
                 storedDetectorVisits = checks.StoredDetectorVisits,
             },
