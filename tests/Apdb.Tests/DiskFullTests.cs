@@ -51,7 +51,9 @@ public sealed class DiskFullTests(PostgresServer server)
     {
         await using var connection = new NpgsqlConnection(server.AdminConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
+        // CREATE and DROP DATABASE each wait for a checkpoint of the whole shared test cluster, which can take longer
+        // than the default 30 s while other tests write: no timeout here.
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
 }
