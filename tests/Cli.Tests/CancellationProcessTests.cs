@@ -85,10 +85,20 @@ public sealed class CancellationProcessTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts the CLI with SIGINT at its default disposition. A test run started in the background by a shell without
+    /// job control inherits SIGINT ignored (POSIX), every child keeps it ignored across exec, and the runtime leaves an
+    /// ignored SIGINT alone, so the signal would never reach the command: python3 restores the default and execs it
+    /// (the same process, so <c>kill -INT</c> on its id reaches the CLI).
+    /// </summary>
     private static Process StartCli(params string[] args)
     {
         var dotnet = Environment.ProcessPath is { } p && Path.GetFileNameWithoutExtension(p) == "dotnet" ? p : "dotnet";
-        var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var python = Environment.GetEnvironmentVariable("APDB_PYTHON") is { Length: > 0 } configured ? configured : "python3";
+        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])");
+        start.ArgumentList.Add(dotnet);
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Apdb.Cli.dll"));
         foreach (var a in args)
         {
