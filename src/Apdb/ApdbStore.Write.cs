@@ -44,7 +44,8 @@ public sealed partial class ApdbStore
     /// registered (a second store is refused unless <see cref="StoreOptions.ReplaceExisting"/>), the objects the
     /// sources belong to are locked, their stored DiaSources reloaded and summarised with the new ones by
     /// <paramref name="summarizer"/>, the versions written and DiaObjectLast updated, then DiaSources and
-    /// DiaForcedSources inserted. Every bulk write is a binary COPY into a staging table merged in SQL.
+    /// DiaForcedSources inserted, then packed by the server into their preload companions. Every bulk write is a binary
+    /// COPY: the versions into a staging table merged in SQL, the sources and forced sources straight into their tables.
     /// </summary>
     /// <remarks>
     /// The guarantees, whatever the order and concurrency of stores (each is tested under interleavings and failures):
