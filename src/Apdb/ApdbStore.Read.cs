@@ -108,19 +108,10 @@ public sealed partial class ApdbStore
     /// Runs a query whose one column is a packed row and decodes each row from a buffer reused across rows (no
     /// per-row array).
     /// </summary>
-    private async Task<List<T>> QueryPackedAsync<T>(string sql, List<NpgsqlParameter> parameters, PackedDecoder<T> read, CancellationToken cancellationToken)
+    private Task<List<T>> QueryPackedAsync<T>(string sql, List<NpgsqlParameter> parameters, PackedDecoder<T> read, CancellationToken cancellationToken)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(parameter);
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<T>();
         var buffer = new byte[1024];
-        while (await reader.ReadAsync(cancellationToken))
+        return QueryAsync(sql, parameters, reader =>
         {
             var length = (int)reader.GetBytes(0, 0, null, 0, 0);
             if (length > buffer.Length)
@@ -129,10 +120,8 @@ public sealed partial class ApdbStore
             }
 
             reader.GetBytes(0, 0, buffer, 0, length);
-            rows.Add(read(buffer.AsSpan(0, length)));
-        }
-
-        return rows;
+            return read(buffer.AsSpan(0, length));
+        }, cancellationToken);
     }
 
     private static double WindowStart(double visitMjdTai, int months)
