@@ -70,20 +70,19 @@ public sealed class DifferenceDecorrelator
             }
         });
 
-        float[]? output = null;
-        foreach (var (x, yProfile) in kernel.Terms)
+        // All terms in one pass per output row: the y profiles (one length) as column passes, the x profiles summed.
+        var terms = kernel.Terms;
+        if (terms.Count == 0)
         {
-            var term = SeparableConvolution.Convolve2D(clean, w, h, x, yProfile);
-            if (output is null)
-            {
-                output = term;
-                continue;
-            }
-
-            Parallel.For(0, h, y => SeparableConvolution.AddScaled(term.AsSpan(y * w, w), output.AsSpan(y * w, w), 1f));
+            return clean;
         }
 
-        return output ?? clean;
+        var groups = terms.GroupBy(t => t.Y.Length).Select(g => new SeparableSum.ColumnGroup(g.Key / 2, [.. g.Select(t => t.Y)])).ToList();
+        var order = terms.GroupBy(t => t.Y.Length).SelectMany(g => g).ToList();
+        var rowTerms = order.Select((t, b) => new SeparableSum.RowTerm(b, t.X)).ToList();
+        var output = GC.AllocateUninitializedArray<float>(input.Length);
+        new SeparableSum(groups, rowTerms).Apply(clean, w, h, output);
+        return output;
     }
 
     /// <summary>Per pixel: V_S + k^2 V_T, or V_S + V_T / k^2 when the science was convolved (k: the local kernel sum, linear in x and y).</summary>
@@ -95,13 +94,14 @@ public sealed class DifferenceDecorrelator
         {
             // The kernel sum is linear in x: its value at the row's ends gives every pixel's.
             var k0 = solution.KernelSum(0, y);
-            var k1 = solution.KernelSum(w - 1, y);
+            var dk = (solution.KernelSum(w - 1, y) - k0) / Math.Max(w - 1, 1);
+            var sv = science.Variance.AsSpan(y * w, w);
+            var tv = template.Variance.AsSpan(y * w, w);
+            var output = variance.AsSpan(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                var s = k0 + ((k1 - k0) * x / Math.Max(w - 1, 1));
-                var k = (y * w) + x;
-                var v = scienceSide ? science.Variance[k] + (template.Variance[k] / (s * s)) : science.Variance[k] + (s * s * template.Variance[k]);
-                variance[k] = (float)v;
+                var s = k0 + (dk * x);
+                output[x] = (float)(scienceSide ? sv[x] + (tv[x] / (s * s)) : sv[x] + (s * s * tv[x]));
             }
         });
 
