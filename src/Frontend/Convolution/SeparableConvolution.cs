@@ -143,8 +143,16 @@ internal static class SeparableConvolution
         ArgumentNullException.ThrowIfNull(kernelY);
         // Every output row is written whole: no need to zero the plane first.
         var output = GC.AllocateUninitializedArray<float>(image.Length);
-        new SeparableSum([new SeparableSum.ColumnGroup(kernelY.Length / 2, [kernelY])], [new SeparableSum.RowTerm(0, kernelX)]).Apply(image, width, height, output);
+        Convolve2D(image, width, height, kernelX, kernelY, output);
         return output;
+    }
+
+    /// <summary><see cref="Convolve2D(float[], int, int, float[], float[])"/> into <paramref name="output"/> (every value written).</summary>
+    public static void Convolve2D(float[] image, int width, int height, float[] kernelX, float[] kernelY, float[] output)
+    {
+        ArgumentNullException.ThrowIfNull(kernelX);
+        ArgumentNullException.ThrowIfNull(kernelY);
+        new SeparableSum([new SeparableSum.ColumnGroup(kernelY.Length / 2, [kernelY])], [new SeparableSum.RowTerm(0, kernelX)]).Apply(image, width, height, output);
     }
 
     /// <summary>

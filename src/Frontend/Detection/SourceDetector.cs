@@ -47,11 +47,13 @@ public sealed class SourceDetector
         var (snr, localVariance) = MatchedSnr(image, variance, w, h, psfSigma);
         SnrScale = NormalizeSnr ? NormalizeByRobustSigma(snr, variance, w, h) : 1.0;
         MultiThresholdDeblender? deblender = null;
+        float[]? deblendImage = null;
         if (DeblendLevels > 1)
         {
             // At most half the PSF's sigma and no wider than SExtractor's default 3 x 3 filter (about 0.85 px).
             var narrow = SeparableConvolution.Gaussian(Math.Clamp(0.5 * psfSigma, 0.5, 0.85));
-            var deblendImage = SeparableConvolution.Convolve2D(image, w, h, narrow, narrow);
+            deblendImage = ScratchPlanes<float>.Rent(w * h);
+            SeparableConvolution.Convolve2D(image, w, h, narrow, narrow, deblendImage);
             var narrowSum2 = narrow.Sum(v => (double)v * v);
             deblender = new MultiThresholdDeblender(deblendImage, localVariance, narrowSum2 * narrowSum2 * SnrScale * SnrScale, w, h)
             {
@@ -61,14 +63,20 @@ public sealed class SourceDetector
             };
         }
 
-        return (FindFootprints(exposure, snr, deblender), snr);
+        var peaks = FindFootprints(exposure, snr, deblender);
+        // The work planes die here (the deblender and its images go with this call); the S/N image is the caller's.
+        ScratchPlanes<float>.Return(image);
+        ScratchPlanes<float>.Return(variance);
+        ScratchPlanes<float>.Return(localVariance);
+        ScratchPlanes<float>.Return(deblendImage);
+        return (peaks, snr);
     }
 
     private (float[] Image, float[] Variance) UsablePlanes(Exposure exposure)
     {
         var w = exposure.Width;
-        var image = GC.AllocateUninitializedArray<float>(w * exposure.Height);
-        var variance = GC.AllocateUninitializedArray<float>(w * exposure.Height);
+        var image = ScratchPlanes<float>.Rent(w * exposure.Height);
+        var variance = ScratchPlanes<float>.Rent(w * exposure.Height);
         Parallel.For(0, exposure.Height, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
@@ -92,7 +100,8 @@ public sealed class SourceDetector
         }
 
         var snr = SeparableConvolution.Convolve2D(image, w, h, kernel, kernel);
-        var smoothVar = SeparableConvolution.Convolve2D(variance, w, h, kernel, kernel);
+        var smoothVar = ScratchPlanes<float>.Rent(w * h);
+        SeparableConvolution.Convolve2D(variance, w, h, kernel, kernel, smoothVar);
         var norm = (float)(sum2 * sum2);
         Parallel.For(0, h, y =>
         {
@@ -150,7 +159,7 @@ public sealed class SourceDetector
     private List<DetectedPeak> FindFootprints(Exposure exposure, float[] snr, MultiThresholdDeblender? deblender)
     {
         var peaks = new List<DetectedPeak>();
-        var labels = new int[exposure.Width * exposure.Height];
+        var labels = ScratchPlanes<int>.RentCleared(exposure.Width * exposure.Height);
         var footprints = 0;
         var pixels = new List<int>();
         for (var sign = 1; sign >= (BothSigns ? -1 : 1); sign -= 2)
@@ -183,6 +192,7 @@ public sealed class SourceDetector
             }
         }
 
+        ScratchPlanes<int>.Return(labels);
         return peaks;
     }
 

@@ -340,8 +340,8 @@ public sealed class AlardLuptonMatcher
         }
 
         var unusable = (int)MaskPlanes.Unusable;
-        var clean = GC.AllocateUninitializedArray<float>(w * h);
-        var bad = GC.AllocateUninitializedArray<bool>(w * h);
+        var clean = ScratchPlanes<float>.Rent(w * h);
+        var bad = ScratchPlanes<bool>.Rent(w * h);
         var anyBad = 0;
         Parallel.For(0, h, y =>
         {
@@ -450,6 +450,10 @@ public sealed class AlardLuptonMatcher
 
             return row;
         }, _ => { });
+        ScratchPlanes<float>.Return(clean);
+        ScratchPlanes<float>.Return(model);
+        ScratchPlanes<bool>.Return(bad);
+        ScratchPlanes<bool>.Return(reachBad);
 
         return new Exposure(w, h, image, variance, mask)
         {
@@ -509,7 +513,7 @@ public sealed class AlardLuptonMatcher
             buffer += group.Profiles.Length;
         }
 
-        var model = GC.AllocateUninitializedArray<float>(w * h);
+        var model = ScratchPlanes<float>.Rent(w * h);
         // u = 2x / (w - 1) - 1 and v likewise, as AlardLuptonSolution.Scaled.
         new SeparableSum(groups, terms).Apply(clean, w, h, model, (-1, 2.0 / Math.Max(w - 1, 1), -1, 2.0 / Math.Max(h - 1, 1)));
         return model;
@@ -786,8 +790,8 @@ public sealed class AlardLuptonMatcher
 
     private static bool[] Dilate(bool[] input, int w, int h, int r)
     {
-        var tmp = new bool[input.Length];
-        var output = GC.AllocateUninitializedArray<bool>(input.Length);
+        var tmp = ScratchPlanes<bool>.Rent(input.Length);
+        var output = ScratchPlanes<bool>.Rent(input.Length);
         DilateLines(input, tmp, h, w, w, 1, r);
         // Along y, row by row (contiguous): each output row is the OR of the rows within r of it.
         Parallel.For(0, h, y =>
@@ -800,6 +804,7 @@ public sealed class AlardLuptonMatcher
                 OrInto(MemoryMarshal.Cast<bool, byte>(tmp.AsSpan(t * w, w)), destination);
             }
         });
+        ScratchPlanes<bool>.Return(tmp);
         return output;
     }
 

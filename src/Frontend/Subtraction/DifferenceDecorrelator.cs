@@ -61,7 +61,7 @@ public sealed class DifferenceDecorrelator
     /// <summary>The image (non-finite pixels as zero) convolved with the kernel's separable terms.</summary>
     private static float[] ConvolveImage(float[] input, int w, int h, DecorrelationKernel kernel)
     {
-        var clean = GC.AllocateUninitializedArray<float>(input.Length);
+        var clean = ScratchPlanes<float>.Rent(input.Length);
         Parallel.For(0, h, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
@@ -82,6 +82,7 @@ public sealed class DifferenceDecorrelator
         var rowTerms = order.Select((t, b) => new SeparableSum.RowTerm(b, t.X)).ToList();
         var output = GC.AllocateUninitializedArray<float>(input.Length);
         new SeparableSum(groups, rowTerms).Apply(clean, w, h, output);
+        ScratchPlanes<float>.Return(clean);
         return output;
     }
 
