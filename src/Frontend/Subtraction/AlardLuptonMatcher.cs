@@ -386,9 +386,10 @@ public sealed class AlardLuptonMatcher
         // twice over), not its full support, whose far wings carry a negligible fraction of it.
         var spread = convolveScience ? MaskSpread(solution, w, h) : 0;
         var scienceMask = spread > 0 ? DilateBits(science.Mask, w, h, spread) : science.Mask;
-        var image = GC.AllocateUninitializedArray<float>(w * h);
-        var variance = GC.AllocateUninitializedArray<float>(w * h);
-        var mask = GC.AllocateUninitializedArray<int>(w * h);
+        // Every pixel of the three planes is written below.
+        var image = ScratchPlanes<float>.Rent(w * h);
+        var variance = ScratchPlanes<float>.Rent(w * h);
+        var mask = ScratchPlanes<int>.Rent(w * h);
         var noData = (int)MaskPlane.NoData;
         var keep = ~(int)(MaskPlane.Detected | MaskPlane.DetectedNegative);
         var uScale = 2.0 / Math.Max(w - 1, 1);

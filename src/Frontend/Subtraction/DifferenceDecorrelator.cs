@@ -51,7 +51,9 @@ public sealed class DifferenceDecorrelator
             }
         });
 
-        var whitened = new Exposure(w, h, image, variance, (int[])difference.Mask.Clone())
+        var mask = ScratchPlanes<int>.Rent(difference.Mask.Length);
+        difference.Mask.AsSpan().CopyTo(mask);
+        var whitened = new Exposure(w, h, image, variance, mask)
         {
             Wcs = difference.Wcs, Psf = ConvolvePsf(psf, kernel), PhotoCalib = difference.PhotoCalib, Metadata = difference.Metadata.Clone(),
         };
@@ -80,7 +82,7 @@ public sealed class DifferenceDecorrelator
         var groups = terms.GroupBy(t => t.Y.Length).Select(g => new SeparableSum.ColumnGroup(g.Key / 2, [.. g.Select(t => t.Y)])).ToList();
         var order = terms.GroupBy(t => t.Y.Length).SelectMany(g => g).ToList();
         var rowTerms = order.Select((t, b) => new SeparableSum.RowTerm(b, t.X)).ToList();
-        var output = GC.AllocateUninitializedArray<float>(input.Length);
+        var output = ScratchPlanes<float>.Rent(input.Length);
         new SeparableSum(groups, rowTerms).Apply(clean, w, h, output);
         ScratchPlanes<float>.Return(clean);
         return output;
@@ -89,7 +91,7 @@ public sealed class DifferenceDecorrelator
     /// <summary>Per pixel: V_S + k^2 V_T, or V_S + V_T / k^2 when the science was convolved (k: the local kernel sum, linear in x and y).</summary>
     private static float[] WhiteVariance(Exposure science, Exposure template, AlardLuptonSolution solution, int w, int h)
     {
-        var variance = GC.AllocateUninitializedArray<float>(w * h);
+        var variance = ScratchPlanes<float>.Rent(w * h);
         var scienceSide = solution.ConvolvesScience;
         Parallel.For(0, h, y =>
         {

@@ -16,6 +16,9 @@ public sealed class TemplateWarper
     private const int TableSize = 1024;
     private static readonly float[] LanczosTable = BuildTable();
 
+    /// <summary>sum(w^2) of each table row, summed in float in tap order.</summary>
+    private static readonly float[] LanczosSquares = BuildSquares();
+
     /// <summary>Spacing of the exactly mapped grid, pixels.</summary>
     public int GridStep { get; init; } = 32;
 
@@ -46,9 +49,10 @@ public sealed class TemplateWarper
 
         var tw = template.Width;
         var th = template.Height;
-        var image = new float[width * height];
-        var variance = new float[width * height];
-        var mask = new int[width * height];
+        // Every pixel of the three planes is written below.
+        var image = ScratchPlanes<float>.Rent(width * height);
+        var variance = ScratchPlanes<float>.Rent(width * height);
+        var mask = ScratchPlanes<int>.Rent(width * height);
         var unusable = (int)MaskPlanes.Unusable;
         var covered = 0L;
         // A co-add usually has no unusable pixel: then the 36-pixel mask OR per output pixel is skipped.
@@ -57,8 +61,7 @@ public sealed class TemplateWarper
         {
             var j = y / step;
             var ty = (double)(y - (j * step)) / step;
-            Span<float> wx = stackalloc float[6];
-            Span<float> wy = stackalloc float[6];
+            var row = y * width;
             for (var x = 0; x < width; x++)
             {
                 var i = x / step;
@@ -66,10 +69,11 @@ public sealed class TemplateWarper
                 var k00 = (j * gx) + i;
                 var px = ((1 - ty) * (((1 - tx) * mapX[k00]) + (tx * mapX[k00 + 1]))) + (ty * (((1 - tx) * mapX[k00 + gx]) + (tx * mapX[k00 + gx + 1])));
                 var py = ((1 - ty) * (((1 - tx) * mapY[k00]) + (tx * mapY[k00 + 1]))) + (ty * (((1 - tx) * mapY[k00 + gx]) + (tx * mapY[k00 + gx + 1])));
-                var k = (y * width) + x;
+                var k = row + x;
                 if (!double.IsFinite(px) || !double.IsFinite(py))
                 {
                     image[k] = float.NaN;
+                    variance[k] = 0;
                     mask[k] = (int)MaskPlane.NoData;
                     continue;
                 }
@@ -81,12 +85,15 @@ public sealed class TemplateWarper
                 if (ix < 0 || iy < 0 || ix + 6 > tw || iy + 6 > th)
                 {
                     image[k] = float.NaN;
+                    variance[k] = 0;
                     mask[k] = (int)MaskPlane.NoData;
                     continue;
                 }
 
-                Weights(px - fx, wx);
-                Weights(py - fy, wy);
+                var ax = (int)Math.Round((px - fx) * TableSize);
+                var ay = (int)Math.Round((py - fy) * TableSize);
+                var wx = LanczosTable.AsSpan(ax * 6, 6);
+                var wy = LanczosTable.AsSpan(ay * 6, 6);
                 var sum = ix + 8 <= tw ? Interpolate8(template.Image, (iy * tw) + ix, tw, wx, wy) : Interpolate6(template.Image, (iy * tw) + ix, tw, wx, wy);
                 var m = 0;
                 if (anyUnusable)
@@ -101,21 +108,15 @@ public sealed class TemplateWarper
                 }
 
                 // Variance: the nearest template pixel's times sum(w^2) (template variance is smooth over 6 pixels).
-                float wx2 = 0, wy2 = 0;
-                for (var a = 0; a < 6; a++)
-                {
-                    wx2 += wx[a] * wx[a];
-                    wy2 += wy[a] * wy[a];
-                }
-
                 image[k] = sum;
-                variance[k] = template.Variance[((iy + 2 + (int)Math.Round(py - fy)) * tw) + ix + 2 + (int)Math.Round(px - fx)] * wx2 * wy2;
+                variance[k] = template.Variance[((iy + 2 + (int)Math.Round(py - fy)) * tw) + ix + 2 + (int)Math.Round(px - fx)] * LanczosSquares[ax] * LanczosSquares[ay];
                 if ((m & unusable) != 0 || !float.IsFinite(sum))
                 {
                     mask[k] = (int)MaskPlane.NoData;
                 }
                 else
                 {
+                    mask[k] = 0;
                     local++;
                 }
             }
@@ -175,10 +176,21 @@ public sealed class TemplateWarper
         return sum;
     }
 
-    private static void Weights(double t, Span<float> w)
+    private static float[] BuildSquares()
     {
-        var index = (int)Math.Round(t * TableSize);
-        LanczosTable.AsSpan(index * 6, 6).CopyTo(w);
+        var squares = new float[TableSize + 1];
+        for (var i = 0; i <= TableSize; i++)
+        {
+            float s = 0;
+            foreach (var w in LanczosTable.AsSpan(i * 6, 6))
+            {
+                s += w * w;
+            }
+
+            squares[i] = s;
+        }
+
+        return squares;
     }
 
     private static float[] BuildTable()
