@@ -166,6 +166,38 @@ public sealed class AlardLuptonMatcher
         var reach = hs + hk + 1;
         var unusable = (int)MaskPlanes.Unusable;
         var candidates = stars.Where(s => s.Snr is >= 10 and <= 500 && s.X >= reach && s.Y >= reach && s.X < w - reach && s.Y < h - reach).ToList();
+        // Neighbours within hs + 2 in x and y, looked up on a grid of that cell size (the 3 x 3 cells around a star hold them all).
+        var near = hs + 2;
+        var grid = new Dictionary<(long, long), List<(double X, double Y, double Snr)>>();
+        foreach (var o in stars)
+        {
+            var key = ((long)Math.Floor(o.X / near), (long)Math.Floor(o.Y / near));
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add(o);
+        }
+
+        bool Isolated((double X, double Y, double Snr) s)
+        {
+            var cx = (long)Math.Floor(s.X / near);
+            var cy = (long)Math.Floor(s.Y / near);
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    if (grid.TryGetValue((cx + dx, cy + dy), out var list) && list.Exists(o => o != s && Math.Abs(o.X - s.X) < near && Math.Abs(o.Y - s.Y) < near))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
         var chosen = new List<(int X, int Y)>();
         foreach (var cell in candidates.GroupBy(s => ((int)s.X / 128, (int)s.Y / 128)))
         {
@@ -177,7 +209,7 @@ public sealed class AlardLuptonMatcher
                     break;
                 }
 
-                var isolated = !stars.Any(o => o != s && Math.Abs(o.X - s.X) < hs + 2 && Math.Abs(o.Y - s.Y) < hs + 2);
+                var isolated = Isolated(s);
                 var cx = (int)Math.Round(s.X);
                 var cy = (int)Math.Round(s.Y);
                 if (isolated && Clean(science.Mask, w, cx, cy, hs, unusable) && Clean(template.Mask, w, cx, cy, hs + hk, unusable))
