@@ -54,6 +54,16 @@ internal sealed class SeparableSum
         _pad = _terms.Length == 0 ? 0 : _terms.Max(t => t.Constant.Length / 2);
     }
 
+    /// <summary>
+    /// The widest vectors used (512, 256, or 0 for scalar only), capped by the hardware; every width gives the same
+    /// result to float rounding (tests run each path).
+    /// </summary>
+    public int VectorBits { get; init; } = 512;
+
+    private bool Use512 => VectorBits >= 512 && Vector512.IsHardwareAccelerated;
+
+    private bool Use256 => VectorBits >= 256 && Vector256.IsHardwareAccelerated;
+
     /// <summary>The input's column buffers: profiles of one length applied together.</summary>
     /// <param name="Half">Half-length of every profile.</param>
     /// <param name="Profiles">The profiles, applied as sum_s P(s) I(y + s - Half).</param>
@@ -128,9 +138,13 @@ internal sealed class SeparableSum
                 var k2 = n > 2 ? g.Profiles[p + 2].AsSpan(t0, t1 - t0) : default;
                 var d1 = n > 1 ? ws.Buffers[b + p + 1].AsSpan(_pad, w) : default;
                 var d2 = n > 2 ? ws.Buffers[b + p + 2].AsSpan(_pad, w) : default;
-                if (Vector512.IsHardwareAccelerated)
+                if (Use512)
                 {
                     Columns512(rows, w, n, k0, k1, k2, d0, d1, d2);
+                }
+                else if (!Use256)
+                {
+                    ColumnsScalar(rows, w, n, k0, k1, k2, d0, d1, d2);
                 }
                 else if (n == 1)
                 {
@@ -211,6 +225,14 @@ internal sealed class SeparableSum
             }
         }
 
+        ColumnsScalar(rows, w, n, k0, k1, k2, d0, d1, d2, x);
+    }
+
+    /// <summary>The scalar form of <see cref="Columns512"/> from column <paramref name="x"/> on.</summary>
+    private static void ColumnsScalar(ReadOnlySpan<float> rows, int w, int n, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
+        Span<float> d0, Span<float> d1, Span<float> d2, int x = 0)
+    {
+        var taps = k0.Length;
         for (; x < w; x++)
         {
             float a0 = 0, a1 = 0, a2 = 0;
@@ -298,11 +320,11 @@ internal sealed class SeparableSum
     private void RowStage(Workspace ws, int w, float[] u, Span<float> output)
     {
         var x = 0;
-        if (Vector512.IsHardwareAccelerated)
+        if (Use512)
         {
             x = _perU ? RowVectors512U(ws, w, u, output) : RowVectors512(ws, w, output);
         }
-        else if (Vector256.IsHardwareAccelerated)
+        else if (Use256)
         {
             x = _perU ? RowVectors256U(ws, w, u, output) : RowVectors256(ws, w, output);
         }

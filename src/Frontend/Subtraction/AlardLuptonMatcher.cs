@@ -500,7 +500,7 @@ public sealed class AlardLuptonMatcher
     /// (linearity); the coefficients' v term is folded into each output row's x kernel and the u term is a second
     /// accumulation weighted per column, so the spatially varying kernel costs 12 column and 24 row kernels.
     /// </summary>
-    internal float[] Convolve(float[] clean, int w, int h, AlardLuptonSolution solution)
+    internal float[] Convolve(float[] clean, int w, int h, AlardLuptonSolution solution, int vectorBits = 512)
     {
         var spatial = solution.SpatialOrder == 1;
         var groups = new List<SeparableSum.ColumnGroup>();
@@ -548,7 +548,7 @@ public sealed class AlardLuptonMatcher
 
         var model = ScratchPlanes<float>.Rent(w * h);
         // u = 2x / (w - 1) - 1 and v likewise, as AlardLuptonSolution.Scaled.
-        new SeparableSum(groups, terms).Apply(clean, w, h, model, (-1, 2.0 / Math.Max(w - 1, 1), -1, 2.0 / Math.Max(h - 1, 1)));
+        new SeparableSum(groups, terms) { VectorBits = vectorBits }.Apply(clean, w, h, model, (-1, 2.0 / Math.Max(w - 1, 1), -1, 2.0 / Math.Max(h - 1, 1)));
         return model;
     }
 

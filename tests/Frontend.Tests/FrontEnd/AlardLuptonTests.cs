@@ -41,10 +41,13 @@ public sealed class AlardLuptonTests(ITestOutputHelper output)
     }
 
     [Theory]
-    [InlineData(1, 97, 83)]
-    [InlineData(0, 64, 41)]
-    [InlineData(1, 20, 150)]
-    public void Row_by_row_convolution_matches_the_direct_spatially_varying_kernel_at_every_pixel(int spatialOrder, int width, int height)
+    [InlineData(1, 97, 83, 512)]
+    [InlineData(1, 97, 83, 256)]
+    [InlineData(1, 97, 83, 0)]
+    [InlineData(0, 64, 41, 512)]
+    [InlineData(0, 71, 41, 256)]
+    [InlineData(1, 20, 150, 512)]
+    public void Row_by_row_convolution_matches_the_direct_spatially_varying_kernel_at_every_pixel(int spatialOrder, int width, int height, int vectorBits)
     {
         // Random coefficients for all 28 kernels and 3 spatial terms; the reference sums KernelImage(x, y) over each
         // pixel's neighbourhood in double (zero outside the image), the kernel evaluated exactly at that pixel.
@@ -65,7 +68,8 @@ public sealed class AlardLuptonTests(ITestOutputHelper output)
             StampsUsed = 0, StampsOffered = 0, Width = width, Height = height,
         };
         var input = Enumerable.Range(0, width * height).Select(_ => (float)((random.NextDouble() * 100) - 20)).ToArray();
-        var fast = new AlardLuptonMatcher { Basis = basis }.Convolve(input, width, height, solution);
+        // vectorBits: 512-bit, 256-bit or scalar passes (as far as the hardware has them).
+        var fast = new AlardLuptonMatcher { Basis = basis }.Convolve(input, width, height, solution, vectorBits);
         var half = basis.HalfWidth;
         var size = (2 * half) + 1;
         var worst = 0.0;
