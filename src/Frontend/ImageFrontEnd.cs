@@ -116,7 +116,12 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
             var diff = steps.Run("alConvolve", () => matcher.Subtract(science, warped, fit), cancellationToken);
             if (_options.Decorrelate)
             {
-                diff = steps.Run("decorrelate", () => new DifferenceDecorrelator().Decorrelate(diff, science, warped, fit).Difference, cancellationToken);
+                var plain = diff;
+                diff = steps.Run("decorrelate", () => new DifferenceDecorrelator().Decorrelate(plain, science, warped, fit).Difference, cancellationToken);
+                // The decorrelated difference has planes of its own: the plain one's are dead and go back for reuse.
+                ScratchPlanes<float>.Return(plain.Image);
+                ScratchPlanes<float>.Return(plain.Variance);
+                ScratchPlanes<int>.Return(plain.Mask);
             }
 
             // The differential background is fitted on star stamps only; a residual offset of a few hundredths of the
@@ -180,14 +185,18 @@ public sealed class ImageFrontEnd : IDetectorFrontEnd
         var h = science.Height;
         var unusable = (int)MaskPlanes.Unusable;
         var background = steps.Run("background", () => BackgroundEstimator.Estimate(science.Image, w, h, science.Mask, unusable), none);
-        var (level, rms) = background.ToImages();
-        Parallel.For(0, h, y =>
+        // Row by row from the mesh map (no level or RMS plane is made).
+        Parallel.For(0, h, () => (new float[w], new float[w]), (y, _, rows) =>
         {
-            for (var k = y * w; k < (y + 1) * w; k++)
+            background.FillRow(y, rows.Item1, rows.Item2);
+            var image = science.Image.AsSpan(y * w, w);
+            for (var x = 0; x < w; x++)
             {
-                science.Image[k] -= level[k];
+                image[x] -= rows.Item1[x];
             }
-        });
+
+            return rows;
+        }, _ => { });
 
         var sigma = PixelMath.SquareRoots(science.Variance);
         PsfEstimate psf;

@@ -133,27 +133,26 @@ internal static class SeparableConvolution
     }
 
     /// <summary>
-    /// Convolves a whole image with kernel(x) * kernel(y) (zero outside), rows in parallel. Returns a new image.
+    /// Convolves a whole image with kernelX(x) * kernelY(y) (zero outside), one output row at a time (the column pass
+    /// into a row buffer, then the row pass; <see cref="SeparableSum"/>), rows in parallel. Returns a new image.
     /// </summary>
     public static float[] Convolve2D(float[] image, int width, int height, float[] kernelX, float[] kernelY)
     {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(kernelX);
         ArgumentNullException.ThrowIfNull(kernelY);
-        // Both planes are fully written row by row: no need to zero them first.
-        var tmp = GC.AllocateUninitializedArray<float>(image.Length);
+        // Every output row is written whole: no need to zero the plane first.
         var output = GC.AllocateUninitializedArray<float>(image.Length);
-        Parallel.For(0, height, y => ConvolveLine(image.AsSpan(y * width, width), tmp.AsSpan(y * width, width), kernelX));
-        var h = kernelY.Length / 2;
-        Parallel.For(0, height, y =>
-        {
-            output.AsSpan(y * width, width).Clear();
-            // Taps whose input row is inside the image.
-            var t0 = Math.Max(0, h - y);
-            var t1 = Math.Min(kernelY.Length, height - y + h);
-            var first = y + t0 - h;
-            AccumulateColumns(tmp.AsSpan(first * width, (t1 - t0) * width), width, kernelY.AsSpan(t0, t1 - t0), output.AsSpan(y * width, width));
-        });
+        Convolve2D(image, width, height, kernelX, kernelY, output);
         return output;
+    }
+
+    /// <summary><see cref="Convolve2D(float[], int, int, float[], float[])"/> into <paramref name="output"/> (every value written).</summary>
+    public static void Convolve2D(float[] image, int width, int height, float[] kernelX, float[] kernelY, float[] output)
+    {
+        ArgumentNullException.ThrowIfNull(kernelX);
+        ArgumentNullException.ThrowIfNull(kernelY);
+        new SeparableSum([new SeparableSum.ColumnGroup(kernelY.Length / 2, [kernelY])], [new SeparableSum.RowTerm(0, kernelX)]).Apply(image, width, height, output);
     }
 
     /// <summary>

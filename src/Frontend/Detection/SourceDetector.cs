@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Apdb.Frontend.Convolution;
 using Apdb.Imaging;
 
@@ -46,14 +48,19 @@ public sealed class SourceDetector
         var psfSigma = Math.Max(psfFwhmPixels, 1.0) / GaussianPsf.FwhmPerSigma;
         var (snr, localVariance) = MatchedSnr(image, variance, w, h, psfSigma);
         SnrScale = NormalizeSnr ? NormalizeByRobustSigma(snr, variance, w, h) : 1.0;
-        MultiThresholdDeblender? deblender = null;
+        Func<MultiThresholdDeblender>? deblender = null;
+        float[]? deblendImage = null;
         if (DeblendLevels > 1)
         {
             // At most half the PSF's sigma and no wider than SExtractor's default 3 x 3 filter (about 0.85 px).
             var narrow = SeparableConvolution.Gaussian(Math.Clamp(0.5 * psfSigma, 0.5, 0.85));
-            var deblendImage = SeparableConvolution.Convolve2D(image, w, h, narrow, narrow);
+            deblendImage = ScratchPlanes<float>.Rent(w * h);
+            SeparableConvolution.Convolve2D(image, w, h, narrow, narrow, deblendImage);
             var narrowSum2 = narrow.Sum(v => (double)v * v);
-            deblender = new MultiThresholdDeblender(deblendImage, localVariance, narrowSum2 * narrowSum2 * SnrScale * SnrScale, w, h)
+            var noiseNorm = narrowSum2 * narrowSum2 * SnrScale * SnrScale;
+            var planes = deblendImage;
+            // One deblender per thread: each keeps scratch state between the levels of a split.
+            deblender = () => new MultiThresholdDeblender(planes, localVariance, noiseNorm, w, h)
             {
                 Levels = DeblendLevels,
                 MinContrast = DeblendContrast,
@@ -61,14 +68,20 @@ public sealed class SourceDetector
             };
         }
 
-        return (FindFootprints(exposure, snr, deblender), snr);
+        var peaks = FindFootprints(exposure, snr, deblender);
+        // The work planes die here (the deblender and its images go with this call); the S/N image is the caller's.
+        ScratchPlanes<float>.Return(image);
+        ScratchPlanes<float>.Return(variance);
+        ScratchPlanes<float>.Return(localVariance);
+        ScratchPlanes<float>.Return(deblendImage);
+        return (peaks, snr);
     }
 
     private (float[] Image, float[] Variance) UsablePlanes(Exposure exposure)
     {
         var w = exposure.Width;
-        var image = GC.AllocateUninitializedArray<float>(w * exposure.Height);
-        var variance = GC.AllocateUninitializedArray<float>(w * exposure.Height);
+        var image = ScratchPlanes<float>.Rent(w * exposure.Height);
+        var variance = ScratchPlanes<float>.Rent(w * exposure.Height);
         Parallel.For(0, exposure.Height, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
@@ -92,7 +105,8 @@ public sealed class SourceDetector
         }
 
         var snr = SeparableConvolution.Convolve2D(image, w, h, kernel, kernel);
-        var smoothVar = SeparableConvolution.Convolve2D(variance, w, h, kernel, kernel);
+        var smoothVar = ScratchPlanes<float>.Rent(w * h);
+        SeparableConvolution.Convolve2D(variance, w, h, kernel, kernel, smoothVar);
         var norm = (float)(sum2 * sum2);
         Parallel.For(0, h, y =>
         {
@@ -147,43 +161,100 @@ public sealed class SourceDetector
         return sigma;
     }
 
-    private List<DetectedPeak> FindFootprints(Exposure exposure, float[] snr, MultiThresholdDeblender? deblender)
+    /// <summary>
+    /// Footprints in scan order (positive, then negative), each labelled and flagged in the mask; then each one's
+    /// deblending, in parallel (a footprint's children depend only on the planes); then the peaks, in footprint order.
+    /// </summary>
+    private List<DetectedPeak> FindFootprints(Exposure exposure, float[] snr, Func<MultiThresholdDeblender>? deblender)
     {
-        var peaks = new List<DetectedPeak>();
-        var labels = new int[exposure.Width * exposure.Height];
-        var footprints = 0;
-        var pixels = new List<int>();
+        var w = exposure.Width;
+        var labels = ScratchPlanes<int>.RentCleared(exposure.Width * exposure.Height);
+        var footprints = new List<(List<int> Pixels, int Bbox, int MaskOr, int Sign)>();
         for (var sign = 1; sign >= (BothSigns ? -1 : 1); sign -= 2)
         {
             var detectedBit = sign > 0 ? (int)MaskPlane.Detected : (int)MaskPlane.DetectedNegative;
-            for (var start = 0; start < labels.Length; start++)
+            for (var start = NextAtThreshold(snr, 0, sign); start >= 0; start = NextAtThreshold(snr, start + 1, sign))
             {
-                if (labels[start] != 0 || !(sign * snr[start] >= Threshold))
+                if (labels[start] != 0)
                 {
                     continue;
                 }
 
-                footprints++;
-                var (bbox, maskOr) = GrowFootprint(exposure, snr, labels, start, footprints, sign, pixels);
+                var pixels = new List<int>();
+                var (bbox, maskOr) = GrowFootprint(exposure, snr, labels, start, footprints.Count + 1, sign, pixels);
                 foreach (var k in pixels)
                 {
                     exposure.Mask[k] |= detectedBit;
                 }
 
-                var children = deblender?.Split(pixels, sign) ?? [];
-                if (children.Count < 2)
-                {
-                    children = [ArgMax(pixels, snr, sign)];
-                }
+                footprints.Add((pixels, bbox, maskOr, sign));
+            }
+        }
 
-                foreach (var k in children)
-                {
-                    peaks.Add(new DetectedPeak(k % exposure.Width, k / exposure.Width, snr[k], footprints - 1, pixels.Count, children.Count, bbox, maskOr));
-                }
+        ScratchPlanes<int>.Return(labels);
+        var split = new List<int>[footprints.Count];
+        if (deblender is not null)
+        {
+            Parallel.For(0, footprints.Count, deblender, (f, _, d) =>
+            {
+                split[f] = d.Split(footprints[f].Pixels, footprints[f].Sign);
+                return d;
+            }, _ => { });
+        }
+
+        var peaks = new List<DetectedPeak>();
+        for (var f = 0; f < footprints.Count; f++)
+        {
+            var (pixels, bbox, maskOr, sign) = footprints[f];
+            var children = split[f] ?? [];
+            if (children.Count < 2)
+            {
+                children = [ArgMax(pixels, snr, sign)];
+            }
+
+            foreach (var k in children)
+            {
+                peaks.Add(new DetectedPeak(k % w, k / w, snr[k], f, pixels.Count, children.Count, bbox, maskOr));
             }
         }
 
         return peaks;
+    }
+
+    /// <summary>
+    /// The first pixel from <paramref name="from"/> with sign * S/N at or beyond the threshold, or -1: whole vectors
+    /// below a threshold a float step lower are skipped, and each remaining pixel gets the exact test.
+    /// </summary>
+    private int NextAtThreshold(float[] snr, int from, int sign)
+    {
+        var n = snr.Length;
+        var i = from;
+        var below = Vector512.Create(MathF.BitDecrement((float)Threshold));
+        while (i < n)
+        {
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; i + Vector512<float>.Count <= n; i += Vector512<float>.Count)
+                {
+                    var v = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(snr), (nuint)i);
+                    if (Vector512.GreaterThanOrEqualAny(sign > 0 ? v : -v, below))
+                    {
+                        break;
+                    }
+                }
+            }
+
+            var end = Math.Min(n, i + Vector512<float>.Count);
+            for (; i < end; i++)
+            {
+                if (sign * snr[i] >= Threshold)
+                {
+                    return i;
+                }
+            }
+        }
+
+        return -1;
     }
 
     /// <summary>Labels the 8-connected pixels at or beyond the threshold from <paramref name="start"/>; fills <paramref name="pixels"/>.</summary>

@@ -66,9 +66,10 @@ public sealed class IsrTask
             smooth[y] = s / n;
         }
 
-        var image = new float[w * h];
-        var variance = new float[w * h];
-        var mask = new int[w * h];
+        // Every pixel of the three planes is written below.
+        var image = ScratchPlanes<float>.Rent(w * h);
+        var variance = ScratchPlanes<float>.Rent(w * h);
+        var mask = ScratchPlanes<int>.Rent(w * h);
         var rn2 = readNoise * readNoise;
         Parallel.For(0, h, y =>
         {
@@ -82,10 +83,7 @@ public sealed class IsrTask
                 var electrons = ((adu - smooth[y] - calibration.Bias[k]) * gain) - (calibration.Dark[k] * exposureTime);
                 image[k] = (float)(electrons / flat);
                 variance[k] = (float)((Math.Max(electrons, 0) + rn2) / (flat * flat));
-                if (adu >= saturate)
-                {
-                    mask[k] |= (int)MaskPlane.Sat;
-                }
+                mask[k] = adu >= saturate ? (int)MaskPlane.Sat : 0;
             }
 
             foreach (var b in calibration.BadColumns)

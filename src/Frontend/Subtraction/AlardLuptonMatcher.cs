@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Apdb.Frontend.Calibration;
 using Apdb.Frontend.Convolution;
 using Apdb.Imaging;
@@ -11,23 +13,18 @@ namespace Apdb.Frontend.Subtraction;
 /// stamps around isolated stars (S/N 10-500, at most <see cref="StampsPerCell"/> per 128-pixel cell); the spatial
 /// terms are evaluated at each stamp's centre in the fit, and the convolved image's noise is taken out of the normal
 /// equations (<see cref="CorrectNoiseBias"/>). Stamps whose chi^2 per pixel is more than 3 robust sigma above the
-/// median are clipped and the fit repeated (3 rounds). Subtraction convolves the whole image in row blocks: per
-/// Gaussian, one row pass per x power, then for each spatial term one column pass with the y profiles already
-/// combined by their coefficients (linearity), so the 28-kernel, spatially varying convolution costs 12 row and 36
-/// column passes (the delta function's are one tap).
+/// median are clipped and the fit repeated (3 rounds). Subtraction convolves the whole image one output row at a
+/// time: per Gaussian, one column pass per y power, then one row pass per y power with the x profiles combined by their
+/// coefficients (linearity) and the spatial terms folded in, so the 28-kernel, spatially varying convolution costs 12
+/// column passes and 12 row passes of two accumulations each (the delta function's are one tap).
 /// </summary>
 public sealed class AlardLuptonMatcher
 {
-    private const int BlockRows = 64;
-
     /// <summary>The basis.</summary>
     public AlardLuptonBasis Basis { get; init; } = AlardLuptonBasis.Default;
 
     /// <summary>Stamp half-size, pixels.</summary>
     public int StampHalfSize { get; init; } = 12;
-
-    /// <summary>Output columns per tile of the subtraction's convolution (cache blocking; the result does not depend on it).</summary>
-    public int TileColumns { get; init; } = 1024;
 
     /// <summary>
     /// Subtract the convolved image's expected noise from the normal matrix and solve only in the directions the data
@@ -169,6 +166,38 @@ public sealed class AlardLuptonMatcher
         var reach = hs + hk + 1;
         var unusable = (int)MaskPlanes.Unusable;
         var candidates = stars.Where(s => s.Snr is >= 10 and <= 500 && s.X >= reach && s.Y >= reach && s.X < w - reach && s.Y < h - reach).ToList();
+        // Neighbours within hs + 2 in x and y, looked up on a grid of that cell size (the 3 x 3 cells around a star hold them all).
+        var near = hs + 2;
+        var grid = new Dictionary<(long, long), List<(double X, double Y, double Snr)>>();
+        foreach (var o in stars)
+        {
+            var key = ((long)Math.Floor(o.X / near), (long)Math.Floor(o.Y / near));
+            if (!grid.TryGetValue(key, out var list))
+            {
+                grid[key] = list = [];
+            }
+
+            list.Add(o);
+        }
+
+        bool Isolated((double X, double Y, double Snr) s)
+        {
+            var cx = (long)Math.Floor(s.X / near);
+            var cy = (long)Math.Floor(s.Y / near);
+            for (var dy = -1; dy <= 1; dy++)
+            {
+                for (var dx = -1; dx <= 1; dx++)
+                {
+                    if (grid.TryGetValue((cx + dx, cy + dy), out var list) && list.Exists(o => o != s && Math.Abs(o.X - s.X) < near && Math.Abs(o.Y - s.Y) < near))
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            return true;
+        }
+
         var chosen = new List<(int X, int Y)>();
         foreach (var cell in candidates.GroupBy(s => ((int)s.X / 128, (int)s.Y / 128)))
         {
@@ -180,7 +209,7 @@ public sealed class AlardLuptonMatcher
                     break;
                 }
 
-                var isolated = !stars.Any(o => o != s && Math.Abs(o.X - s.X) < hs + 2 && Math.Abs(o.Y - s.Y) < hs + 2);
+                var isolated = Isolated(s);
                 var cx = (int)Math.Round(s.X);
                 var cy = (int)Math.Round(s.Y);
                 if (isolated && Clean(science.Mask, w, cx, cy, hs, unusable) && Clean(template.Mask, w, cx, cy, hs + hk, unusable))
@@ -343,10 +372,12 @@ public sealed class AlardLuptonMatcher
         }
 
         var unusable = (int)MaskPlanes.Unusable;
-        var clean = new float[w * h];
-        var bad = new bool[w * h];
+        var clean = ScratchPlanes<float>.Rent(w * h);
+        var bad = ScratchPlanes<bool>.Rent(w * h);
+        var anyBad = 0;
         Parallel.For(0, h, y =>
         {
+            var rowBad = false;
             for (var k = y * w; k < (y + 1) * w; k++)
             {
                 // Science pixels keep their values however they are flagged (cosmic rays and saturated cores stay in the
@@ -354,10 +385,17 @@ public sealed class AlardLuptonMatcher
                 var ok = convolveScience ? float.IsFinite(science.Image[k]) : (template.Mask[k] & unusable) == 0 && float.IsFinite(template.Image[k]);
                 clean[k] = ok ? (convolveScience ? science.Image[k] : template.Image[k]) : 0f;
                 bad[k] = !ok;
+                rowBad |= !ok;
+            }
+
+            if (rowBad)
+            {
+                Volatile.Write(ref anyBad, 1);
             }
         });
         var hk = Basis.HalfWidth;
-        var reachBad = Dilate(bad, w, h, hk);
+        // Nothing to spread when every input pixel is usable (the usual full-coverage template).
+        var reachBad = anyBad != 0 ? Dilate(bad, w, h, hk) : null;
         var model = Convolve(clean, w, h, solution);
 
         // sum(K^2) and sum(K) on a 256-pixel grid, bilinear (sum(K) is linear in x and y, so exact).
@@ -380,48 +418,75 @@ public sealed class AlardLuptonMatcher
         // twice over), not its full support, whose far wings carry a negligible fraction of it.
         var spread = convolveScience ? MaskSpread(solution, w, h) : 0;
         var scienceMask = spread > 0 ? DilateBits(science.Mask, w, h, spread) : science.Mask;
-        var image = new float[w * h];
-        var variance = new float[w * h];
-        var mask = new int[w * h];
+        // Every pixel of the three planes is written below.
+        var image = ScratchPlanes<float>.Rent(w * h);
+        var variance = ScratchPlanes<float>.Rent(w * h);
+        var mask = ScratchPlanes<int>.Rent(w * h);
         var noData = (int)MaskPlane.NoData;
-        Parallel.For(0, h, y =>
+        var keep = ~(int)(MaskPlane.Detected | MaskPlane.DetectedNegative);
+        var uScale = 2.0 / Math.Max(w - 1, 1);
+        Parallel.For(0, h, () => new RowTerms(w), (y, _, row) =>
         {
+            // This row's sum(K^2), sum(K) and background, then the pixels.
             var j = Math.Min(y / Step, gy - 2);
             var ty = (y - (j * Step)) / (double)Step;
-            var border = y < hk || y >= h - hk;
             var (b0, b1, b2) = solution.BackgroundAlongRow(y);
-            var uScale = 2.0 / Math.Max(w - 1, 1);
             for (var x = 0; x < w; x++)
             {
                 var i = Math.Min(x / Step, gx - 2);
                 var tx = (x - (i * Step)) / (double)Step;
-                var s2 = Bilinear(k2, gx, i, j, tx, ty);
-                var k = (y * w) + x;
+                row.SumSquared[x] = Bilinear(k2, gx, i, j, tx, ty);
+                row.Sum[x] = convolveScience ? Bilinear(k1, gx, i, j, tx, ty) : 1;
                 var u = (x * uScale) - 1;
-                var background = b0 + (u * (b1 + (u * b2)));
-                var flags = scienceMask[k] & ~(int)(MaskPlane.Detected | MaskPlane.DetectedNegative);
+                row.Background[x] = b0 + (u * (b1 + (u * b2)));
+            }
+
+            var border = y < hk || y >= h - hk;
+            var first = y * w;
+            var sImage = science.Image.AsSpan(first, w);
+            var sVariance = science.Variance.AsSpan(first, w);
+            var tImage = template.Image.AsSpan(first, w);
+            var tVariance = template.Variance.AsSpan(first, w);
+            var tMask = template.Mask.AsSpan(first, w);
+            var sMask = scienceMask.AsSpan(first, w);
+            var m = model.AsSpan(first, w);
+            var outImage = image.AsSpan(first, w);
+            var outVariance = variance.AsSpan(first, w);
+            var outMask = mask.AsSpan(first, w);
+            var reach = reachBad is null ? [] : reachBad.AsSpan(first, w);
+            for (var x = 0; x < w; x++)
+            {
+                var s2 = row.SumSquared[x];
+                var flags = sMask[x] & keep;
+                var reached = reachBad is not null && reach[x];
                 if (convolveScience)
                 {
-                    var s1 = Bilinear(k1, gx, i, j, tx, ty);
-                    var templateBad = (template.Mask[k] & unusable) != 0 || !float.IsFinite(template.Image[k]);
-                    image[k] = (float)((model[k] + background - template.Image[k]) / s1);
-                    variance[k] = (float)(((science.Variance[k] * s2) + template.Variance[k]) / (s1 * s1));
-                    flags |= reachBad[k] || templateBad || border || x < hk || x >= w - hk ? noData : 0;
+                    var s1 = row.Sum[x];
+                    var templateBad = (tMask[x] & unusable) != 0 || !float.IsFinite(tImage[x]);
+                    outImage[x] = (float)((m[x] + row.Background[x] - tImage[x]) / s1);
+                    outVariance[x] = (float)(((sVariance[x] * s2) + tVariance[x]) / (s1 * s1));
+                    flags |= reached || templateBad || border || x < hk || x >= w - hk ? noData : 0;
                 }
                 else
                 {
-                    image[k] = (float)(science.Image[k] - model[k] - background);
-                    variance[k] = science.Variance[k] + (float)(template.Variance[k] * s2);
-                    flags |= reachBad[k] ? noData : 0;
+                    outImage[x] = (float)(sImage[x] - m[x] - row.Background[x]);
+                    outVariance[x] = sVariance[x] + (float)(tVariance[x] * s2);
+                    flags |= reached ? noData : 0;
                 }
 
-                mask[k] = flags;
-                if ((flags & noData) != 0 && (reachBad[k] || convolveScience))
+                outMask[x] = flags;
+                if ((flags & noData) != 0 && (reached || convolveScience))
                 {
-                    image[k] = float.NaN;
+                    outImage[x] = float.NaN;
                 }
             }
-        });
+
+            return row;
+        }, _ => { });
+        ScratchPlanes<float>.Return(clean);
+        ScratchPlanes<float>.Return(model);
+        ScratchPlanes<bool>.Return(bad);
+        ScratchPlanes<bool>.Return(reachBad);
 
         return new Exposure(w, h, image, variance, mask)
         {
@@ -430,116 +495,60 @@ public sealed class AlardLuptonMatcher
     }
 
     /// <summary>
-    /// K * input over the whole image in row blocks: per Gaussian, one row pass per x power, then for each spatial
-    /// term one column pass with the y profiles already combined by their coefficients (linearity).
+    /// K * input over the whole image (<see cref="SeparableSum"/>): per Gaussian, its y profiles are the column
+    /// passes, each followed by one row pass whose x kernel combines that y power's x profiles by their coefficients
+    /// (linearity); the coefficients' v term is folded into each output row's x kernel and the u term is a second
+    /// accumulation weighted per column, so the spatially varying kernel costs 12 column and 24 row kernels.
     /// </summary>
-    private float[] Convolve(float[] clean, int w, int h, AlardLuptonSolution solution)
+    internal float[] Convolve(float[] clean, int w, int h, AlardLuptonSolution solution, int vectorBits = 512)
     {
-        var nk = Basis.Kernels.Count;
-        var nSpatial = solution.SpatialOrder == 1 ? 3 : 1;
-        // Combined column kernels: for group g, x power i, spatial term s: F(t) = sum_j a[(g,i,j), s] f_j(t).
-        var combined = new Dictionary<(int G, int I, int S), float[]>();
-        for (var k = 0; k < nk; k++)
+        var spatial = solution.SpatialOrder == 1;
+        var groups = new List<SeparableSum.ColumnGroup>();
+        var terms = new List<SeparableSum.RowTerm>();
+        var buffer = 0;
+        for (var g = 0; g < Basis.Groups.Count; g++)
         {
-            var (g, i, j) = Basis.Kernels[k];
-            var profile = Basis.Groups[g].Profiles[j];
-            for (var s = 0; s < nSpatial; s++)
+            var group = Basis.Groups[g];
+            groups.Add(new SeparableSum.ColumnGroup(group.HalfWidth, group.Profiles));
+            for (var j = 0; j <= group.Degree; j++)
             {
-                if (!combined.TryGetValue((g, i, s), out var f))
+                // Row kernel of y power j, per spatial term s: sum_i a[(g, i, j), s] f_i(x).
+                var parts = new double[3][];
+                for (var s = 0; s < 3; s++)
                 {
-                    combined[(g, i, s)] = f = new float[profile.Length];
+                    parts[s] = new double[group.Profiles[0].Length];
                 }
 
-                var a = (float)solution.KernelCoefficients[k, s];
-                for (var t = 0; t < profile.Length; t++)
+                for (var k = 0; k < Basis.Kernels.Count; k++)
                 {
-                    f[t] += a * profile[t];
+                    var (kg, i, kj) = Basis.Kernels[k];
+                    if (kg != g || kj != j)
+                    {
+                        continue;
+                    }
+
+                    for (var s = 0; s < (spatial ? 3 : 1); s++)
+                    {
+                        var a = solution.KernelCoefficients[k, s];
+                        for (var t = 0; t < parts[s].Length; t++)
+                        {
+                            parts[s][t] += a * group.Profiles[i][t];
+                        }
+                    }
                 }
+
+                float[] ToFloat(double[] v) => [.. v.Select(x => (float)x)];
+                terms.Add(spatial
+                    ? new SeparableSum.RowTerm(buffer + j, ToFloat(parts[0]), PerV: ToFloat(parts[2]), PerU: ToFloat(parts[1]))
+                    : new SeparableSum.RowTerm(buffer + j, ToFloat(parts[0])));
             }
+
+            buffer += group.Profiles.Length;
         }
 
-        var model = new float[w * h];
-        // Work in tiles of BlockRows x TileColumns so the pass buffer and the accumulators stay in the L2 cache; row
-        // passes run over the tile plus a halo of the largest kernel half-width (zero beyond the image, as everywhere).
-        var blocks = (h + BlockRows - 1) / BlockRows;
-        var tiles = (w + TileColumns - 1) / TileColumns;
-        var halo = Basis.HalfWidth;
-        Parallel.For(0, blocks * tiles, job =>
-        {
-            var y0 = job / tiles * BlockRows;
-            var y1 = Math.Min(h, y0 + BlockRows);
-            var rows = y1 - y0;
-            var x0 = job % tiles * TileColumns;
-            var x1 = Math.Min(w, x0 + TileColumns);
-            var ex0 = Math.Max(0, x0 - halo);
-            var ex1 = Math.Min(w, x1 + halo);
-            var ew = ex1 - ex0;
-            var acc = new float[nSpatial][];
-            for (var s = 0; s < nSpatial; s++)
-            {
-                acc[s] = new float[rows * ew];
-            }
-
-            for (var g = 0; g < Basis.Groups.Count; g++)
-            {
-                var group = Basis.Groups[g];
-                var gh = group.HalfWidth;
-                var r0 = y0 - gh;
-                var rowsIn = rows + (2 * gh);
-                var pass = new float[rowsIn * ew];
-                for (var i = 0; i <= group.Degree; i++)
-                {
-                    for (var r = 0; r < rowsIn; r++)
-                    {
-                        // Rows inside the image are written whole; rows beyond it are zero input.
-                        var yy = r0 + r;
-                        if ((uint)yy < (uint)h)
-                        {
-                            SeparableConvolution.ConvolveLine(clean.AsSpan((yy * w) + ex0, ew), pass.AsSpan(r * ew, ew), group.Profiles[i]);
-                        }
-                        else
-                        {
-                            pass.AsSpan(r * ew, ew).Clear();
-                        }
-                    }
-
-                    // Output row y0 + y takes input rows y0 + y + t - gh = pass rows y + t.
-                    var taps = (2 * gh) + 1;
-                    for (var y = 0; y < rows; y++)
-                    {
-                        var input = pass.AsSpan(y * ew, taps * ew);
-                        if (nSpatial == 3)
-                        {
-                            SeparableConvolution.AccumulateColumns3(input, ew, combined[(g, i, 0)], combined[(g, i, 1)], combined[(g, i, 2)],
-                                acc[0].AsSpan(y * ew, ew), acc[1].AsSpan(y * ew, ew), acc[2].AsSpan(y * ew, ew));
-                        }
-                        else
-                        {
-                            SeparableConvolution.AccumulateColumns(input, ew, combined[(g, i, 0)], acc[0].AsSpan(y * ew, ew));
-                        }
-                    }
-                }
-            }
-
-            for (var y = 0; y < rows; y++)
-            {
-                var yy = y0 + y;
-                var v = (2.0 * yy / Math.Max(h - 1, 1)) - 1;
-                for (var x = x0; x < x1; x++)
-                {
-                    var u = (2.0 * x / Math.Max(w - 1, 1)) - 1;
-                    var a = (y * ew) + x - ex0;
-                    double value = acc[0][a];
-                    if (nSpatial == 3)
-                    {
-                        value += (u * acc[1][a]) + (v * acc[2][a]);
-                    }
-
-                    model[(yy * w) + x] = (float)value;
-                }
-            }
-        });
-
+        var model = ScratchPlanes<float>.Rent(w * h);
+        // u = 2x / (w - 1) - 1 and v likewise, as AlardLuptonSolution.Scaled.
+        new SeparableSum(groups, terms) { VectorBits = vectorBits }.Apply(clean, w, h, model, (-1, 2.0 / Math.Max(w - 1, 1), -1, 2.0 / Math.Max(h - 1, 1)));
         return model;
     }
 
@@ -814,11 +823,40 @@ public sealed class AlardLuptonMatcher
 
     private static bool[] Dilate(bool[] input, int w, int h, int r)
     {
-        var tmp = new bool[input.Length];
-        var output = new bool[input.Length];
+        var tmp = ScratchPlanes<bool>.Rent(input.Length);
+        var output = ScratchPlanes<bool>.Rent(input.Length);
         DilateLines(input, tmp, h, w, w, 1, r);
-        DilateLines(tmp, output, w, h, 1, w, r);
+        // Along y, row by row (contiguous): each output row is the OR of the rows within r of it.
+        Parallel.For(0, h, y =>
+        {
+            var destination = MemoryMarshal.Cast<bool, byte>(output.AsSpan(y * w, w));
+            var y0 = Math.Max(0, y - r);
+            MemoryMarshal.Cast<bool, byte>(tmp.AsSpan(y0 * w, w)).CopyTo(destination);
+            for (var t = y0 + 1; t <= Math.Min(h - 1, y + r); t++)
+            {
+                OrInto(MemoryMarshal.Cast<bool, byte>(tmp.AsSpan(t * w, w)), destination);
+            }
+        });
+        ScratchPlanes<bool>.Return(tmp);
         return output;
+    }
+
+    /// <summary>destination |= source, byte by byte.</summary>
+    private static void OrInto(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            for (; i + Vector256<byte>.Count <= source.Length; i += Vector256<byte>.Count)
+            {
+                (Vector256.Create(source[i..]) | Vector256.Create<byte>(destination[i..])).CopyTo(destination[i..]);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] |= source[i];
+        }
     }
 
     /// <summary>
@@ -926,6 +964,16 @@ public sealed class AlardLuptonMatcher
         }
 
         return overlap;
+    }
+
+    /// <summary>One thread's per-row values of the subtraction: sum(K^2), sum(K) and the background along the row.</summary>
+    private sealed class RowTerms(int width)
+    {
+        public double[] SumSquared { get; } = new double[width];
+
+        public double[] Sum { get; } = new double[width];
+
+        public double[] Background { get; } = new double[width];
     }
 
     /// <summary>The fit's dimensions: spatial order of the kernel (0 or 1), order of the background (0 or 2), the image size and the mode.</summary>

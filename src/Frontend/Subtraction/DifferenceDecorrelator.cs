@@ -51,7 +51,9 @@ public sealed class DifferenceDecorrelator
             }
         });
 
-        var whitened = new Exposure(w, h, image, variance, (int[])difference.Mask.Clone())
+        var mask = ScratchPlanes<int>.Rent(difference.Mask.Length);
+        difference.Mask.AsSpan().CopyTo(mask);
+        var whitened = new Exposure(w, h, image, variance, mask)
         {
             Wcs = difference.Wcs, Psf = ConvolvePsf(psf, kernel), PhotoCalib = difference.PhotoCalib, Metadata = difference.Metadata.Clone(),
         };
@@ -61,7 +63,7 @@ public sealed class DifferenceDecorrelator
     /// <summary>The image (non-finite pixels as zero) convolved with the kernel's separable terms.</summary>
     private static float[] ConvolveImage(float[] input, int w, int h, DecorrelationKernel kernel)
     {
-        var clean = GC.AllocateUninitializedArray<float>(input.Length);
+        var clean = ScratchPlanes<float>.Rent(input.Length);
         Parallel.For(0, h, y =>
         {
             for (var k = y * w; k < (y + 1) * w; k++)
@@ -70,38 +72,39 @@ public sealed class DifferenceDecorrelator
             }
         });
 
-        float[]? output = null;
-        foreach (var (x, yProfile) in kernel.Terms)
+        // All terms in one pass per output row: the y profiles (one length) as column passes, the x profiles summed.
+        var terms = kernel.Terms;
+        if (terms.Count == 0)
         {
-            var term = SeparableConvolution.Convolve2D(clean, w, h, x, yProfile);
-            if (output is null)
-            {
-                output = term;
-                continue;
-            }
-
-            Parallel.For(0, h, y => SeparableConvolution.AddScaled(term.AsSpan(y * w, w), output.AsSpan(y * w, w), 1f));
+            return clean;
         }
 
-        return output ?? clean;
+        var groups = terms.GroupBy(t => t.Y.Length).Select(g => new SeparableSum.ColumnGroup(g.Key / 2, [.. g.Select(t => t.Y)])).ToList();
+        var order = terms.GroupBy(t => t.Y.Length).SelectMany(g => g).ToList();
+        var rowTerms = order.Select((t, b) => new SeparableSum.RowTerm(b, t.X)).ToList();
+        var output = ScratchPlanes<float>.Rent(input.Length);
+        new SeparableSum(groups, rowTerms).Apply(clean, w, h, output);
+        ScratchPlanes<float>.Return(clean);
+        return output;
     }
 
     /// <summary>Per pixel: V_S + k^2 V_T, or V_S + V_T / k^2 when the science was convolved (k: the local kernel sum, linear in x and y).</summary>
     private static float[] WhiteVariance(Exposure science, Exposure template, AlardLuptonSolution solution, int w, int h)
     {
-        var variance = GC.AllocateUninitializedArray<float>(w * h);
+        var variance = ScratchPlanes<float>.Rent(w * h);
         var scienceSide = solution.ConvolvesScience;
         Parallel.For(0, h, y =>
         {
             // The kernel sum is linear in x: its value at the row's ends gives every pixel's.
             var k0 = solution.KernelSum(0, y);
-            var k1 = solution.KernelSum(w - 1, y);
+            var dk = (solution.KernelSum(w - 1, y) - k0) / Math.Max(w - 1, 1);
+            var sv = science.Variance.AsSpan(y * w, w);
+            var tv = template.Variance.AsSpan(y * w, w);
+            var output = variance.AsSpan(y * w, w);
             for (var x = 0; x < w; x++)
             {
-                var s = k0 + ((k1 - k0) * x / Math.Max(w - 1, 1));
-                var k = (y * w) + x;
-                var v = scienceSide ? science.Variance[k] + (template.Variance[k] / (s * s)) : science.Variance[k] + (s * s * template.Variance[k]);
-                variance[k] = (float)v;
+                var s = k0 + (dk * x);
+                output[x] = (float)(scienceSide ? sv[x] + (tv[x] / (s * s)) : sv[x] + (s * s * tv[x]));
             }
         });
 

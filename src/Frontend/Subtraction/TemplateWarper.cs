@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Apdb.Imaging;
 
@@ -15,6 +17,12 @@ public sealed class TemplateWarper
 {
     private const int TableSize = 1024;
     private static readonly float[] LanczosTable = BuildTable();
+
+    /// <summary>The table with each row padded to 8 values (two zeros), for one vector load.</summary>
+    private static readonly float[] LanczosTable8 = Pad(LanczosTable);
+
+    /// <summary>sum(w^2) of each table row, summed in float in tap order.</summary>
+    private static readonly float[] LanczosSquares = BuildSquares();
 
     /// <summary>Spacing of the exactly mapped grid, pixels.</summary>
     public int GridStep { get; init; } = 32;
@@ -46,9 +54,10 @@ public sealed class TemplateWarper
 
         var tw = template.Width;
         var th = template.Height;
-        var image = new float[width * height];
-        var variance = new float[width * height];
-        var mask = new int[width * height];
+        // Every pixel of the three planes is written below.
+        var image = ScratchPlanes<float>.Rent(width * height);
+        var variance = ScratchPlanes<float>.Rent(width * height);
+        var mask = ScratchPlanes<int>.Rent(width * height);
         var unusable = (int)MaskPlanes.Unusable;
         var covered = 0L;
         // A co-add usually has no unusable pixel: then the 36-pixel mask OR per output pixel is skipped.
@@ -57,19 +66,32 @@ public sealed class TemplateWarper
         {
             var j = y / step;
             var ty = (double)(y - (j * step)) / step;
-            Span<float> wx = stackalloc float[6];
-            Span<float> wy = stackalloc float[6];
+            var row = y * width;
+            // Along the row the mapping is linear within each grid cell: its value at the cell's two edges on this row,
+            // then one step per pixel.
+            var cell = -1;
+            double pxLeft = 0, pxStep = 0, pyLeft = 0, pyStep = 0;
             for (var x = 0; x < width; x++)
             {
                 var i = x / step;
-                var tx = (double)(x - (i * step)) / step;
-                var k00 = (j * gx) + i;
-                var px = ((1 - ty) * (((1 - tx) * mapX[k00]) + (tx * mapX[k00 + 1]))) + (ty * (((1 - tx) * mapX[k00 + gx]) + (tx * mapX[k00 + gx + 1])));
-                var py = ((1 - ty) * (((1 - tx) * mapY[k00]) + (tx * mapY[k00 + 1]))) + (ty * (((1 - tx) * mapY[k00 + gx]) + (tx * mapY[k00 + gx + 1])));
-                var k = (y * width) + x;
+                if (i != cell)
+                {
+                    cell = i;
+                    var k00 = (j * gx) + i;
+                    pxLeft = ((1 - ty) * mapX[k00]) + (ty * mapX[k00 + gx]);
+                    pxStep = (((1 - ty) * mapX[k00 + 1]) + (ty * mapX[k00 + gx + 1]) - pxLeft) / step;
+                    pyLeft = ((1 - ty) * mapY[k00]) + (ty * mapY[k00 + gx]);
+                    pyStep = (((1 - ty) * mapY[k00 + 1]) + (ty * mapY[k00 + gx + 1]) - pyLeft) / step;
+                }
+
+                var dx = x - (i * step);
+                var px = pxLeft + (pxStep * dx);
+                var py = pyLeft + (pyStep * dx);
+                var k = row + x;
                 if (!double.IsFinite(px) || !double.IsFinite(py))
                 {
                     image[k] = float.NaN;
+                    variance[k] = 0;
                     mask[k] = (int)MaskPlane.NoData;
                     continue;
                 }
@@ -81,13 +103,15 @@ public sealed class TemplateWarper
                 if (ix < 0 || iy < 0 || ix + 6 > tw || iy + 6 > th)
                 {
                     image[k] = float.NaN;
+                    variance[k] = 0;
                     mask[k] = (int)MaskPlane.NoData;
                     continue;
                 }
 
-                Weights(px - fx, wx);
-                Weights(py - fy, wy);
-                var sum = ix + 8 <= tw ? Interpolate8(template.Image, (iy * tw) + ix, tw, wx, wy) : Interpolate6(template.Image, (iy * tw) + ix, tw, wx, wy);
+                var ax = (int)Math.Round((px - fx) * TableSize);
+                var ay = (int)Math.Round((py - fy) * TableSize);
+                var sum = ix + 8 <= tw ? Interpolate8(template.Image, (iy * tw) + ix, tw, ax, ay)
+                    : Interpolate6(template.Image, (iy * tw) + ix, tw, LanczosTable.AsSpan(ax * 6, 6), LanczosTable.AsSpan(ay * 6, 6));
                 var m = 0;
                 if (anyUnusable)
                 {
@@ -101,21 +125,15 @@ public sealed class TemplateWarper
                 }
 
                 // Variance: the nearest template pixel's times sum(w^2) (template variance is smooth over 6 pixels).
-                float wx2 = 0, wy2 = 0;
-                for (var a = 0; a < 6; a++)
-                {
-                    wx2 += wx[a] * wx[a];
-                    wy2 += wy[a] * wy[a];
-                }
-
                 image[k] = sum;
-                variance[k] = template.Variance[((iy + 2 + (int)Math.Round(py - fy)) * tw) + ix + 2 + (int)Math.Round(px - fx)] * wx2 * wy2;
+                variance[k] = template.Variance[((iy + 2 + (int)Math.Round(py - fy)) * tw) + ix + 2 + (int)Math.Round(px - fx)] * LanczosSquares[ax] * LanczosSquares[ay];
                 if ((m & unusable) != 0 || !float.IsFinite(sum))
                 {
                     mask[k] = (int)MaskPlane.NoData;
                 }
                 else
                 {
+                    mask[k] = 0;
                     local++;
                 }
             }
@@ -141,24 +159,26 @@ public sealed class TemplateWarper
     /// sum_b wy[b] sum_a wx[a] image[first + b * stride + a] over the 6 x 6 support: one 8-wide load per row (the two
     /// extra columns, inside the row, get zero weight), the column weights applied once to the row-weighted sum.
     /// </summary>
-    private static float Interpolate8(float[] image, int first, int stride, ReadOnlySpan<float> wx, ReadOnlySpan<float> wy)
+    private static float Interpolate8(float[] image, int first, int stride, int ax, int ay)
     {
         if (!Vector256.IsHardwareAccelerated)
         {
-            return Interpolate6(image, first, stride, wx, wy);
+            return Interpolate6(image, first, stride, LanczosTable.AsSpan(ax * 6, 6), LanczosTable.AsSpan(ay * 6, 6));
         }
 
-        var weights = Vector256.Create(wx[0], wx[1], wx[2], wx[3], wx[4], wx[5], 0f, 0f);
-        var span = image.AsSpan(first, (5 * stride) + 8);
-        var rows = Vector256.Create(wy[0]) * Vector256.Create<float>(span);
+        // The caller checked that the 6 rows of 8 values lie inside the image.
+        ref var origin = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(image), first);
+        ref var wy = ref LanczosTable[ay * 6];
+        var rows = Vector256.Create(wy) * Vector256.LoadUnsafe(ref origin);
         for (var b = 1; b < 6; b++)
         {
-            rows = Vector256.FusedMultiplyAdd(Vector256.Create<float>(span[(b * stride)..]), Vector256.Create(wy[b]), rows);
+            rows = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref origin, (nuint)(b * stride)), Vector256.Create(Unsafe.Add(ref wy, b)), rows);
         }
 
-        // Lanes 6 and 7 are outside the support: cleared, so a non-finite pixel there cannot reach the sum.
+        // Lanes 6 and 7 are outside the support: cleared, so a non-finite pixel there cannot reach the sum; the padded
+        // table row has zero weights there.
         var inside = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle();
-        return Vector256.Sum((rows & inside) * weights);
+        return Vector256.Sum((rows & inside) * Vector256.LoadUnsafe(ref LanczosTable8[ax * 8]));
     }
 
     /// <summary>The scalar form of <see cref="Interpolate8"/> (also used where the 8-wide load would leave the row).</summary>
@@ -175,10 +195,32 @@ public sealed class TemplateWarper
         return sum;
     }
 
-    private static void Weights(double t, Span<float> w)
+    private static float[] Pad(float[] table)
     {
-        var index = (int)Math.Round(t * TableSize);
-        LanczosTable.AsSpan(index * 6, 6).CopyTo(w);
+        var padded = new float[(TableSize + 1) * 8];
+        for (var i = 0; i <= TableSize; i++)
+        {
+            table.AsSpan(i * 6, 6).CopyTo(padded.AsSpan(i * 8, 6));
+        }
+
+        return padded;
+    }
+
+    private static float[] BuildSquares()
+    {
+        var squares = new float[TableSize + 1];
+        for (var i = 0; i <= TableSize; i++)
+        {
+            float s = 0;
+            foreach (var w in LanczosTable.AsSpan(i * 6, 6))
+            {
+                s += w * w;
+            }
+
+            squares[i] = s;
+        }
+
+        return squares;
     }
 
     private static float[] BuildTable()
