@@ -44,7 +44,7 @@ public sealed partial class ApdbStore
     /// registered (a second store is refused unless <see cref="StoreOptions.ReplaceExisting"/>), the objects the
     /// sources belong to are locked, their stored DiaSources reloaded and summarised with the new ones by
     /// <paramref name="summarizer"/>, the versions written and DiaObjectLast updated, then DiaSources and
-    /// DiaForcedSources inserted, then packed by the server into their preload companions. Every bulk write is a binary
+    /// DiaForcedSources inserted with their packed preload companions. Every bulk write is a binary
     /// COPY: the versions into a staging table merged in SQL, the sources and forced sources straight into their tables.
     /// </summary>
     /// <remarks>
@@ -171,27 +171,41 @@ public sealed partial class ApdbStore
         if (sources.Count > 0)
         {
             await RefuseKnownSourceIdsAsync(connection, transaction, detectorVisit, sources, cancellationToken);
-            await CopyBuffer.CopyRowsAsync(connection, $"COPY \"DiaSource\" ({ColumnList(DiaSource.ColumnNames)}) FROM STDIN (FORMAT BINARY)",
-                sources, Records.DiaSourceColumns.WriteCopyRow, cancellationToken);
+            await CopyWithPackedAsync(connection, "DiaSource", DiaSource.ColumnNames, sources, Records.DiaSourceColumns.WriteCopyRow, PackedRowEncoder.DiaSource, cancellationToken);
         }
 
         if (forcedSources.Count > 0)
         {
-            await CopyBuffer.CopyRowsAsync(connection, $"COPY \"DiaForcedSource\" ({ColumnList(DiaForcedSource.ColumnNames)}) FROM STDIN (FORMAT BINARY)",
-                forcedSources, Records.DiaForcedSourceColumns.WriteCopyRow, cancellationToken);
-        }
-
-        if (sources.Count > 0 || forcedSources.Count > 0)
-        {
-            // The packed preload companions get the same rows, packed by the server from what was just inserted.
-            await ExecuteAsync(connection, transaction, "SELECT apdb_pack_detector_visit(@v, @d)", cancellationToken,
-                ("v", detectorVisit.Visit), ("d", (int)detectorVisit.Detector));
+            await CopyWithPackedAsync(connection, "DiaForcedSource", DiaForcedSource.ColumnNames, forcedSources, Records.DiaForcedSourceColumns.WriteCopyRow,
+                PackedRowEncoder.DiaForcedSource, cancellationToken);
         }
 
         return new StoreResult(detectorVisit, inserted, closed, sources.Count, forcedSources.Count, replaced)
         {
             Versions = [.. versions.Where(v => v.ValidityStartMjdTai == visitMjdTai)],
         };
+    }
+
+    /// <summary>
+    /// Copies rows into their table and their packed preload companion: encoded once by the table's column map, packed
+    /// on the client from those bytes (the server's <c>apdb_pack_*</c> gives the same; the invariant tests check it).
+    /// </summary>
+    private static async Task CopyWithPackedAsync<T>(
+        NpgsqlConnection connection, string table, IReadOnlyList<string> columns, IReadOnlyList<T> rows, Action<CopyBuffer, T> writeRow,
+        PackedRowEncoder packer, CancellationToken cancellationToken)
+    {
+        var (bytes, length) = CopyBuffer.Encode(rows, writeRow);
+        try
+        {
+            await CopyBuffer.CopyBytesAsync(connection, $"COPY \"{table}\" ({ColumnList(columns)}) FROM STDIN (FORMAT BINARY)", bytes.AsMemory(0, length), cancellationToken);
+            using var packed = new CopyBuffer(Math.Max(4096, length));
+            packer.Append(bytes.AsSpan(0, length), packed);
+            await CopyBuffer.CopyBytesAsync(connection, $"COPY \"{table}Packed\" ({ColumnList(packer.ColumnNames)}) FROM STDIN (FORMAT BINARY)", packed.Written.ToArray(), cancellationToken);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     /// <summary>

@@ -215,36 +215,46 @@ public sealed class CopyBuffer : IDisposable
     public static async Task CopyRowsAsync<T>(
         NpgsqlConnection connection, string copySql, IReadOnlyList<T> rows, Action<CopyBuffer, T> writeRow, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(connection);
+        var (bytes, length) = Encode(rows, writeRow);
+        try
+        {
+            await CopyBytesAsync(connection, copySql, bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
+    }
+
+    /// <summary>The rows as binary COPY rows in an array from <see cref="ArrayPool{T}.Shared"/>, which the caller returns.</summary>
+    public static (byte[] Bytes, int Length) Encode<T>(IReadOnlyList<T> rows, Action<CopyBuffer, T> writeRow)
+    {
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentNullException.ThrowIfNull(writeRow);
-        byte[] bytes;
-        int length;
-        using (var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512)))
+        using var buffer = new CopyBuffer(Math.Max(4096, rows.Count * 512));
+        foreach (var row in rows)
         {
-            foreach (var row in rows)
-            {
-                writeRow(buffer, row);
-            }
-
-            (bytes, length) = buffer.Detach();
+            writeRow(buffer, row);
         }
 
+        return buffer.Detach();
+    }
+
+    /// <summary>Sends binary COPY rows (without header and trailer) through one <c>COPY ... FROM STDIN (FORMAT BINARY)</c>.</summary>
+    public static async Task CopyBytesAsync(NpgsqlConnection connection, string copySql, ReadOnlyMemory<byte> rows, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
         try
         {
             await using var copy = await connection.BeginRawBinaryCopyAsync(copySql, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(HeaderBytes, cancellationToken).ConfigureAwait(false);
-            await copy.WriteAsync(bytes.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            await copy.WriteAsync(rows, cancellationToken).ConfigureAwait(false);
             await copy.WriteAsync(TrailerBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (NpgsqlException ex) when (ex.InnerException is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             // Npgsql reports a cancelled write into the COPY stream as a stream failure; to the caller it is a cancellation.
             throw new OperationCanceledException(ex.Message, ex, cancellationToken);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 }
