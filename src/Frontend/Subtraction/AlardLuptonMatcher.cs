@@ -372,47 +372,12 @@ public sealed class AlardLuptonMatcher
         }
 
         var unusable = (int)MaskPlanes.Unusable;
-        var clean = ScratchPlanes<float>.Rent(w * h);
-        var bad = ScratchPlanes<bool>.Rent(w * h);
-        var anyBad = 0;
-        Parallel.For(0, h, y =>
-        {
-            var rowBad = false;
-            for (var k = y * w; k < (y + 1) * w; k++)
-            {
-                // Science pixels keep their values however they are flagged (cosmic rays and saturated cores stay in the
-                // difference under their mask bits, as in the default mode); template pixels are used only if clean.
-                var ok = convolveScience ? float.IsFinite(science.Image[k]) : (template.Mask[k] & unusable) == 0 && float.IsFinite(template.Image[k]);
-                clean[k] = ok ? (convolveScience ? science.Image[k] : template.Image[k]) : 0f;
-                bad[k] = !ok;
-                rowBad |= !ok;
-            }
-
-            if (rowBad)
-            {
-                Volatile.Write(ref anyBad, 1);
-            }
-        });
+        var (clean, bad, anyBad) = ConvolutionInput(science, template, convolveScience);
         var hk = Basis.HalfWidth;
         // Nothing to spread when every input pixel is usable (the usual full-coverage template).
-        var reachBad = anyBad != 0 ? Dilate(bad, w, h, hk) : null;
+        var reachBad = anyBad ? Dilate(bad, w, h, hk) : null;
         var model = Convolve(clean, w, h, solution);
-
-        // sum(K^2) and sum(K) on a 256-pixel grid, bilinear (sum(K) is linear in x and y, so exact).
-        const int Step = 256;
-        var gx = (w / Step) + 2;
-        var gy = (h / Step) + 2;
-        var k2 = new double[gx * gy];
-        var k1 = new double[gx * gy];
-        for (var j = 0; j < gy; j++)
-        {
-            for (var i = 0; i < gx; i++)
-            {
-                var kernel = solution.KernelImage(Math.Min(i * Step, w - 1), Math.Min(j * Step, h - 1));
-                k2[(j * gx) + i] = kernel.Sum(v => v * v);
-                k1[(j * gx) + i] = kernel.Sum();
-            }
-        }
+        var (k2, k1, gx, gy) = KernelSumGrid(solution, w, h);
 
         // The convolved science's mask: a flagged pixel's value reaches as far as the kernel's core (its rms radius,
         // twice over), not its full support, whose far wings carry a negligible fraction of it.
@@ -428,13 +393,13 @@ public sealed class AlardLuptonMatcher
         Parallel.For(0, h, () => new RowTerms(w), (y, _, row) =>
         {
             // This row's sum(K^2), sum(K) and background, then the pixels.
-            var j = Math.Min(y / Step, gy - 2);
-            var ty = (y - (j * Step)) / (double)Step;
+            var j = Math.Min(y / KernelGridStep, gy - 2);
+            var ty = (y - (j * KernelGridStep)) / (double)KernelGridStep;
             var (b0, b1, b2) = solution.BackgroundAlongRow(y);
             for (var x = 0; x < w; x++)
             {
-                var i = Math.Min(x / Step, gx - 2);
-                var tx = (x - (i * Step)) / (double)Step;
+                var i = Math.Min(x / KernelGridStep, gx - 2);
+                var tx = (x - (i * KernelGridStep)) / (double)KernelGridStep;
                 row.SumSquared[x] = Bilinear(k2, gx, i, j, tx, ty);
                 row.Sum[x] = convolveScience ? Bilinear(k1, gx, i, j, tx, ty) : 1;
                 var u = (x * uScale) - 1;
@@ -492,6 +457,65 @@ public sealed class AlardLuptonMatcher
         {
             Wcs = science.Wcs, Psf = convolveScience ? template.Psf : science.Psf, PhotoCalib = science.PhotoCalib,
         };
+    }
+
+    /// <summary>The spacing of the grid on which sum(K^2) and sum(K) are evaluated and interpolated.</summary>
+    private const int KernelGridStep = 256;
+
+    /// <summary>
+    /// The plane the kernel convolves (the science, or the template when the template is convolved), with unusable
+    /// pixels zeroed and marked in the second plane; whether any was. Both planes are rented from <see cref="ScratchPlanes{T}"/>.
+    /// </summary>
+    private static (float[] Clean, bool[] Bad, bool AnyBad) ConvolutionInput(Exposure science, Exposure template, bool convolveScience)
+    {
+        var w = science.Width;
+        var h = science.Height;
+        var unusable = (int)MaskPlanes.Unusable;
+        var clean = ScratchPlanes<float>.Rent(w * h);
+        var bad = ScratchPlanes<bool>.Rent(w * h);
+        var anyBad = 0;
+        Parallel.For(0, h, y =>
+        {
+            var rowBad = false;
+            for (var k = y * w; k < (y + 1) * w; k++)
+            {
+                // Science pixels keep their values however they are flagged (cosmic rays and saturated cores stay in the
+                // difference under their mask bits, as in the default mode); template pixels are used only if clean.
+                var ok = convolveScience ? float.IsFinite(science.Image[k]) : (template.Mask[k] & unusable) == 0 && float.IsFinite(template.Image[k]);
+                clean[k] = ok ? (convolveScience ? science.Image[k] : template.Image[k]) : 0f;
+                bad[k] = !ok;
+                rowBad |= !ok;
+            }
+
+            if (rowBad)
+            {
+                Volatile.Write(ref anyBad, 1);
+            }
+        });
+        return (clean, bad, anyBad != 0);
+    }
+
+    /// <summary>
+    /// sum(K^2) and sum(K) on a grid of <see cref="KernelGridStep"/> pixels (gx by gy nodes), for bilinear interpolation
+    /// (sum(K) is linear in x and y, so exact).
+    /// </summary>
+    private static (double[] SumSquared, double[] Sum, int Gx, int Gy) KernelSumGrid(AlardLuptonSolution solution, int w, int h)
+    {
+        var gx = (w / KernelGridStep) + 2;
+        var gy = (h / KernelGridStep) + 2;
+        var k2 = new double[gx * gy];
+        var k1 = new double[gx * gy];
+        for (var j = 0; j < gy; j++)
+        {
+            for (var i = 0; i < gx; i++)
+            {
+                var kernel = solution.KernelImage(Math.Min(i * KernelGridStep, w - 1), Math.Min(j * KernelGridStep, h - 1));
+                k2[(j * gx) + i] = kernel.Sum(v => v * v);
+                k1[(j * gx) + i] = kernel.Sum();
+            }
+        }
+
+        return (k2, k1, gx, gy);
     }
 
     /// <summary>

@@ -39,19 +39,7 @@ public sealed class TemplateWarper
         ArgumentNullException.ThrowIfNull(scienceWcs);
         var templateWcs = template.Wcs ?? throw new InvalidOperationException($"{templateName} has no WCS");
         var step = GridStep;
-        var gx = (width + step - 1) / step + 1;
-        var gy = (height + step - 1) / step + 1;
-        var mapX = new double[gx * gy];
-        var mapY = new double[gx * gy];
-        for (var j = 0; j < gy; j++)
-        {
-            for (var i = 0; i < gx; i++)
-            {
-                var sky = scienceWcs.PixelToSky(i * step, j * step);
-                templateWcs.TrySkyToPixel(sky, out mapX[(j * gx) + i], out mapY[(j * gx) + i]);
-            }
-        }
-
+        var (mapX, mapY, gx) = PixelMap(templateWcs, scienceWcs, width, height);
         var tw = template.Width;
         var th = template.Height;
         // Every pixel of the three planes is written below.
@@ -153,6 +141,29 @@ public sealed class TemplateWarper
             PhotoCalib = template.PhotoCalib,
             Metadata = template.Metadata.Clone(),
         };
+    }
+
+    /// <summary>
+    /// The template pixel of every <see cref="GridStep"/>-th science pixel (gx nodes a row, rows down to the last one
+    /// past the height); NaN where the template's projection has no pixel for the sky position.
+    /// </summary>
+    private static (double[] X, double[] Y, int Gx) PixelMap(TanWcs templateWcs, TanWcs scienceWcs, int width, int height)
+    {
+        var step = GridStep;
+        var gx = (width + step - 1) / step + 1;
+        var gy = (height + step - 1) / step + 1;
+        var mapX = new double[gx * gy];
+        var mapY = new double[gx * gy];
+        for (var j = 0; j < gy; j++)
+        {
+            for (var i = 0; i < gx; i++)
+            {
+                var sky = scienceWcs.PixelToSky(i * step, j * step);
+                templateWcs.TrySkyToPixel(sky, out mapX[(j * gx) + i], out mapY[(j * gx) + i]);
+            }
+        }
+
+        return (mapX, mapY, gx);
     }
 
     /// <summary>
