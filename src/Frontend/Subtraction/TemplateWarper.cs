@@ -39,7 +39,7 @@ public sealed class TemplateWarper
         ArgumentNullException.ThrowIfNull(scienceWcs);
         var templateWcs = template.Wcs ?? throw new InvalidOperationException($"{templateName} has no WCS");
         var step = GridStep;
-        var (mapX, mapY, gx) = PixelMap(templateWcs, scienceWcs, width, height);
+        var (mapX, mapY, gx) = PixelMap(templateWcs, scienceWcs, width, height, step);
         var tw = template.Width;
         var th = template.Height;
         // Every pixel of the three planes is written below.
@@ -144,12 +144,11 @@ public sealed class TemplateWarper
     }
 
     /// <summary>
-    /// The template pixel of every <see cref="GridStep"/>-th science pixel (gx nodes a row, rows down to the last one
+    /// The template pixel of every <paramref name="step"/>-th science pixel (gx nodes a row, rows down to the last one
     /// past the height); NaN where the template's projection has no pixel for the sky position.
     /// </summary>
-    private static (double[] X, double[] Y, int Gx) PixelMap(TanWcs templateWcs, TanWcs scienceWcs, int width, int height)
+    private static (double[] X, double[] Y, int Gx) PixelMap(TanWcs templateWcs, TanWcs scienceWcs, int width, int height, int step)
     {
-        var step = GridStep;
         var gx = (width + step - 1) / step + 1;
         var gy = (height + step - 1) / step + 1;
         var mapX = new double[gx * gy];
