@@ -106,7 +106,6 @@ public static partial class DiaObjectSummarizer
             order[i] = i;
         }
 
-        Array.Sort(keys, order);
         var byBandTimeRow = Comparer<int>.Create((a, b) =>
         {
             var c = history.Band[a].CompareTo(history.Band[b]);
@@ -117,19 +116,7 @@ public static partial class DiaObjectSummarizer
 
             return c != 0 ? c : a.CompareTo(b);
         });
-        var start = 0;
-        for (var i = 1; i <= n; i++)
-        {
-            if (i == n || keys[i] != keys[start])
-            {
-                if (i - start > 1)
-                {
-                    Array.Sort(order, start, i - start, byBandTimeRow);
-                }
-
-                start = i;
-            }
-        }
+        KeyRuns.Sort(keys, order, byBandTimeRow);
 
         return order;
     }

@@ -101,7 +101,6 @@ internal static class Resolvers
             keys[i] = BitConverter.DoubleToInt64Bits(pairs.ChordSquared[order[i]]);
         }
 
-        Array.Sort(keys, order);
         var sourceIds = sources.IdArray;
         var objectIds = objects.IdArray;
         var comparer = Comparer<int>.Create((a, b) =>
@@ -109,18 +108,6 @@ internal static class Resolvers
             var c = sourceIds[pairs.Sources[a]].CompareTo(sourceIds[pairs.Sources[b]]);
             return c != 0 ? c : objectIds[pairs.Objects[a]].CompareTo(objectIds[pairs.Objects[b]]);
         });
-        var runStart = 0;
-        for (var i = 1; i <= n; i++)
-        {
-            if (i == n || keys[i] != keys[runStart])
-            {
-                if (i - runStart > 1)
-                {
-                    Array.Sort(order, runStart, i - runStart, comparer);
-                }
-
-                runStart = i;
-            }
-        }
+        KeyRuns.Sort(keys, order, comparer);
     }
 }
