@@ -48,7 +48,7 @@ public static partial class ExposureFits
                 for (var y = y0; y < y1; y++)
                 {
                     background.FillRow(y, ws.Level, ws.Rms);
-                    Squares(ws.Rms.AsSpan(0, width), variance.AsSpan(y * width, width));
+                    PixelMath.Squares(ws.Rms.AsSpan(0, width), variance.AsSpan(y * width, width));
                     if (subtract)
                     {
                         SubtractInPlace(image.AsSpan(y * width, width), ws.Level.AsSpan(0, width));
@@ -293,33 +293,6 @@ public static partial class ExposureFits
             var r = rms[x];
             var source = smooth > 3f * r / 5f ? Math.Max(local, 0f) / gain : 0f;
             output[x] = (r * r) + source;
-        }
-    }
-
-    /// <summary>output[x] = values[x]^2.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Squares(ReadOnlySpan<float> values, Span<float> output)
-    {
-        if (output.Length < values.Length)
-        {
-            throw new ArgumentException("output is shorter than values", nameof(output));
-        }
-
-        var x = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var v0 = ref MemoryMarshal.GetReference(values);
-            ref var o0 = ref MemoryMarshal.GetReference(output);
-            for (; x <= values.Length - Vector256<float>.Count; x += Vector256<float>.Count)
-            {
-                var v = Vector256.LoadUnsafe(ref v0, (nuint)x);
-                (v * v).StoreUnsafe(ref o0, (nuint)x);
-            }
-        }
-
-        for (; x < values.Length; x++)
-        {
-            output[x] = values[x] * values[x];
         }
     }
 

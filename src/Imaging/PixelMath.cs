@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Apdb.Sky;
 
@@ -29,28 +30,10 @@ public static class PixelMath
     }
 
     /// <summary>destination[i] = sqrt(max(source[i], 0)); NaN stays NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SquareRoots(ReadOnlySpan<float> source, Span<float> destination)
-    {
-        if (destination.Length < source.Length)
-        {
-            throw new ArgumentException("destination is shorter than source", nameof(destination));
-        }
+    public static void SquareRoots(ReadOnlySpan<float> source, Span<float> destination) => Map<NonNegativeRoot>(source, destination);
 
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            for (; i <= source.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256.Sqrt(Vector256.Max(Vector256.Create(source.Slice(i, Vector256<float>.Count)), Vector256<float>.Zero)).CopyTo(destination[i..]);
-            }
-        }
-
-        for (; i < source.Length; i++)
-        {
-            destination[i] = MathF.Sqrt(Math.Max(source[i], 0f));
-        }
-    }
+    /// <summary>destination[i] = source[i]^2.</summary>
+    public static void Squares(ReadOnlySpan<float> source, Span<float> destination) => Map<Square>(source, destination);
 
     /// <summary>
     /// destination[i] += scale * source[i], a vector at a time where the hardware has it. No fused multiply-add, so every
@@ -87,4 +70,54 @@ public static class PixelMath
     /// <param name="k">The rank.</param>
     /// <returns>The k-th smallest value.</returns>
     public static float Select(Span<float> values, int k) => Selection.Select(values, k);
+
+    /// <summary>destination[i] = TMap(source[i]), a vector at a time where the hardware has it.</summary>
+    // Vector stores have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Map<TMap>(ReadOnlySpan<float> source, Span<float> destination)
+        where TMap : struct, IFloatMap
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException("destination is shorter than source", nameof(destination));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref var s0 = ref MemoryMarshal.GetReference(source);
+            ref var d0 = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                TMap.Apply(Vector256.LoadUnsafe(ref s0, (nuint)i)).StoreUnsafe(ref d0, (nuint)i);
+            }
+        }
+
+        for (; i < source.Length; i++)
+        {
+            destination[i] = TMap.Apply(source[i]);
+        }
+    }
+
+    /// <summary>An elementwise operation on floats whose vector form gives each element what the scalar form gives.</summary>
+    private interface IFloatMap
+    {
+        static abstract Vector256<float> Apply(Vector256<float> x);
+
+        static abstract float Apply(float x);
+    }
+
+    private readonly struct Square : IFloatMap
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => x * x;
+
+        public static float Apply(float x) => x * x;
+    }
+
+    private readonly struct NonNegativeRoot : IFloatMap
+    {
+        public static Vector256<float> Apply(Vector256<float> x) => Vector256.Sqrt(Vector256.Max(x, Vector256<float>.Zero));
+
+        public static float Apply(float x) => MathF.Sqrt(Math.Max(x, 0f));
+    }
 }

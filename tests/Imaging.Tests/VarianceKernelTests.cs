@@ -130,7 +130,7 @@ public sealed class VarianceKernelTests
             var values = Values(new Random(n + 3000), n, special: true);
             var output = new float[n];
 
-            ExposureFits.Squares(values, output);
+            PixelMath.Squares(values, output);
 
             for (var x = 0; x < n; x++)
             {
@@ -146,7 +146,7 @@ public sealed class VarianceKernelTests
         Assert.Throws<ArgumentException>(() => ExposureFits.ResidualSubtracting(new float[9], new float[8], new float[9]));
         Assert.Throws<ArgumentException>(() => ExposureFits.HorizontalBoxSums3And5(new float[9], new float[9], new float[8]));
         Assert.Throws<ArgumentException>(() => ExposureFits.PoissonVarianceRow(new float[40], new float[23], new float[8], 1f, new float[8]));
-        Assert.Throws<ArgumentException>(() => ExposureFits.Squares(new float[9], new float[8]));
+        Assert.Throws<ArgumentException>(() => PixelMath.Squares(new float[9], new float[8]));
     }
 
     /// <summary>Sky-like values around 0 with, when <paramref name="special"/>, NaN, infinities and signed zeros mixed in.</summary>
