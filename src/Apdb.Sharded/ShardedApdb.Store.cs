@@ -53,19 +53,9 @@ public sealed partial class ShardedApdb
         DetectorVisit detectorVisit, double visitMjdTai, IReadOnlyList<DiaObject>? objects, IDiaObjectSummarizer? summarizer,
         IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaForcedSource> forcedSources, StoreOptions? options, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(sources);
-        ArgumentNullException.ThrowIfNull(forcedSources);
-        options ??= StoreOptions.Default;
-        if (!double.IsFinite(visitMjdTai))
-        {
-            throw new ApdbUserException($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
-        }
-
-        StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
-
         // The store's own copies: the caller's rows are left as they were given (pixelId is the store's to set).
-        var ownSources = RowCopy.All(sources, s => s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec));
-        var ownForced = RowCopy.All(forcedSources, f => f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec));
+        var (ownSources, ownForced) = StoreValidation.CheckedCopies(detectorVisit, visitMjdTai, sources, forcedSources);
+        options ??= StoreOptions.Default;
         var request = new StoreRequest(detectorVisit, visitMjdTai, objects, summarizer, ownSources, ownForced, options);
         for (var attempt = 1; ; attempt++)
         {

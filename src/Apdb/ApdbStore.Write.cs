@@ -91,17 +91,8 @@ public sealed partial class ApdbStore
         DetectorVisit detectorVisit, double visitMjdTai, VersionPlan plan, IReadOnlyList<DiaSource> sources,
         IReadOnlyList<DiaForcedSource> forcedSources, StoreOptions? options, CancellationToken cancellationToken)
     {
-        Preconditions.NotNull(sources);
-        Preconditions.NotNull(forcedSources);
+        (sources, forcedSources) = StoreValidation.CheckedCopies(detectorVisit, visitMjdTai, sources, forcedSources);
         options ??= StoreOptions.Default;
-        if (!double.IsFinite(visitMjdTai))
-        {
-            throw new ApdbUserException($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
-        }
-
-        StoreValidation.Validate(detectorVisit, [], sources, forcedSources);
-        sources = RowCopy.All(sources, s => s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec));
-        forcedSources = RowCopy.All(forcedSources, f => f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec));
 
         var months = sources.Select(s => s.MidpointMjdTai).Concat(forcedSources.Select(f => f.MidpointMjdTai));
         for (var attempt = 1; ; attempt++)

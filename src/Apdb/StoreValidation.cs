@@ -1,4 +1,5 @@
 using Apdb.Records;
+using Apdb.Sky;
 
 namespace Apdb;
 
@@ -48,6 +49,25 @@ internal static class StoreValidation
                 Fail(detectorVisit, $"DiaObject {f.DiaObjectId} has two DiaForcedSources in one detector-visit");
             }
         }
+    }
+
+    /// <summary>
+    /// Checks a detector-visit's sources and forced sources as <see cref="Validate"/> does, and the visit time, then
+    /// returns the store's own copies of them with <c>pixelId</c> set: the caller's rows are left as they were given.
+    /// </summary>
+    public static (List<DiaSource> Sources, List<DiaForcedSource> ForcedSources) CheckedCopies(
+        DetectorVisit detectorVisit, double visitMjdTai, IReadOnlyList<DiaSource> sources, IReadOnlyList<DiaForcedSource> forcedSources)
+    {
+        Preconditions.NotNull(sources);
+        Preconditions.NotNull(forcedSources);
+        if (!double.IsFinite(visitMjdTai))
+        {
+            throw new ApdbUserException($"store of {detectorVisit}: visit time MJD {visitMjdTai} is not finite");
+        }
+
+        Validate(detectorVisit, [], sources, forcedSources);
+        return (RowCopy.All(sources, s => s.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, s.Ra, s.Dec)),
+            RowCopy.All(forcedSources, f => f.PixelId = HealpixNested.Hash(HealpixNested.MaxDepth, f.Ra, f.Dec)));
     }
 
     private static void CheckPosition(DetectorVisit detectorVisit, string table, long id, double ra, double dec)
