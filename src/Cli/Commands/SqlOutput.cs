@@ -51,17 +51,7 @@ internal static class SqlOutput
             return;
         }
 
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[columns.Length];
-            for (var i = 0; i < columns.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
+        var rows = await ReaderRows.ReadAllAsync(reader, cancellationToken);
 
         if (context.Json)
         {

@@ -84,19 +84,7 @@ public sealed class TapQueryRunner
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var rows = new List<object?[]>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var row = new object?[reader.FieldCount];
-            for (var i = 0; i < row.Length; i++)
-            {
-                row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
-            }
-
-            rows.Add(row);
-        }
-
-        return rows;
+        return await ReaderRows.ReadAllAsync(reader, cancellationToken);
     }
 
     /// <summary>A one-line description of a database error for the user.</summary>
