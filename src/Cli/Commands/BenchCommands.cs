@@ -78,17 +78,7 @@ internal static class BenchCommands
 
     private static long[] ParseSizes(string text)
     {
-        var sizes = new List<long>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 50_000_000)
-            {
-                throw new AssociationInputException($"--sizes: {UserText.Quote(part)} is not a size between 1 and 50000000");
-            }
-
-            sizes.Add(n);
-        }
-
+        var sizes = IntegerList.Parse(text, 1, 50_000_000, part => new AssociationInputException($"--sizes: {part} is not a size between 1 and 50000000"));
         if (sizes.Count == 0)
         {
             throw new AssociationInputException("--sizes: give at least one size");

@@ -297,18 +297,8 @@ internal sealed class HistoryDepthBench
 
     private static int[] ParseMonths(string text)
     {
-        var months = new List<int>();
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var m) || m < 1 || m > 21)
-            {
-                throw new ApdbUserException($"bench history-depth: --months: {UserText.Quote(part)} is not a depth between 1 and 21");
-            }
-
-            months.Add(m);
-        }
-
-        return months.Count > 0 ? [.. months.Distinct().Order()] : throw new ApdbUserException("bench history-depth: --months: give at least one depth");
+        var months = IntegerList.Parse(text, 1, 21, part => new ApdbUserException($"bench history-depth: --months: {part} is not a depth between 1 and 21"));
+        return months.Count > 0 ? [.. months.Distinct().Order().Select(m => (int)m)] : throw new ApdbUserException("bench history-depth: --months: give at least one depth");
     }
 
     private async Task<string> CreateBenchDatabaseAsync(NpgsqlDataSource main, CancellationToken ct)

@@ -338,7 +338,7 @@ internal static partial class RunCommand
             {
                 var task = progressContext.AddTask("detector-visits", maxValue: Math.Max(1, plan.Sum(p => p.Detectors.Count)));
                 var gate = new Lock();
-                var progress = new SynchronousProgress(p =>
+                var progress = new SynchronousProgress<RunProgress>(p =>
                 {
                     lock (gate)
                     {
@@ -351,27 +351,6 @@ internal static partial class RunCommand
         return report!;
     }
 
-    private static IEnumerable<long> ParseList(string? text, string option, long max)
-    {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            yield break;
-        }
-
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            if (!long.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < 0 || value > max)
-            {
-                throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture, $"run: {option}: {UserText.Quote(part)} is not an id between 0 and {max}"));
-            }
-
-            yield return value;
-        }
-    }
-
-    /// <summary>Calls back on the reporting thread.</summary>
-    private sealed class SynchronousProgress(Action<RunProgress> report) : IProgress<RunProgress>
-    {
-        public void Report(RunProgress value) => report(value);
-    }
+    private static List<long> ParseList(string? text, string option, long max) =>
+        IntegerList.Parse(text, 0, max, part => new ApdbUserException(string.Create(CultureInfo.InvariantCulture, $"run: {option}: {part} is not an id between 0 and {max}")));
 }
