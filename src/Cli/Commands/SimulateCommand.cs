@@ -4,7 +4,6 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Apdb.Frontend.Isr;
-using Apdb.Pipeline;
 using Apdb.Imaging;
 using Apdb.Simulation;
 using Apdb.Simulation.Rendering;
@@ -21,12 +20,7 @@ internal static class SimulateCommand
 {
     public static void AddTo(RootCommand root)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
-        var visit = new Option<long>("--visit") { Description = "The visit: its position in the cadence (0-based) or its Rubin visit id (dayObs * 100000 + sequence)", Required = true };
-        var detector = new Option<int>("--detector") { Description = "Detector 0-188", Required = true };
-        var output = new Option<string>("--out") { Description = "Output directory (created when missing; its parent must exist)", Required = true };
-        var months = new Option<int>("--months") { Description = "Months of the cadence, as load-history (1-24)", DefaultValueFactory = _ => 12 };
-        var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky (as load-history)", DefaultValueFactory = _ => 1 };
+        var visit = new SimulatedVisitOptions();
         var window = new Option<string?>("--window") { Description = "Render only X0,Y0,W,H of the 4096 x 4096 detector (e.g. 0,0,512,512)" };
         var perturbedWcs = new Option<bool>("--perturbed-wcs")
         {
@@ -35,44 +29,26 @@ internal static class SimulateCommand
         var command = new Command("simulate",
             "Render one detector-visit from the seeded sky: raw exposure (bias + overscan, dark, flat, gain, read noise, sky, " +
             "Poisson noise, PSF from the seeing, stars, variables, transients, movers, cosmic rays, saturation, a bad column), " +
-            "calibration frames, a deeper template on its own grid, the reference catalog and the truth.")
-        {
-            preset, visit, detector, output, months, seed, window, perturbedWcs,
-        };
-        var options = new SimulateOptions(preset, visit, detector, output, months, seed, window, perturbedWcs);
+            "calibration frames, a deeper template on its own grid, the reference catalog and the truth.");
+        visit.AddTo(command);
+        command.Options.Add(window);
+        command.Options.Add(perturbedWcs);
+        var options = new SimulateOptions(visit, window, perturbedWcs);
         CommandRunner.SetAction(command, (parse, context, ct) => RunAsync(parse, context, options, ct));
         root.Subcommands.Add(command);
     }
 
     /// <summary>The command's options, read by <see cref="RunAsync"/>.</summary>
-    private sealed record SimulateOptions(
-        Option<string> Preset, Option<long> Visit, Option<int> Detector, Option<string> Output, Option<int> Months,
-        Option<long> Seed, Option<string?> Window, Option<bool> PerturbedWcs);
+    private sealed record SimulateOptions(SimulatedVisitOptions Visit, Option<string?> Window, Option<bool> PerturbedWcs);
 
     private static async Task<int> RunAsync(ParseResult parse, CliContext context, SimulateOptions o, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        var presetName = parse.GetValue(o.Preset);
-        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
-        var monthCount = parse.GetValue(o.Months);
-        if (monthCount is < 1 or > 24)
-        {
-            throw new ApdbUserException($"--months {monthCount} is outside 1-24");
-        }
-
-        var det = parse.GetValue(o.Detector);
-        if (det is < 0 or >= CameraLayout.DetectorCount)
-        {
-            throw new ApdbUserException($"--detector {det} is outside 0-{CameraLayout.DetectorCount - 1}");
-        }
-
-        var (outDir, parent) = OutputDirectory(parse.GetValue(o.Output)!);
+        var choice = o.Visit.Read(parse);
+        var (sky, seedValue, det, outDir, parent) = (choice.Sky, choice.Seed, choice.Detector, choice.OutDir, choice.Parent);
         var renderOptions = new RenderOptions { Window = ParseWindow(parse.GetValue(o.Window)) };
-        var seedValue = parse.GetValue(o.Seed);
-        // The survey as run and demo see it: the history's cadence continued, so the new visits they process (and
-        // demo prints) are visits here too, rendered from the same truth.
-        var survey = new LoadedSurvey(sky, seedValue, monthCount);
-        var chosen = ChooseVisit(survey, parse.GetValue(o.Visit), seedValue, monthCount);
+        var survey = choice.Survey();
+        var chosen = choice.ChooseVisit(survey);
         if (!survey.Overlaps(chosen, det))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -115,33 +91,6 @@ internal static class SimulateCommand
         }
 
         return CommandRunner.Success;
-    }
-
-    /// <summary>The full path of <c>--out</c> and its parent, which must exist; <c>--out</c> itself must not be a file.</summary>
-    private static (string OutDir, string Parent) OutputDirectory(string given)
-    {
-        var outDir = Path.GetFullPath(given);
-        var parent = Path.GetDirectoryName(outDir.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
-        if (!Directory.Exists(parent))
-        {
-            throw new ApdbUserException($"--out {given}: the directory {parent} does not exist");
-        }
-
-        if (File.Exists(outDir))
-        {
-            throw new ApdbUserException($"--out {given}: is a file, not a directory");
-        }
-
-        return (outDir, parent);
-    }
-
-    /// <summary>The visit <c>--visit</c> names: a Rubin visit id of the cadence, or else a position in it.</summary>
-    private static Visit ChooseVisit(LoadedSurvey survey, long v, long seedValue, int monthCount)
-    {
-        var cadence = survey.Cadence;
-        return cadence.Visits.FirstOrDefault(x => x.VisitId == v)
-            ?? (v >= 0 && v < cadence.Visits.Count ? cadence.Visits[(int)v] : null)
-            ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{cadence.Visits.Count - 1} of the {survey.Preset.Name} cadence (seed {seedValue}, {monthCount} months of history and {LoadedSurvey.ContinuationMonths} after)");
     }
 
     /// <summary>The images and tables of one rendered detector-visit, written into <paramref name="directory"/>.</summary>

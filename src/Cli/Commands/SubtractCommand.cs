@@ -2,10 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Apdb.Cli.Tables;
 using Apdb.Frontend;
-using Apdb.Pipeline;
 using Apdb.Imaging;
-using Apdb.Simulation;
-using Apdb.Sky;
 
 namespace Apdb.Cli.Commands;
 
@@ -19,33 +16,16 @@ internal static class SubtractCommand
 {
     public static void AddTo(RootCommand root)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
-        var visit = new Option<long>("--visit") { Description = "The visit: its Rubin visit id (as demo prints) or its position in the cadence", Required = true };
-        var detector = new Option<int>("--detector") { Description = "Detector 0-188 (one on the preset's region)", Required = true };
-        var output = new Option<string>("--out") { Description = "Output directory (created when missing; its parent must exist)", Required = true };
-        var months = new Option<int>("--months") { Description = "Months of history, as load-history (1-24)", DefaultValueFactory = _ => 12 };
-        var seed = new Option<long>("--seed") { Description = "Seed of the simulated sky (as load-history)", DefaultValueFactory = _ => 1 };
-        var command = new Command("subtract", "Run the image front end on one simulated detector-visit and write the calibrated science, warped template and difference images")
-        {
-            preset, visit, detector, output, months, seed,
-        };
+        var options = new SimulatedVisitOptions();
+        var command = new Command("subtract", "Run the image front end on one simulated detector-visit and write the calibrated science, warped template and difference images");
+        options.AddTo(command);
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            var sky = SkyPreset.Find(parse.GetValue(preset)) ?? throw new ApdbUserException($"--preset {UserText.Quote(parse.GetValue(preset))} is not one of tiny, demo, fov");
-            var monthCount = parse.GetValue(months);
-            if (monthCount is < 1 or > 24)
-            {
-                throw new ApdbUserException($"--months {monthCount} is outside 1-24");
-            }
-
-            var det = parse.GetValue(detector);
-            var outDir = OutputDirectory(parse.GetValue(output)!);
-            var survey = new LoadedSurvey(sky, parse.GetValue(seed), monthCount);
-            var v = parse.GetValue(visit);
-            var chosen = survey.Cadence.Visits.FirstOrDefault(x => x.VisitId == v)
-                ?? (v >= 0 && v < survey.Cadence.Visits.Count ? survey.Cadence.Visits[(int)v] : null)
-                ?? throw new ApdbUserException($"--visit {v} is neither a visit id nor a position 0-{survey.Cadence.Visits.Count - 1} of the {sky.Name} cadence");
-            if (det is < 0 or >= CameraLayout.DetectorCount || !survey.Overlaps(chosen, det))
+            var choice = options.Read(parse);
+            var (sky, det, outDir) = (choice.Sky, choice.Detector, choice.OutDir);
+            var survey = choice.Survey();
+            var chosen = choice.ChooseVisit(survey);
+            if (!survey.Overlaps(chosen, det))
             {
                 throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
                     $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg); `apdb demo` prints one"));
@@ -77,23 +57,6 @@ internal static class SubtractCommand
             return CommandRunner.Success;
         });
         root.Subcommands.Add(command);
-    }
-
-    private static string OutputDirectory(string option)
-    {
-        var full = Path.GetFullPath(option);
-        var parent = Path.GetDirectoryName(full.TrimEnd(Path.DirectorySeparatorChar)) ?? ".";
-        if (!Directory.Exists(parent))
-        {
-            throw new ApdbUserException($"--out {option}: the directory {parent} does not exist");
-        }
-
-        if (File.Exists(full))
-        {
-            throw new ApdbUserException($"--out {option}: is a file, not a directory");
-        }
-
-        return full;
     }
 
     /// <summary>Writes into a temporary directory beside the target, then moves the files in: nothing half-written.</summary>
