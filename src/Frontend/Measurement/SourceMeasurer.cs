@@ -268,47 +268,19 @@ public sealed partial class SourceMeasurer
 
     private (double X, double Y, bool Ok) WeightedCentroid(Exposure exposure, double sign, double x0, double y0, double sigma)
     {
-        var w = exposure.Width;
-        var h = exposure.Height;
         var r = (int)Math.Ceiling(2.5 * sigma);
         double x = x0, y = y0;
         for (var iteration = 0; iteration < 6; iteration++)
         {
-            var ix = (int)Math.Round(x);
-            var iy = (int)Math.Round(y);
-            double s0 = 0, sx = 0, sy = 0;
-            for (var yy = Math.Max(iy - r, 0); yy <= Math.Min(iy + r, h - 1); yy++)
-            {
-                for (var xx = Math.Max(ix - r, 0); xx <= Math.Min(ix + r, w - 1); xx++)
-                {
-                    var k = (yy * w) + xx;
-                    if ((exposure.Mask[k] & BadBits) != 0)
-                    {
-                        continue;
-                    }
-
-                    var dx = xx - x;
-                    var dy = yy - y;
-                    var v = sign * exposure.Image[k] * Math.Exp(-0.5 * ((dx * dx) + (dy * dy)) / (sigma * sigma));
-                    if (!double.IsFinite(v))
-                    {
-                        continue;
-                    }
-
-                    s0 += v;
-                    sx += v * dx;
-                    sy += v * dy;
-                }
-            }
-
-            if (!(s0 > 0))
+            var sums = GaussianWeightedSums(exposure, sign, x, y, sigma, r);
+            if (!(sums.S0 > 0))
             {
                 return (x0, y0, false);
             }
 
             // A Gaussian weight matched to the PSF halves the measured offset: step twice the weighted mean.
-            var mx = 2 * sx / s0;
-            var my = 2 * sy / s0;
+            var mx = 2 * sums.Sx / sums.S0;
+            var my = 2 * sums.Sy / sums.S0;
             x += Math.Clamp(mx, -1, 1);
             y += Math.Clamp(my, -1, 1);
             if (Math.Abs(x - x0) > 2 || Math.Abs(y - y0) > 2)
@@ -327,13 +299,37 @@ public sealed partial class SourceMeasurer
 
     private (double Ixx, double Iyy, double Ixy) Moments(Exposure exposure, double sign, double x, double y, double sigma)
     {
+        var s2 = sigma * sigma;
+        var sums = GaussianWeightedSums(exposure, sign, x, y, sigma, (int)Math.Ceiling(3 * sigma));
+        if (!(sums.S0 > 0))
+        {
+            return (double.NaN, double.NaN, double.NaN);
+        }
+
+        // Weighted moments of a Gaussian source: M = (C^-1 + W^-1)^-1, so C = (M^-1 - W^-1)^-1 (axis by axis here).
+        double Correct(double m) => m > 0 && m < s2 ? 1.0 / ((1.0 / m) - (1.0 / s2)) : double.NaN;
+        var mxx = sums.Sxx / sums.S0;
+        var myy = sums.Syy / sums.S0;
+        var cxx = Correct(mxx);
+        var cyy = Correct(myy);
+        var scale = double.IsFinite(cxx) && double.IsFinite(cyy) ? Math.Sqrt(cxx * cyy / (mxx * myy)) : double.NaN;
+        return (cxx, cyy, sums.Sxy / sums.S0 * scale);
+    }
+
+    /// <summary>
+    /// Sums over the good pixels within <paramref name="r"/> of the pixel nearest (<paramref name="x"/>, <paramref name="y"/>)
+    /// of the image value times <paramref name="sign"/>, weighted by a circular Gaussian of <paramref name="sigma"/> about
+    /// that point: the weighted total and the first and second moments of the offsets (dx, dy) from it. Masked pixels and
+    /// non-finite products are skipped.
+    /// </summary>
+    private WeightedSums GaussianWeightedSums(Exposure exposure, double sign, double x, double y, double sigma, int r)
+    {
         var w = exposure.Width;
         var h = exposure.Height;
-        var r = (int)Math.Ceiling(3 * sigma);
         var ix = (int)Math.Round(x);
         var iy = (int)Math.Round(y);
-        double s0 = 0, sxx = 0, syy = 0, sxy = 0;
         var s2 = sigma * sigma;
+        var sums = default(WeightedSums);
         for (var yy = Math.Max(iy - r, 0); yy <= Math.Min(iy + r, h - 1); yy++)
         {
             for (var xx = Math.Max(ix - r, 0); xx <= Math.Min(ix + r, w - 1); xx++)
@@ -352,25 +348,26 @@ public sealed partial class SourceMeasurer
                     continue;
                 }
 
-                s0 += v;
-                sxx += v * dx * dx;
-                syy += v * dy * dy;
-                sxy += v * dx * dy;
+                sums.S0 += v;
+                sums.Sx += v * dx;
+                sums.Sy += v * dy;
+                sums.Sxx += v * dx * dx;
+                sums.Syy += v * dy * dy;
+                sums.Sxy += v * dx * dy;
             }
         }
 
-        if (!(s0 > 0))
-        {
-            return (double.NaN, double.NaN, double.NaN);
-        }
+        return sums;
+    }
 
-        // Weighted moments of a Gaussian source: M = (C^-1 + W^-1)^-1, so C = (M^-1 - W^-1)^-1 (axis by axis here).
-        double Correct(double m) => m > 0 && m < s2 ? 1.0 / ((1.0 / m) - (1.0 / s2)) : double.NaN;
-        var mxx = sxx / s0;
-        var myy = syy / s0;
-        var cxx = Correct(mxx);
-        var cyy = Correct(myy);
-        var scale = double.IsFinite(cxx) && double.IsFinite(cyy) ? Math.Sqrt(cxx * cyy / (mxx * myy)) : double.NaN;
-        return (cxx, cyy, sxy / s0 * scale);
+    /// <summary>The sums of <see cref="GaussianWeightedSums"/>: weight total, first and second moments.</summary>
+    private struct WeightedSums
+    {
+        public double S0;
+        public double Sx;
+        public double Sy;
+        public double Sxx;
+        public double Syy;
+        public double Sxy;
     }
 }
