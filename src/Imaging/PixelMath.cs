@@ -30,9 +30,11 @@ public static class PixelMath
     }
 
     /// <summary>destination[i] = sqrt(max(source[i], 0)); NaN stays NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SquareRoots(ReadOnlySpan<float> source, Span<float> destination) => Map<NonNegativeRoot>(source, destination);
 
     /// <summary>destination[i] = source[i]^2.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Squares(ReadOnlySpan<float> source, Span<float> destination) => Map<Square>(source, destination);
 
     /// <summary>
@@ -71,6 +73,25 @@ public static class PixelMath
     /// <returns>The k-th smallest value.</returns>
     public static float Select(Span<float> values, int k) => Selection.Select(values, k);
 
+    /// <summary>
+    /// The interquartile range of <paramref name="values"/>, q3 - q1 with q1 and q3 the order statistics at n/4 and 3n/4,
+    /// by selection (linear time; <paramref name="values"/> is reordered).
+    /// </summary>
+    public static float InterquartileRange(Span<float> values)
+    {
+        var q1 = Select(values, values.Length / 4);
+        var q3 = Select(values, (3 * values.Length) / 4);
+        return q3 - q1;
+    }
+
+    /// <summary>accumulator[i] += values[i] over the accumulator's length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddInPlace(Span<float> accumulator, ReadOnlySpan<float> values) => Combine<float, Sum>(accumulator, values);
+
+    /// <summary>accumulator[i] |= values[i] over the accumulator's length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void OrInPlace(Span<byte> accumulator, ReadOnlySpan<byte> values) => Combine<byte, Union>(accumulator, values);
+
     /// <summary>destination[i] = TMap(source[i]), a vector at a time where the hardware has it.</summary>
     // Vector stores have no ReadyToRun code (./apdb publishes precompiled): without this the method ran at tier 0.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -97,6 +118,57 @@ public static class PixelMath
         {
             destination[i] = TMap.Apply(source[i]);
         }
+    }
+
+    /// <summary>accumulator[i] = TCombine(accumulator[i], values[i]), a vector at a time where the hardware has it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Combine<T, TCombine>(Span<T> accumulator, ReadOnlySpan<T> values)
+        where T : unmanaged
+        where TCombine : struct, ICombine<T>
+    {
+        if (values.Length < accumulator.Length)
+        {
+            throw new ArgumentException("values is shorter than the accumulator", nameof(values));
+        }
+
+        var i = 0;
+        if (Vector256.IsHardwareAccelerated && Vector256<T>.IsSupported)
+        {
+            ref var a0 = ref MemoryMarshal.GetReference(accumulator);
+            ref var v0 = ref MemoryMarshal.GetReference(values);
+            for (; i <= accumulator.Length - Vector256<T>.Count; i += Vector256<T>.Count)
+            {
+                TCombine.Apply(Vector256.LoadUnsafe(ref a0, (nuint)i), Vector256.LoadUnsafe(ref v0, (nuint)i)).StoreUnsafe(ref a0, (nuint)i);
+            }
+        }
+
+        for (; i < accumulator.Length; i++)
+        {
+            accumulator[i] = TCombine.Apply(accumulator[i], values[i]);
+        }
+    }
+
+    /// <summary>An elementwise operation of two values whose vector form gives each element what the scalar form gives.</summary>
+    private interface ICombine<T>
+        where T : unmanaged
+    {
+        static abstract Vector256<T> Apply(Vector256<T> a, Vector256<T> b);
+
+        static abstract T Apply(T a, T b);
+    }
+
+    private readonly struct Sum : ICombine<float>
+    {
+        public static Vector256<float> Apply(Vector256<float> a, Vector256<float> b) => a + b;
+
+        public static float Apply(float a, float b) => a + b;
+    }
+
+    private readonly struct Union : ICombine<byte>
+    {
+        public static Vector256<byte> Apply(Vector256<byte> a, Vector256<byte> b) => a | b;
+
+        public static byte Apply(byte a, byte b) => (byte)(a | b);
     }
 
     /// <summary>An elementwise operation on floats whose vector form gives each element what the scalar form gives.</summary>

@@ -142,10 +142,7 @@ public sealed class SourceDetector
         }
 
         // Quartiles by selection (linear time); non-finite values are left out.
-        var values = sample.AsSpan(0, count);
-        var q1 = PixelMath.Select(values, count / 4);
-        var q3 = PixelMath.Select(values, (3 * count) / 4);
-        var sigma = (q3 - q1) / 1.349f;
+        var sigma = PixelMath.InterquartileRange(sample.AsSpan(0, count)) / 1.349f;
         if (!(sigma > 0))
         {
             return 1.0;
