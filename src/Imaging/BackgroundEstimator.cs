@@ -380,7 +380,7 @@ public static class BackgroundEstimator
             tmp.AsSpan(Math.Clamp(y - half, 0, height - 1) * width, width).CopyTo(row);
             for (var d = -half + 1; d <= half; d++)
             {
-                Add(row, tmp.AsSpan(Math.Clamp(y + d, 0, height - 1) * width, width));
+                PixelMath.AddInPlace(row, tmp.AsSpan(Math.Clamp(y + d, 0, height - 1) * width, width));
             }
 
             Scale(row, norm);
@@ -424,26 +424,6 @@ public static class BackgroundEstimator
         {
             s += row[Math.Min(x + half, width - 1)] - row[Math.Max(x - half - 1, 0)];
             sums[x] = s;
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Add(Span<float> accumulator, ReadOnlySpan<float> values)
-    {
-        var i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref var a0 = ref MemoryMarshal.GetReference(accumulator);
-            ref var v0 = ref MemoryMarshal.GetReference(values);
-            for (; i <= accumulator.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                (Vector256.LoadUnsafe(ref a0, (nuint)i) + Vector256.LoadUnsafe(ref v0, (nuint)i)).StoreUnsafe(ref a0, (nuint)i);
-            }
-        }
-
-        for (; i < accumulator.Length; i++)
-        {
-            accumulator[i] += values[i];
         }
     }
 
@@ -904,7 +884,7 @@ public static class BackgroundEstimator
                 }
 
                 HorizontalBoxSum(line, tmp, BoxHalf);
-                Add(sum, tmp);
+                PixelMath.AddInPlace(sum, tmp);
             }
 
             return (sum, rms);
@@ -961,7 +941,7 @@ public static class BackgroundEstimator
                 for (var d = -BoxHalf; d <= BoxHalf; d++)
                 {
                     var bb = Math.Clamp(b + d, 0, binnedHeight - 1);
-                    Add(smooth, _horizontal.AsSpan(bb % ring * bw, bw));
+                    PixelMath.AddInPlace(smooth, _horizontal.AsSpan(bb % ring * bw, bw));
                 }
 
                 // Detections between DilateRadius zero bytes on each side.
@@ -991,7 +971,7 @@ public static class BackgroundEstimator
                 var to = Math.Min(d1 - 1, b + DilateRadius);
                 for (var bb = from; bb <= to; bb++)
                 {
-                    Or(output, _dilatedRing.AsSpan(bb % ring * bw, bw));
+                    PixelMath.OrInPlace(output, _dilatedRing.AsSpan(bb % ring * bw, bw));
                 }
             }
 
@@ -1131,26 +1111,6 @@ public static class BackgroundEstimator
             for (; x < output.Length; x++)
             {
                 output[x] = row[2 * x];
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void Or(Span<byte> accumulator, ReadOnlySpan<byte> values)
-        {
-            var i = 0;
-            if (Vector256.IsHardwareAccelerated)
-            {
-                ref var a0 = ref MemoryMarshal.GetReference(accumulator);
-                ref var v0 = ref MemoryMarshal.GetReference(values);
-                for (; i <= accumulator.Length - Vector256<byte>.Count; i += Vector256<byte>.Count)
-                {
-                    (Vector256.LoadUnsafe(ref a0, (nuint)i) | Vector256.LoadUnsafe(ref v0, (nuint)i)).StoreUnsafe(ref a0, (nuint)i);
-                }
-            }
-
-            for (; i < accumulator.Length; i++)
-            {
-                accumulator[i] |= values[i];
             }
         }
     }
