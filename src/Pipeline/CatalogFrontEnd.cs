@@ -89,7 +89,7 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
 
     private Dictionary<(long, short), List<DiaSourceRow>> Generate()
     {
-        var generator = new HistoryGenerator(Survey.Preset, Survey.Months + _extraMonths, Survey.Seed, Survey.Truth);
+        var generator = new HistoryGenerator(Survey.Region, Survey.Months + _extraMonths, Survey.Seed, Survey.Truth);
         var firstNew = Survey.HistoryVisitCount < generator.Cadence.Visits.Count
             ? generator.Cadence.Visits[Survey.HistoryVisitCount].MidpointMjdTai
             : double.PositiveInfinity;

@@ -29,20 +29,28 @@ public sealed class LoadedSurvey
         Preset = preset;
         Seed = seed;
         Months = months;
-        _cadence = new Lazy<Cadence>(() => Cadence.Create(preset, months + ContinuationMonths, seed));
-        _historyVisitCount = new Lazy<int>(() => Cadence.Create(preset, months, seed).Visits.Count);
+        var region = Region;
+        _cadence = new Lazy<Cadence>(() => Cadence.Create(region, months + ContinuationMonths, seed));
+        _historyVisitCount = new Lazy<int>(() => Cadence.Create(region, months, seed).Visits.Count);
         _newVisits = new Lazy<IReadOnlyList<Visit>>(() => [.. Cadence.Visits.Skip(HistoryVisitCount)]);
         _truth = new Lazy<SkyTruth>(() =>
         {
             // The history's truth (HistoryGenerator builds it over the history's interval) with the transients that
             // appear during the continued cadence appended: the history's sources, and so its rows, are unchanged.
-            var history = Cadence.Create(preset, months, seed);
-            return new SkyTruth(preset, seed, history.StartMjd, history.EndMjd, history.EndMjd + ContinuationMonths * Cadence.DaysPerMonth);
+            var history = Cadence.Create(region, months, seed);
+            return new SkyTruth(region, seed, history.StartMjd, history.EndMjd, history.EndMjd + ContinuationMonths * Cadence.DaysPerMonth);
         });
     }
 
     /// <summary>The preset.</summary>
     public SkyPreset Preset { get; }
+
+    /// <summary>
+    /// The field the pipeline runs on, whose truth and cadence this survey continues: the preset itself, or the central
+    /// field of a tiled preset (its seed is the preset's, <see cref="SkyPreset.TileSeed"/>), whose history is the
+    /// central part of the APDB's.
+    /// </summary>
+    public SkyPreset Region => Preset.Tiles[0];
 
     /// <summary>The sky's seed.</summary>
     public long Seed { get; }
@@ -128,13 +136,13 @@ public sealed class LoadedSurvey
             .Take(count)];
     }
 
-    /// <summary>Whether a detector of a visit overlaps the loaded region (its footprint reaches inside the preset's disc).</summary>
+    /// <summary>Whether a detector of a visit overlaps the loaded region (its footprint reaches inside the <see cref="Region"/>'s disc).</summary>
     public bool Overlaps(Visit visit, int detector)
     {
         ArgumentNullException.ThrowIfNull(visit);
         var footprint = visit.Geometry.Footprint(detector);
         var halfDiagonalDeg = CameraLayout.DetectorSideArcsec / 3600.0 / Math.Sqrt(2.0);
-        return AngularDistance.Degrees(footprint.Center, Preset.Center) < Preset.RadiusDeg + halfDiagonalDeg;
+        return AngularDistance.Degrees(footprint.Center, Region.Center) < Region.RadiusDeg + halfDiagonalDeg;
     }
 
     /// <summary>Visits in the 12-month window before a time (history and processed new visits alike).</summary>

@@ -21,7 +21,7 @@ internal static class SimulateCommand
 {
     public static void AddTo(RootCommand root)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
+        var preset = new Option<string>("--preset") { Description = "tiny, demo, fov or survey (as load-history; survey: its central field)", Required = true };
         var visit = new Option<long>("--visit") { Description = "The visit: its position in the cadence (0-based) or its Rubin visit id (dayObs * 100000 + sequence)", Required = true };
         var detector = new Option<int>("--detector") { Description = "Detector 0-188", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory (created when missing; its parent must exist)", Required = true };
@@ -53,7 +53,7 @@ internal static class SimulateCommand
     {
         var clock = Stopwatch.StartNew();
         var presetName = parse.GetValue(o.Preset);
-        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
+        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of {string.Join(", ", SkyPreset.All.Select(p => p.Name))}");
         var monthCount = parse.GetValue(o.Months);
         if (monthCount is < 1 or > 24)
         {
@@ -76,7 +76,7 @@ internal static class SimulateCommand
         if (!survey.Overlaps(chosen, det))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
+                $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {survey.Region.Center}, radius {survey.Region.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
         }
 
         var renderer = new DetectorRenderer(survey.Truth, renderOptions);

@@ -19,7 +19,7 @@ internal static class SubtractCommand
 {
     public static void AddTo(RootCommand root)
     {
-        var preset = new Option<string>("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
+        var preset = new Option<string>("--preset") { Description = "tiny, demo, fov or survey (as load-history; survey: its central field)", Required = true };
         var visit = new Option<long>("--visit") { Description = "The visit: its Rubin visit id (as demo prints) or its position in the cadence", Required = true };
         var detector = new Option<int>("--detector") { Description = "Detector 0-188 (one on the preset's region)", Required = true };
         var output = new Option<string>("--out") { Description = "Output directory (created when missing; its parent must exist)", Required = true };
@@ -31,7 +31,7 @@ internal static class SubtractCommand
         };
         CommandRunner.SetAction(command, async (parse, context, ct) =>
         {
-            var sky = SkyPreset.Find(parse.GetValue(preset)) ?? throw new ApdbUserException($"--preset {UserText.Quote(parse.GetValue(preset))} is not one of tiny, demo, fov");
+            var sky = SkyPreset.Find(parse.GetValue(preset)) ?? throw new ApdbUserException($"--preset {UserText.Quote(parse.GetValue(preset))} is not one of {string.Join(", ", SkyPreset.All.Select(p => p.Name))}");
             var monthCount = parse.GetValue(months);
             if (monthCount is < 1 or > 24)
             {
@@ -48,7 +48,7 @@ internal static class SubtractCommand
             if (det is < 0 or >= CameraLayout.DetectorCount || !survey.Overlaps(chosen, det))
             {
                 throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
-                    $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg); `apdb demo` prints one"));
+                    $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {survey.Region.Center}, radius {survey.Region.RadiusDeg:F3} deg); `apdb demo` prints one"));
             }
 
             var report = new ImageFrontEnd(survey.Truth).ProcessDetailed(chosen, det, ct);

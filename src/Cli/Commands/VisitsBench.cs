@@ -46,7 +46,7 @@ internal sealed partial class VisitsBench
 
     public static Command CreateCommand()
     {
-        var preset = new Option<string>("--preset") { Description = "The preset the APDB's history was loaded with: tiny, demo or fov (checked against the APDB)", DefaultValueFactory = _ => "demo" };
+        var preset = new Option<string>("--preset") { Description = "The preset the APDB's history was loaded with: tiny, demo, fov or survey (checked against the APDB; survey runs its central field)", DefaultValueFactory = _ => "demo" };
         var months = new Option<int>("--months") { Description = "Months of that history, 1-24 (checked against the APDB)", DefaultValueFactory = _ => 12 };
         var visits = new Option<int>("--visits") { Description = "Consecutive new visits to run, after the last one the APDB stores", DefaultValueFactory = _ => 10 };
         var detectors = new Option<int>("--detectors") { Description = $"Detectors a visit, 1-{CameraLayout.DetectorCount}: the most populated of those on the region", DefaultValueFactory = _ => CameraLayout.DetectorCount };
