@@ -60,11 +60,11 @@ public sealed class SkyPreset
     public static SkyPreset Fov { get; } = new("fov", 9.6, "9.6 deg^2, one LSST field of view");
 
     /// <summary>
-    /// Many LSST fields: 16 hexagonal cells of 9.6 deg^2 around fov's centre (about 155 deg^2 of contiguous sky), each
+    /// Many LSST fields: 16 hexagonal cells around fov's centre, the inner ones 9.6 deg^2 (163 deg^2 of contiguous sky), each
     /// with its own history, so the APDB holds many times the rows a visit reads. A benchmark preset, too large for
     /// tests. The pipeline and the benches run on its central field (<see cref="Tiles"/>[0]).
     /// </summary>
-    public static SkyPreset Survey { get; } = new("survey", "about 155 deg^2: 16 contiguous LSST fields, for benchmarks (tens of GB)", s => HexagonalFields(s, FieldAreaDeg2, 16));
+    public static SkyPreset Survey { get; } = new("survey", "163 deg^2: 16 contiguous LSST fields, for benchmarks (34 GB at 12 months)", s => HexagonalFields(s, FieldAreaDeg2, 16));
 
     /// <summary>Every preset, smallest first.</summary>
     public static IReadOnlyList<SkyPreset> All { get; } = [Tiny, Demo, Fov, Survey];
