@@ -30,12 +30,12 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
 
     /// <summary>Prepares the front end for a loaded survey; rows are generated on first use.</summary>
     /// <param name="survey">The loaded survey.</param>
-    /// <param name="extraMonths">Months after the history to generate (1-<see cref="LoadedSurvey.ContinuationMonths"/>): fewer is faster.</param>
+    /// <param name="extraMonths">Months after the history to generate (1 to the survey's <see cref="LoadedSurvey.ContinuedMonths"/>): fewer is faster.</param>
     public CatalogFrontEnd(LoadedSurvey survey, int extraMonths = LoadedSurvey.ContinuationMonths)
     {
         ArgumentNullException.ThrowIfNull(survey);
         ArgumentOutOfRangeException.ThrowIfLessThan(extraMonths, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(extraMonths, LoadedSurvey.ContinuationMonths);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(extraMonths, survey.ContinuedMonths);
         Survey = survey;
         _extraMonths = extraMonths;
         _rows = new Lazy<Dictionary<(long, short), List<DiaSourceRow>>>(Generate, LazyThreadSafetyMode.ExecutionAndPublication);

@@ -22,15 +22,26 @@ public sealed class LoadedSurvey
     private readonly Lazy<IReadOnlyList<Visit>> _newVisits;
 
     /// <summary>Describes a survey; the truth and cadence are built on first use.</summary>
-    public LoadedSurvey(SkyPreset preset, long seed, int months)
+    /// <param name="preset">The preset.</param>
+    /// <param name="seed">The sky's seed.</param>
+    /// <param name="months">Months of history loaded.</param>
+    /// <param name="continuedMonths">
+    /// Months of new visits after the history (1-12; <see cref="ContinuationMonths"/> unless a benchmark needs more).
+    /// The new visits of the first months are the same whatever the length; the transients that appear after the
+    /// history are drawn over it, so they differ with it.
+    /// </param>
+    public LoadedSurvey(SkyPreset preset, long seed, int months, int continuedMonths = ContinuationMonths)
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(continuedMonths, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(continuedMonths, 12);
         Preset = preset;
         Seed = seed;
         Months = months;
+        ContinuedMonths = continuedMonths;
         var region = Region;
-        _cadence = new Lazy<Cadence>(() => Cadence.Create(region, months + ContinuationMonths, seed));
+        _cadence = new Lazy<Cadence>(() => Cadence.Create(region, months + continuedMonths, seed));
         _historyVisitCount = new Lazy<int>(() => Cadence.Create(region, months, seed).Visits.Count);
         _newVisits = new Lazy<IReadOnlyList<Visit>>(() => [.. Cadence.Visits.Skip(HistoryVisitCount)]);
         _truth = new Lazy<SkyTruth>(() =>
@@ -38,12 +49,15 @@ public sealed class LoadedSurvey
             // The history's truth (HistoryGenerator builds it over the history's interval) with the transients that
             // appear during the continued cadence appended: the history's sources, and so its rows, are unchanged.
             var history = Cadence.Create(region, months, seed);
-            return new SkyTruth(region, seed, history.StartMjd, history.EndMjd, history.EndMjd + ContinuationMonths * Cadence.DaysPerMonth);
+            return new SkyTruth(region, seed, history.StartMjd, history.EndMjd, history.EndMjd + continuedMonths * Cadence.DaysPerMonth);
         });
     }
 
     /// <summary>The preset.</summary>
     public SkyPreset Preset { get; }
+
+    /// <summary>Months of new visits after the history that the cadence and the truth cover.</summary>
+    public int ContinuedMonths { get; }
 
     /// <summary>
     /// The field the pipeline runs on, whose truth and cadence this survey continues: the preset itself, or the central
@@ -59,13 +73,13 @@ public sealed class LoadedSurvey
     public int Months { get; }
 
     /// <summary>
-    /// The sky truth the history was drawn from, continued over the <see cref="ContinuationMonths"/> months of new
+    /// The sky truth the history was drawn from, continued over the <see cref="ContinuedMonths"/> months of new
     /// visits: transients that appear after the history follow the history's (<see cref="SkyTruth.HistoryTransientCount"/>).
     /// Both front ends, images and catalog, see this one truth.
     /// </summary>
     public SkyTruth Truth => _truth.Value;
 
-    /// <summary>The cadence: the history's visits, then <see cref="ContinuationMonths"/> months more.</summary>
+    /// <summary>The cadence: the history's visits, then <see cref="ContinuedMonths"/> months more.</summary>
     public Cadence Cadence => _cadence.Value;
 
     /// <summary>Visits in the loaded history (the first new visit has this index).</summary>
@@ -121,6 +135,10 @@ public sealed class LoadedSurvey
 
         return new LoadedSurvey(preset, seed, months);
     }
+
+    /// <summary>The same survey with <paramref name="continuedMonths"/> months of new visits (see the constructor).</summary>
+    public LoadedSurvey WithContinuation(int continuedMonths) =>
+        continuedMonths == ContinuedMonths ? this : new LoadedSurvey(Preset, Seed, Months, continuedMonths);
 
     /// <summary>
     /// The detectors of a visit that see the loaded region, most populated first (by the number of the truth's

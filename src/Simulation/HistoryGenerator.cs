@@ -37,7 +37,7 @@ public sealed partial class HistoryGenerator
     /// the continuation. Its rows for the history's visits are those of the history alone.
     /// </summary>
     /// <param name="preset">The region.</param>
-    /// <param name="months">Months (30 days) of visits to generate, 1-27.</param>
+    /// <param name="months">Months (30 days) of visits to generate, 1-36 (24 of history and up to 12 after).</param>
     /// <param name="seed">The seed.</param>
     /// <param name="truth">The sky truth, of the same preset and seed, starting at the cadence's start; null builds
     /// the truth over the generated months.</param>
@@ -46,7 +46,7 @@ public sealed partial class HistoryGenerator
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, truth is null ? 24 : 24 + 3);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, truth is null ? 24 : 24 + 12);
         Preset = preset;
         Months = months;
         Seed = seed;
