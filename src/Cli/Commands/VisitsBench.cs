@@ -31,11 +31,11 @@ internal sealed partial class VisitsBench
     private const int MaxClients = 64;
 
     /// <summary>
-    /// Months of new visits after the history the bench may run: more than `run`'s 3, so that one APDB serves 50 and
+    /// Months of new visits after the history the bench may run: more than `run`'s 3, so that one APDB serves 100 and
     /// more consecutive visits (about 11 a month on a field). The visits are the cadence's either way; the transients
     /// that appear after the history are drawn over these months.
     /// </summary>
-    private const int ContinuedMonths = 9;
+    private const int ContinuedMonths = 12;
 
     private readonly Options _options;
     private readonly CliContext _context;
