@@ -147,6 +147,9 @@ public static partial class ApdbConnector
                 new ApdbUserException($"cannot reach PostgreSQL at {where}: {socket.Message}", ex),
             NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException tls } =>
                 new ApdbUserException($"PostgreSQL at {where}: TLS handshake failed (sslmode={new NpgsqlConnectionStringBuilder(connectionString).SslMode}): {tls.Message}", ex),
+            // Npgsql reports a command that outlived its CommandTimeout as a read from the stream that timed out.
+            NpgsqlException { InnerException: TimeoutException } when ex.Message.Contains("reading from stream", StringComparison.OrdinalIgnoreCase) =>
+                new ApdbUserException($"PostgreSQL at {where} did not answer a query within its command timeout", ex),
             NpgsqlException { InnerException: TimeoutException } or TimeoutException =>
                 new ApdbUserException($"cannot reach PostgreSQL at {where}: the connection timed out", ex),
             _ => new ApdbUserException($"cannot connect to PostgreSQL at {where}: {Scrub(ex.Message, connectionString)}", ex),

@@ -10,7 +10,7 @@ namespace Apdb.History;
 
 public static partial class HistoryLoader
 {
-    private static readonly string[] StreamedTables = ["DiaSource", "DiaObject", "DiaForcedSource", "DiaSourcePacked", "DiaForcedSourcePacked"];
+    private static readonly string[] StreamedTables = ["DiaSource", "DiaObject", "DiaForcedSource", "DiaSourcePacked", "DiaForcedSourcePacked", "DiaObjectLast"];
 
     private static IReadOnlyList<string> ColumnsOf(string table) => table switch
     {
@@ -62,7 +62,6 @@ public static partial class HistoryLoader
             result.Seconds[table] = seconds;
         }, token)).ToList();
 
-        HistoryBatch? final = null;
         var registry = new List<VisitDetectorRow>();
         var producer = Task.Run(async () =>
         {
@@ -86,11 +85,10 @@ public static partial class HistoryLoader
                         registry.AddRange(batch.VisitDetectors);
                     }
 
-                    if (batch.IsFinal)
-                    {
-                        final = batch;
-                    }
-
+                    // DiaObjectLast rows come with a final batch: the history's, or each field's of a tiled preset.
+                    var last = batch.IsFinal
+                        ? Encode(Held(batch.LastObjects, partition, r => r.PixelId), HistoryCopyEncoders.EncodeLast, "DiaObjectLast", batch.VisitsDone)
+                        : new Chunk(null, [], 0, 0, batch.VisitsDone);
                     clock.Stop();
                     Volatile.Write(ref generated, batch.VisitsDone);
                     await channels["DiaSource"].Writer.WriteAsync(source, token);
@@ -98,6 +96,7 @@ public static partial class HistoryLoader
                     await channels["DiaForcedSource"].Writer.WriteAsync(forced, token);
                     await channels["DiaSourcePacked"].Writer.WriteAsync(sourcePacked, token);
                     await channels["DiaForcedSourcePacked"].Writer.WriteAsync(forcedPacked, token);
+                    await channels["DiaObjectLast"].Writer.WriteAsync(last, token);
                     clock.Start();
                 }
             }
@@ -114,11 +113,9 @@ public static partial class HistoryLoader
 
         await WhenAllOrFirstFailureAsync([prepared, producer, .. consumers], linked);
 
-        // DiaObjectLast and the registry once everything else is in (the last versions are known only at the end).
-        var lastRows = Held(final!.LastObjects, partition, r => r.PixelId);
+        // The registry once everything else is in.
         var tail = new[]
         {
-            ("DiaObjectLast", Encode<DiaObjectRow>(lastRows, HistoryCopyEncoders.EncodeLast, "DiaObjectLast", visitsTotal)),
             ("apdb_visit_detector", Encode<VisitDetectorRow>(registry.ToArray(), HistoryCopyEncoders.Encode, "apdb_visit_detector", visitsTotal)),
         };
         await WhenAllOrFirstFailureAsync(tail.Select(t => Task.Run(async () =>
@@ -177,11 +174,13 @@ public static partial class HistoryLoader
     private delegate void EncodeRows<T>(ReadOnlySpan<T> rows, CopyBuffer buffer);
 
     /// <summary>
-    /// Writes the chunks of one table, switching COPY target (partition) when the chunk's target changes. Each target
-    /// is written in one transaction that first checks it is still empty and truncates it: a relation emptied in the
-    /// writing transaction lets COPY FREEZE skip setting hint bits later and, on a server with
+    /// Writes the chunks of one table, switching COPY target (partition) when the chunk's target changes. A target's
+    /// first stretch is written in one transaction that first checks it is still empty and truncates it: a relation
+    /// emptied in the writing transaction lets COPY FREEZE skip setting hint bits later and, on a server with
     /// <c>wal_level = minimal</c> (the embedded cluster), skip writing the rows to the WAL at all (the file is synced at
-    /// commit instead). Durability is unchanged: a crash before the commit leaves the target empty.
+    /// commit instead). Durability is unchanged: a crash before the commit leaves the target empty. A target this
+    /// stream comes back to (the next field of a tiled preset starts again at the first month) is appended to by a
+    /// plain COPY in a transaction of its own.
     /// </summary>
     private static async Task<(long Rows, double Seconds)> ConsumeAsync(
         NpgsqlDataSource dataSource, string table, ChannelReader<Chunk> reader, Action<Chunk> onChunk, CancellationToken cancellationToken)
@@ -191,6 +190,7 @@ public static partial class HistoryLoader
         NpgsqlRawCopyStream? copy = null;
         NpgsqlTransaction? transaction = null;
         string? current = null;
+        var written = new HashSet<string>(StringComparer.Ordinal);
         long rows = 0;
         Stopwatch? clock = null;
         try
@@ -211,8 +211,14 @@ public static partial class HistoryLoader
                         }
 
                         transaction = await connection.BeginTransactionAsync(cancellationToken);
-                        await EmptyTargetAsync(connection, transaction, chunk.Target, cancellationToken);
-                        copy = await connection.BeginRawBinaryCopyAsync($"COPY {Quote(chunk.Target)} ({columns}) FROM STDIN (FORMAT BINARY, FREEZE)", cancellationToken);
+                        var again = !written.Add(chunk.Target);
+                        if (!again)
+                        {
+                            await EmptyTargetAsync(connection, transaction, chunk.Target, cancellationToken);
+                        }
+
+                        copy = await connection.BeginRawBinaryCopyAsync(
+                            $"COPY {Quote(chunk.Target)} ({columns}) FROM STDIN (FORMAT BINARY{(again ? string.Empty : ", FREEZE")})", cancellationToken);
                         await copy.WriteAsync(CopyBuffer.Header.ToArray(), cancellationToken);
                         current = chunk.Target;
                     }

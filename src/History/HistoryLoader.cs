@@ -34,7 +34,7 @@ public static partial class HistoryLoader
 
     /// <summary>Generates and loads the history of a preset.</summary>
     /// <param name="dataSource">The APDB (schema current: see <see cref="SchemaMigrator"/>).</param>
-    /// <param name="preset">tiny, demo or fov.</param>
+    /// <param name="preset">tiny, demo, fov or survey.</param>
     /// <param name="months">Months (30 days) of history, 1-24.</param>
     /// <param name="seed">The sky's seed.</param>
     /// <param name="replace">Remove whatever DIA data the APDB holds first; otherwise a non-empty APDB is refused.</param>

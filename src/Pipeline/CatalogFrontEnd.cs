@@ -30,12 +30,12 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
 
     /// <summary>Prepares the front end for a loaded survey; rows are generated on first use.</summary>
     /// <param name="survey">The loaded survey.</param>
-    /// <param name="extraMonths">Months after the history to generate (1-<see cref="LoadedSurvey.ContinuationMonths"/>): fewer is faster.</param>
+    /// <param name="extraMonths">Months after the history to generate (1 to the survey's <see cref="LoadedSurvey.ContinuedMonths"/>): fewer is faster.</param>
     public CatalogFrontEnd(LoadedSurvey survey, int extraMonths = LoadedSurvey.ContinuationMonths)
     {
         ArgumentNullException.ThrowIfNull(survey);
         ArgumentOutOfRangeException.ThrowIfLessThan(extraMonths, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(extraMonths, LoadedSurvey.ContinuationMonths);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(extraMonths, survey.ContinuedMonths);
         Survey = survey;
         _extraMonths = extraMonths;
         _rows = new Lazy<Dictionary<(long, short), List<DiaSourceRow>>>(Generate, LazyThreadSafetyMode.ExecutionAndPublication);
@@ -89,7 +89,7 @@ public sealed class CatalogFrontEnd : IDetectorFrontEnd
 
     private Dictionary<(long, short), List<DiaSourceRow>> Generate()
     {
-        var generator = new HistoryGenerator(Survey.Preset, Survey.Months + _extraMonths, Survey.Seed, Survey.Truth);
+        var generator = new HistoryGenerator(Survey.Region, Survey.Months + _extraMonths, Survey.Seed, Survey.Truth);
         var firstNew = Survey.HistoryVisitCount < generator.Cadence.Visits.Count
             ? generator.Cadence.Visits[Survey.HistoryVisitCount].MidpointMjdTai
             : double.PositiveInfinity;

@@ -22,27 +22,49 @@ public sealed class LoadedSurvey
     private readonly Lazy<IReadOnlyList<Visit>> _newVisits;
 
     /// <summary>Describes a survey; the truth and cadence are built on first use.</summary>
-    public LoadedSurvey(SkyPreset preset, long seed, int months)
+    /// <param name="preset">The preset.</param>
+    /// <param name="seed">The sky's seed.</param>
+    /// <param name="months">Months of history loaded.</param>
+    /// <param name="continuedMonths">
+    /// Months of new visits after the history (1-12; <see cref="ContinuationMonths"/> unless a benchmark needs more).
+    /// The new visits of the first months are the same whatever the length; the transients that appear after the
+    /// history are drawn over it, so they differ with it.
+    /// </param>
+    public LoadedSurvey(SkyPreset preset, long seed, int months, int continuedMonths = ContinuationMonths)
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(continuedMonths, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(continuedMonths, 12);
         Preset = preset;
         Seed = seed;
         Months = months;
-        _cadence = new Lazy<Cadence>(() => Cadence.Create(preset, months + ContinuationMonths, seed));
-        _historyVisitCount = new Lazy<int>(() => Cadence.Create(preset, months, seed).Visits.Count);
+        ContinuedMonths = continuedMonths;
+        var region = Region;
+        _cadence = new Lazy<Cadence>(() => Cadence.Create(region, months + continuedMonths, seed));
+        _historyVisitCount = new Lazy<int>(() => Cadence.Create(region, months, seed).Visits.Count);
         _newVisits = new Lazy<IReadOnlyList<Visit>>(() => [.. Cadence.Visits.Skip(HistoryVisitCount)]);
         _truth = new Lazy<SkyTruth>(() =>
         {
             // The history's truth (HistoryGenerator builds it over the history's interval) with the transients that
             // appear during the continued cadence appended: the history's sources, and so its rows, are unchanged.
-            var history = Cadence.Create(preset, months, seed);
-            return new SkyTruth(preset, seed, history.StartMjd, history.EndMjd, history.EndMjd + ContinuationMonths * Cadence.DaysPerMonth);
+            var history = Cadence.Create(region, months, seed);
+            return new SkyTruth(region, seed, history.StartMjd, history.EndMjd, history.EndMjd + continuedMonths * Cadence.DaysPerMonth);
         });
     }
 
     /// <summary>The preset.</summary>
     public SkyPreset Preset { get; }
+
+    /// <summary>Months of new visits after the history that the cadence and the truth cover.</summary>
+    public int ContinuedMonths { get; }
+
+    /// <summary>
+    /// The field the pipeline runs on, whose truth and cadence this survey continues: the preset itself, or the central
+    /// field of a tiled preset (its seed is the preset's, <see cref="SkyPreset.TileSeed"/>), whose history is the
+    /// central part of the APDB's.
+    /// </summary>
+    public SkyPreset Region => Preset.Tiles[0];
 
     /// <summary>The sky's seed.</summary>
     public long Seed { get; }
@@ -51,13 +73,13 @@ public sealed class LoadedSurvey
     public int Months { get; }
 
     /// <summary>
-    /// The sky truth the history was drawn from, continued over the <see cref="ContinuationMonths"/> months of new
+    /// The sky truth the history was drawn from, continued over the <see cref="ContinuedMonths"/> months of new
     /// visits: transients that appear after the history follow the history's (<see cref="SkyTruth.HistoryTransientCount"/>).
     /// Both front ends, images and catalog, see this one truth.
     /// </summary>
     public SkyTruth Truth => _truth.Value;
 
-    /// <summary>The cadence: the history's visits, then <see cref="ContinuationMonths"/> months more.</summary>
+    /// <summary>The cadence: the history's visits, then <see cref="ContinuedMonths"/> months more.</summary>
     public Cadence Cadence => _cadence.Value;
 
     /// <summary>Visits in the loaded history (the first new visit has this index).</summary>
@@ -114,6 +136,10 @@ public sealed class LoadedSurvey
         return new LoadedSurvey(preset, seed, months);
     }
 
+    /// <summary>The same survey with <paramref name="continuedMonths"/> months of new visits (see the constructor).</summary>
+    public LoadedSurvey WithContinuation(int continuedMonths) =>
+        continuedMonths == ContinuedMonths ? this : new LoadedSurvey(Preset, Seed, Months, continuedMonths);
+
     /// <summary>
     /// The detectors of a visit that see the loaded region, most populated first (by the number of the truth's
     /// variable sources that land on each), at most <paramref name="count"/>.
@@ -128,13 +154,13 @@ public sealed class LoadedSurvey
             .Take(count)];
     }
 
-    /// <summary>Whether a detector of a visit overlaps the loaded region (its footprint reaches inside the preset's disc).</summary>
+    /// <summary>Whether a detector of a visit overlaps the loaded region (its footprint reaches inside the <see cref="Region"/>'s disc).</summary>
     public bool Overlaps(Visit visit, int detector)
     {
         ArgumentNullException.ThrowIfNull(visit);
         var footprint = visit.Geometry.Footprint(detector);
         var halfDiagonalDeg = CameraLayout.DetectorSideArcsec / 3600.0 / Math.Sqrt(2.0);
-        return AngularDistance.Degrees(footprint.Center, Preset.Center) < Preset.RadiusDeg + halfDiagonalDeg;
+        return AngularDistance.Degrees(footprint.Center, Region.Center) < Region.RadiusDeg + halfDiagonalDeg;
     }
 
     /// <summary>Visits in the 12-month window before a time (history and processed new visits alike).</summary>

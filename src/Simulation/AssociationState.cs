@@ -43,7 +43,7 @@ internal sealed class AssociationState
         {
             var row = detection.Row;
             var det = row.Detector;
-            row.DiaSourceId = PackId(visit.Index, det, _sourceSeq[det]++);
+            row.DiaSourceId = PackId(visit.IdIndex, det, _sourceSeq[det]++);
             var v = UnitVector.FromRaDec(row.Ra, row.Dec);
             var point = new SourcePoint(t, row.Band, row.PsfFlux, row.PsfFluxErr, row.ScienceFlux, row.ScienceFluxErr,
                 v.X, v.Y, v.Z, row.RaErr, row.DecErr, row.RaDecCov);
@@ -94,7 +94,7 @@ internal sealed class AssociationState
 
             batch.Forced.Add(new DiaForcedSourceRow
             {
-                DiaForcedSourceId = PackId(visit.Index, f.Detector, _forcedSeq[f.Detector]++),
+                DiaForcedSourceId = PackId(visit.IdIndex, f.Detector, _forcedSeq[f.Detector]++),
                 DiaObjectId = state.Id,
                 Ra = state.Pending.Ra,
                 Dec = state.Pending.Dec,

@@ -37,6 +37,9 @@ public sealed class Cadence
 
     private const double SiteLongitudeDeg = -70.7494;
     private const double MeanVisitsPerObservedNight = 2.5;
+
+    /// <summary>The <see cref="Visit.IdIndex"/> base of field k of a tiled preset: k times this (far above any field's visit count).</summary>
+    private const int FieldIdStride = 1_000_000;
     private static readonly DateTime MjdEpoch = new(1858, 11, 17, 0, 0, 0, DateTimeKind.Utc);
 
     private Cadence(SkyPreset preset, int months, long seed, double startMjd, IReadOnlyList<Visit> visits, double ditherRadiusDeg, double meanCoverage)
@@ -65,7 +68,7 @@ public sealed class Cadence
     /// <summary>End of the history (exclusive), MJD.</summary>
     public double EndMjd => StartMjd + Months * DaysPerMonth;
 
-    /// <summary>The visits, in time order.</summary>
+    /// <summary>The visits, in time order (of a tiled preset: field after field, see <see cref="Combine"/>).</summary>
     public IReadOnlyList<Visit> Visits { get; }
 
     /// <summary>Radius of the pointing dithers around the region centre, degrees.</summary>
@@ -79,6 +82,11 @@ public sealed class Cadence
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
+        if (preset.IsTiled)
+        {
+            throw new ArgumentException($"the {preset} preset is made of fields: make each field's cadence (SkyPreset.Tiles, SkyPreset.TileSeed)", nameof(preset));
+        }
+
         var region = new RegionGrid(preset);
         var dither = Math.Min(0.5 * preset.RadiusDeg + 0.1, 1.0);
 
@@ -128,13 +136,23 @@ public sealed class Cadence
                 var band = schedule[slot * schedule.Length / SlotsPerNight];
                 var (boresight, rotation) = Pointing(ref rng, preset, dither);
                 var seeing = Math.Clamp(0.8 * Math.Exp(0.25 * rng.Gaussian()), 0.5, 2.0);
-                var visit = new Visit(visits.Count, dayObs * 100000L + slot + 1, night, midpoint, band, boresight, rotation, seeing);
+                var visit = new Visit(visits.Count, (preset.TileIndex * FieldIdStride) + visits.Count, dayObs * 100000L + (preset.TileIndex * SlotsPerNight) + slot + 1, night, midpoint, band, boresight, rotation, seeing);
                 visit.CoveredAreaDeg2 = region.CoveredFraction(visit.Geometry) * preset.AreaDeg2;
                 visits.Add(visit);
             }
         }
 
         return new Cadence(preset, months, seed, startMjd, visits, dither, coverage);
+    }
+
+    /// <summary>
+    /// The cadence of a tiled preset: every field's visits (each field's in time order, the fields one after another,
+    /// as the history is generated); start, end, dither and coverage are the central field's.
+    /// </summary>
+    internal static Cadence Combine(SkyPreset preset, int months, long seed, IEnumerable<Cadence> fields)
+    {
+        var list = fields.ToList();
+        return new Cadence(preset, months, seed, list[0].StartMjd, [.. list.SelectMany(f => f.Visits)], list[0].DitherRadiusDeg, list[0].MeanCoverage);
     }
 
     private static (SkyPosition Boresight, double RotationDeg) Pointing(ref CounterRng rng, SkyPreset preset, double ditherDeg)

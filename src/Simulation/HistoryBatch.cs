@@ -18,6 +18,10 @@ public sealed class HistoryBatch
         IsFinal = lastObjects is not null;
     }
 
+    /// <summary>The same batch counted after <paramref name="visitsBefore"/> visits of earlier fields (a tiled preset's history).</summary>
+    internal HistoryBatch AfterVisits(int visitsBefore) =>
+        visitsBefore == 0 ? this : new(Month, VisitsDone + visitsBefore, Sources, Objects, ForcedSources, VisitDetectors, IsFinal ? LastObjects : null);
+
     /// <summary>The 30-day partition (floor(MJD / 30)) of every source and forced source in the batch; -1 when there are none.</summary>
     public int Month { get; }
 
@@ -36,9 +40,9 @@ public sealed class HistoryBatch
     /// <summary>Detector-visits stored by these visits.</summary>
     public VisitDetectorRow[] VisitDetectors { get; }
 
-    /// <summary>In the final batch: one row per DiaObject (its last version), ordered by pixelId; else empty.</summary>
+    /// <summary>In the final batch (of a field): one row per DiaObject (its last version), ordered by pixelId; else empty.</summary>
     public DiaObjectRow[] LastObjects { get; }
 
-    /// <summary>Whether this is the last batch.</summary>
+    /// <summary>Whether this is the last batch (of a field, for a tiled preset).</summary>
     public bool IsFinal { get; }
 }

@@ -73,7 +73,7 @@ public sealed partial class HistoryGenerator
             var rho = r * Math.Sqrt(fpRng.NextDouble());
             var phi = fpRng.Uniform(0, 2 * Math.PI);
             var v = frame.Unproject(rho * Math.Cos(phi), rho * Math.Sin(phi));
-            if (!geometry.TryLocate(v.X, v.Y, v.Z, out var det, out var x, out var y))
+            if (!Preset.Contains(v.X, v.Y, v.Z) || !geometry.TryLocate(v.X, v.Y, v.Z, out var det, out var x, out var y))
             {
                 continue;
             }
@@ -95,7 +95,7 @@ public sealed partial class HistoryGenerator
             }
 
             var u = UnitVector.FromRaDec(ra, dec);
-            if (!geometry.TryLocate(u.X, u.Y, u.Z, out var det, out var x, out var y))
+            if (!Preset.Contains(u.X, u.Y, u.Z) || !geometry.TryLocate(u.X, u.Y, u.Z, out var det, out var x, out var y))
             {
                 continue;
             }

@@ -18,6 +18,9 @@ public sealed partial class HistoryGenerator
 
     private readonly int _parallelism;
 
+    /// <summary>For a tiled preset, one generator per field, the central field first; null otherwise.</summary>
+    private readonly HistoryGenerator[]? _fields;
+
     /// <summary>Prepares the cadence and the truth (cheap); rows are made by <see cref="Generate"/>.</summary>
     /// <param name="preset">The region.</param>
     /// <param name="months">Months (30 days) of history, 1-24.</param>
@@ -34,7 +37,7 @@ public sealed partial class HistoryGenerator
     /// the continuation. Its rows for the history's visits are those of the history alone.
     /// </summary>
     /// <param name="preset">The region.</param>
-    /// <param name="months">Months (30 days) of visits to generate, 1-27.</param>
+    /// <param name="months">Months (30 days) of visits to generate, 1-36 (24 of history and up to 12 after).</param>
     /// <param name="seed">The seed.</param>
     /// <param name="truth">The sky truth, of the same preset and seed, starting at the cadence's start; null builds
     /// the truth over the generated months.</param>
@@ -43,11 +46,25 @@ public sealed partial class HistoryGenerator
     {
         ArgumentNullException.ThrowIfNull(preset);
         ArgumentOutOfRangeException.ThrowIfLessThan(months, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, truth is null ? 24 : 24 + 3);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(months, truth is null ? 24 : 24 + 12);
         Preset = preset;
         Months = months;
         Seed = seed;
         _parallelism = Math.Max(1, parallelism ?? Environment.ProcessorCount);
+        if (preset.IsTiled)
+        {
+            // Each field's history on its own: its truth, cadence and seed; the fields follow one another.
+            if (truth is not null)
+            {
+                throw new ArgumentException($"the {preset} preset is made of fields: give no truth (each field has its own)", nameof(truth));
+            }
+
+            _fields = [.. preset.Tiles.Select((field, k) => new HistoryGenerator(field, months, SkyPreset.TileSeed(seed, k), null, parallelism))];
+            Cadence = Cadence.Combine(preset, months, seed, _fields.Select(f => f.Cadence));
+            Truth = _fields[0].Truth;
+            return;
+        }
+
         Cadence = Cadence.Create(preset, months, seed);
         if (truth is not null && (truth.Preset != preset || truth.Seed != seed || truth.StartMjd != Cadence.StartMjd))
         {
@@ -68,18 +85,38 @@ public sealed partial class HistoryGenerator
     /// <summary>The seed.</summary>
     public long Seed { get; }
 
-    /// <summary>The visits.</summary>
+    /// <summary>The visits (of a tiled preset: every field's).</summary>
     public Cadence Cadence { get; }
 
-    /// <summary>The sky truth.</summary>
+    /// <summary>The sky truth (of a tiled preset: its central field's).</summary>
     public SkyTruth Truth { get; }
 
     /// <summary>
     /// The history, batch by batch in time order (a few visits of one month each, then the final batch). Memory stays
-    /// bounded by the open object versions and DiaObjectLast, not by the history.
+    /// bounded by the open object versions and DiaObjectLast, not by the history. A tiled preset's history is its
+    /// fields' one after the other, so its batches go back in time at each new field, and there is a final batch per
+    /// field.
     /// </summary>
     public IEnumerable<HistoryBatch> Generate(CancellationToken cancellationToken = default)
     {
+        if (_fields is not null)
+        {
+            // Field after field, each ending with its own final batch (its DiaObjectLast rows): memory stays bounded by
+            // one field's open objects. Visit counts run on across the fields.
+            var before = 0;
+            foreach (var field in _fields)
+            {
+                foreach (var batch in field.Generate(cancellationToken))
+                {
+                    yield return batch.AfterVisits(before);
+                }
+
+                before += field.Cadence.Visits.Count;
+            }
+
+            yield break;
+        }
+
         var state = new AssociationState(this);
         var visits = Cadence.Visits;
         var i = 0;

@@ -1,6 +1,6 @@
 namespace Apdb.Simulation;
 
-/// <summary>A regular grid of points over a preset's region, to measure how much of it a visit covers.</summary>
+/// <summary>A regular grid of points over a preset's region (its disc, or a field's cell), to measure how much of it a visit covers.</summary>
 internal sealed class RegionGrid
 {
     private readonly double[] _x;
@@ -26,6 +26,11 @@ internal sealed class RegionGrid
                 }
 
                 var v = frame.Unproject(a, b);
+                if (!preset.Contains(v.X, v.Y, v.Z))
+                {
+                    continue;
+                }
+
                 xs.Add(v.X);
                 ys.Add(v.Y);
                 zs.Add(v.Z);

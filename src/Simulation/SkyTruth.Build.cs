@@ -76,10 +76,18 @@ public sealed partial class SkyTruth
     /// </summary>
     private void PlaceTransient(TransientSet set, int k, CounterRng rng, double lo, double hi, double risesBeforePeak)
     {
+        // Uniform over the disc; a field of a tiled preset draws again until the point is in its cell.
         var r = Preset.RadiusDeg * 3600.0;
-        var rho = r * Math.Sqrt(rng.NextDouble());
-        var phi = rng.Uniform(0, 2 * Math.PI);
-        var (ra, dec) = FromPlane(rho * Math.Cos(phi), rho * Math.Sin(phi));
+        double xi, eta;
+        do
+        {
+            var rho = r * Math.Sqrt(rng.NextDouble());
+            var phi = rng.Uniform(0, 2 * Math.PI);
+            (xi, eta) = (rho * Math.Cos(phi), rho * Math.Sin(phi));
+        }
+        while (!InRegion(xi, eta));
+
+        var (ra, dec) = FromPlane(xi, eta);
         var rise = rng.Uniform(5, 20);
         var decline = rng.Uniform(15, 60);
         var start = rng.Uniform(lo, hi);

@@ -164,7 +164,7 @@ public sealed partial class SkyTruth
     }
 
     /// <summary>
-    /// A jittered grid over the region's disc, <paramref name="perDeg2"/> points per deg^2: one point uniform in each
+    /// A jittered grid over the region (its disc, or a field's cell), <paramref name="perDeg2"/> points per deg^2: one point uniform in each
     /// square cell, cells in row order, those outside the disc left out. Each point comes with its cell's counter RNG
     /// (salted by <paramref name="salt"/>, so every use draws its own numbers) after the two draws that placed it, for
     /// the caller's further draws. Tangent-plane offsets in arcsec.
@@ -181,12 +181,24 @@ public sealed partial class SkyTruth
                 var rng = new CounterRng(Seed, salt, (ulong)(i + 100000), (ulong)(j + 100000));
                 var a = (i + rng.NextDouble()) * cell;
                 var b = (j + rng.NextDouble()) * cell;
-                if (a * a + b * b < r * r)
+                if (a * a + b * b < r * r && InRegion(a, b))
                 {
                     yield return (a, b, rng);
                 }
             }
         }
+    }
+
+    /// <summary>Whether standard coordinates (arcsec) of the region's disc fall in the region (a field's cell).</summary>
+    private bool InRegion(double xiArcsec, double etaArcsec)
+    {
+        if (!Preset.IsTiledField)
+        {
+            return true;
+        }
+
+        var v = _frame.Unproject(xiArcsec, etaArcsec);
+        return Preset.Contains(v.X, v.Y, v.Z);
     }
 
     internal (double Ra, double Dec) FromPlane(double xiArcsec, double etaArcsec) => _frame.UnprojectRaDec(xiArcsec, etaArcsec);

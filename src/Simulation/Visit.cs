@@ -5,9 +5,10 @@ namespace Apdb.Simulation;
 /// <summary>One simulated visit that lands on the preset's region.</summary>
 public sealed class Visit
 {
-    internal Visit(int index, long visitId, int night, double midpointMjdTai, int band, SkyPosition boresight, double rotationDeg, double seeingArcsec)
+    internal Visit(int index, int idIndex, long visitId, int night, double midpointMjdTai, int band, SkyPosition boresight, double rotationDeg, double seeingArcsec)
     {
         Index = index;
+        IdIndex = idIndex;
         VisitId = visitId;
         Night = night;
         MidpointMjdTai = midpointMjdTai;
@@ -22,7 +23,16 @@ public sealed class Visit
     /// <summary>0-based position in the cadence (time order).</summary>
     public int Index { get; }
 
-    /// <summary>Rubin-style visit id: the night's dayObs (YYYYMMDD) times 100000 plus the sequence number in the night.</summary>
+    /// <summary>
+    /// The visit's number in the ids of the rows it makes (DiaSource, DiaForcedSource ids): <see cref="Index"/>, plus a
+    /// per-field base for a field of a tiled preset, so the fields' histories never share an id.
+    /// </summary>
+    public int IdIndex { get; }
+
+    /// <summary>
+    /// Rubin-style visit id: the night's dayObs (YYYYMMDD) times 100000 plus the sequence number in the night (the
+    /// fields of a tiled preset number their nights' slots in turn: field k's from k x 800).
+    /// </summary>
     public long VisitId { get; }
 
     /// <summary>0-based night of the survey.</summary>

@@ -18,6 +18,20 @@ public sealed class ConnectorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_query_past_its_command_timeout_is_told_apart_from_an_unreachable_server()
+    {
+        var cs = new NpgsqlConnectionStringBuilder(server.AdminConnectionString) { CommandTimeout = 1 }.ConnectionString;
+        await using var dataSource = NpgsqlDataSource.Create(cs);
+        await using var command = dataSource.CreateCommand("SELECT pg_sleep(5)");
+
+        var ex = await Assert.ThrowsAsync<NpgsqlException>(() => command.ExecuteNonQueryAsync());
+        var message = ApdbConnector.Explain(cs, ex).Message;
+
+        Assert.Contains("did not answer a query within its command timeout", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("cannot reach", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unreachable_server_gives_one_line_naming_the_address()
     {
         var error = await Assert.ThrowsAsync<ApdbUserException>(() => ApdbConnector.ConnectAsync("Host=127.0.0.1;Port=1;Username=x;Password=y;Timeout=3"));

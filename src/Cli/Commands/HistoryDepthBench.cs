@@ -66,6 +66,11 @@ internal sealed class HistoryDepthBench
         {
             var sky = SkyPreset.Find(parse.GetValue(preset))
                 ?? throw new ApdbUserException($"bench history-depth: unknown preset {UserText.Quote(parse.GetValue(preset))} (expected {string.Join(", ", SkyPreset.All.Select(p => p.Name))})");
+            if (sky.IsTiled)
+            {
+                throw new ApdbUserException($"bench history-depth: --preset {sky.Name} is too large for this bench, which loads a history per depth; load it once (`apdb load-history --preset {sky.Name}`) and run `apdb bench visits --preset {sky.Name}`");
+            }
+
             var depths = ParseMonths(parse.GetValue(months)!);
             var n = parse.GetValue(perStep);
             if (n is < 1 or > 1000)

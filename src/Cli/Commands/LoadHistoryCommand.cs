@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace Apdb.Cli.Commands;
 
 /// <summary>
-/// <c>load-history --preset tiny|demo|fov [--months 12] [--seed N] [--replace]</c>: synthesize and bulk-load a DIA
+/// <c>load-history --preset tiny|demo|fov|survey [--months 12] [--seed N] [--replace]</c>: synthesize and bulk-load a DIA
 /// history. Runs <c>init</c> implicitly (the schema migration is idempotent), so a fresh embedded cluster needs no
 /// other step.
 /// </summary>

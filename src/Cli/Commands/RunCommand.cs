@@ -166,7 +166,7 @@ internal static partial class RunCommand
                     if (!survey.Overlaps(visit, d))
                     {
                         throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
-                            $"run: visit {visit.VisitId} detector {d} ({CameraLayout.Name(d)}) is outside the loaded {survey.Preset.Name} region (centre {survey.Preset.Center}, radius {survey.Preset.RadiusDeg:F3} deg)"));
+                            $"run: visit {visit.VisitId} detector {d} ({CameraLayout.Name(d)}) is outside the loaded {survey.Preset.Name} region (centre {survey.Region.Center}, radius {survey.Region.RadiusDeg:F3} deg)"));
                     }
                 }
 

@@ -52,7 +52,7 @@ internal static class SimulateCommand
         if (!survey.Overlaps(chosen, det))
         {
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
+                $"apdb: warning: visit {chosen.VisitId} detector {det} ({CameraLayout.Name(det)}) lies outside the {sky.Name} sky region (centre {survey.Region.Center}, radius {survey.Region.RadiusDeg:F3} deg): the image holds no simulated sources; `apdb demo` prints a detector on the region"));
         }
 
         var renderer = new DetectorRenderer(survey.Truth, renderOptions);

@@ -11,7 +11,7 @@ namespace Apdb.Cli.Commands;
 /// </summary>
 internal sealed class SimulatedVisitOptions
 {
-    public Option<string> Preset { get; } = new("--preset") { Description = "tiny, demo or fov (as load-history)", Required = true };
+    public Option<string> Preset { get; } = new("--preset") { Description = "tiny, demo, fov or survey (as load-history; survey: its central field)", Required = true };
 
     public Option<long> Visit { get; } = new("--visit")
     {
@@ -44,7 +44,7 @@ internal sealed class SimulatedVisitOptions
     public SimulatedVisitChoice Read(ParseResult parse)
     {
         var presetName = parse.GetValue(Preset);
-        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of tiny, demo, fov");
+        var sky = SkyPreset.Find(presetName) ?? throw new ApdbUserException($"--preset {UserText.Quote(presetName)} is not one of {string.Join(", ", SkyPreset.All.Select(p => p.Name))}");
         var months = parse.GetValue(Months);
         if (months is < 1 or > 24)
         {

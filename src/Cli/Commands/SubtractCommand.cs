@@ -28,7 +28,7 @@ internal static class SubtractCommand
             if (!survey.Overlaps(chosen, det))
             {
                 throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
-                    $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {sky.Center}, radius {sky.RadiusDeg:F3} deg); `apdb demo` prints one"));
+                    $"--detector {det}: not a detector of visit {chosen.VisitId} on the {sky.Name} region (centre {survey.Region.Center}, radius {survey.Region.RadiusDeg:F3} deg); `apdb demo` prints one"));
             }
 
             var report = new ImageFrontEnd(survey.Truth).ProcessDetailed(chosen, det, ct);

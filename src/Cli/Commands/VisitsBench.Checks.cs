@@ -72,7 +72,9 @@ internal sealed partial class VisitsBench
 
     private static async Task<long> CountAsync(NpgsqlDataSource dataSource, string sql, long[] visits, CancellationToken ct)
     {
+        // No timeout: on a large APDB a check over many visits' rows may run for minutes, and it must finish.
         await using var command = dataSource.CreateCommand(sql);
+        command.CommandTimeout = 0;
         command.Parameters.Add(new NpgsqlParameter<long[]>("visits", visits));
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }

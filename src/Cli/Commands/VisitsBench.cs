@@ -30,6 +30,13 @@ internal sealed partial class VisitsBench
     /// <summary>Upper bound of <c>--clients</c>: each client holds up to three connections during its preload.</summary>
     private const int MaxClients = 64;
 
+    /// <summary>
+    /// Months of new visits after the history the bench may run: more than `run`'s 3, so that one APDB serves 100 and
+    /// more consecutive visits (about 11 a month on a field). The visits are the cadence's either way; the transients
+    /// that appear after the history are drawn over these months.
+    /// </summary>
+    private const int ContinuedMonths = 12;
+
     private readonly Options _options;
     private readonly CliContext _context;
 
@@ -46,7 +53,7 @@ internal sealed partial class VisitsBench
 
     public static Command CreateCommand()
     {
-        var preset = new Option<string>("--preset") { Description = "The preset the APDB's history was loaded with: tiny, demo or fov (checked against the APDB)", DefaultValueFactory = _ => "demo" };
+        var preset = new Option<string>("--preset") { Description = "The preset the APDB's history was loaded with: tiny, demo, fov or survey (checked against the APDB; survey runs its central field)", DefaultValueFactory = _ => "demo" };
         var months = new Option<int>("--months") { Description = "Months of that history, 1-24 (checked against the APDB)", DefaultValueFactory = _ => 12 };
         var visits = new Option<int>("--visits") { Description = "Consecutive new visits to run, after the last one the APDB stores", DefaultValueFactory = _ => 10 };
         var detectors = new Option<int>("--detectors") { Description = $"Detectors a visit, 1-{CameraLayout.DetectorCount}: the most populated of those on the region", DefaultValueFactory = _ => CameraLayout.DetectorCount };
@@ -182,8 +189,8 @@ internal sealed partial class VisitsBench
         }
 
         await SchemaMigrator.EnsureCurrentAsync(dataSource, ct);
-        var survey = await LoadedSurvey.TryReadAsync(dataSource, ct)
-            ?? throw new ApdbUserException(noHistory);
+        var survey = (await LoadedSurvey.TryReadAsync(dataSource, ct)
+            ?? throw new ApdbUserException(noHistory)).WithContinuation(ContinuedMonths);
         if (survey.Preset.Name != _options.Preset.Name || survey.Months != _options.Months)
         {
             throw new ApdbUserException(
@@ -217,14 +224,14 @@ internal sealed partial class VisitsBench
         }
 
         throw new ApdbUserException(string.Create(CultureInfo.InvariantCulture,
-            $"{Name}: --visits {_options.Visits} is more than the survey has left: {plan.Count} visit(s) on the region remain of the {LoadedSurvey.ContinuationMonths} months after the {survey.Months}-month {survey.Preset.Name} history (`apdb load-history --replace` starts over)"));
+            $"{Name}: --visits {_options.Visits} is more than the survey has left: {plan.Count} visit(s) on the region remain of the {survey.ContinuedMonths} months after the {survey.Months}-month {survey.Preset.Name} history (`apdb load-history --replace` starts over)"));
     }
 
     /// <summary>Months after the history the front end must generate to reach <paramref name="last"/>.</summary>
     private static int ExtraMonths(LoadedSurvey survey, Visit last)
     {
         var month = (int)Math.Floor((last.MidpointMjdTai - survey.Cadence.StartMjd) / Cadence.DaysPerMonth);
-        return Math.Clamp(month - survey.Months + 1, 1, LoadedSurvey.ContinuationMonths);
+        return Math.Clamp(month - survey.Months + 1, 1, survey.ContinuedMonths);
     }
 
     private async Task<List<VisitRecord>> RunWithProgressAsync(

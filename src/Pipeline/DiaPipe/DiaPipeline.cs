@@ -232,7 +232,7 @@ public sealed class DiaPipeline
             var f = fluxes[k];
             forced.Add(new DiaForcedSource
             {
-                DiaForcedSourceId = PackId(visit.Index, detector, k),
+                DiaForcedSourceId = PackId(visit.IdIndex, detector, k),
                 DiaObjectId = targetIds[k],
                 Ra = positions[k].RaDeg,
                 Dec = positions[k].DecDeg,
