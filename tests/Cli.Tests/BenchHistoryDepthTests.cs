@@ -50,6 +50,7 @@ public sealed class BenchHistoryDepthTests : IClassFixture<PipelineCliDatabase>,
     [InlineData("--months 0", "--months: '0'")]
     [InlineData("--months 1,x", "--months: 'x'")]
     [InlineData("--preset huge", "unknown preset 'huge'")]
+    [InlineData("--preset survey", "--preset survey is too large for this bench")]
     [InlineData("--visits-per-step 0", "--visits-per-step 0")]
     public async Task Bad_options_fail_with_one_line_and_write_nothing(string options, string expected)
     {
