@@ -36,6 +36,7 @@ public sealed class BenchHistoryDepthTests : IClassFixture<PipelineCliDatabase>,
         {
             Assert.True(p.GetProperty("readSeconds").GetDouble() > 0);
             Assert.True(p.GetProperty("writeSeconds").GetDouble() > 0);
+            Assert.True(p.GetProperty("settleSeconds").GetDouble() > 0, "each load is settled by a full ANALYZE before the measurement");
             Assert.Equal(2, p.GetProperty("detectorVisits").GetInt32());
             Assert.True(p.GetProperty("rows").GetProperty("storedDiaSources").GetDouble() > 0);
         }

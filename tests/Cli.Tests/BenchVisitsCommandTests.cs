@@ -31,7 +31,7 @@ public sealed class BenchVisitsCommandTests : IClassFixture<PipelineCliDatabase>
         var visits = ReadCsv(Path.Combine(output, "visits.csv"));
         var detectorVisits = ReadCsv(Path.Combine(output, "detector_visits.csv"));
         Assert.Equal(3, visits.Count);
-        foreach (var column in new[] { "visitNumber", "visit", "wallSeconds", "errors", "readSecondsP50", "readSecondsP95", "readSecondsP99", "writeSecondsP99", "totalSecondsP99", "readDiaSources", "writtenDiaSources", "floorCopySeconds" })
+        foreach (var column in new[] { "visitNumber", "visit", "wallSeconds", "errors", "readSecondsP50", "readSecondsP95", "readSecondsP99", "writeSecondsP99", "totalSecondsP99", "readDiaSources", "writtenDiaSources", "floorCopySeconds", "clientCpuSeconds", "serverCpuSeconds", "machineCpuSeconds" })
         {
             Assert.True(visits[0].ContainsKey(column), $"visits.csv has no column {column}");
         }
@@ -71,6 +71,15 @@ public sealed class BenchVisitsCommandTests : IClassFixture<PipelineCliDatabase>
         Assert.Equal(detectorVisits.Sum(d => long.Parse(d["writtenDiaSources"], CultureInfo.InvariantCulture)), root.GetProperty("rowsWritten").GetProperty("diaSources").GetInt64());
         Assert.Equal(detectorVisits.Sum(d => long.Parse(d["readDiaSources"], CultureInfo.InvariantCulture)), root.GetProperty("rowsRead").GetProperty("diaSources").GetInt64());
         Assert.True(root.GetProperty("peakRssBytes").GetInt64() > 0);
+
+        // The test cluster runs on this machine, so the server's CPU is measured: its processes are found through a
+        // backend's parent, the postmaster. Ticks are 10 ms, so a tiny visit's server seconds may round to zero.
+        var cpu = root.GetProperty("cpuSeconds");
+        Assert.Equal(JsonValueKind.Null, cpu.GetProperty("serverUnavailable").ValueKind);
+        Assert.True(cpu.GetProperty("clientMedian").GetDouble() > 0);
+        Assert.True(cpu.GetProperty("serverMedian").GetDouble() >= 0);
+        Assert.True(visits.Sum(v => Number(v, "serverCpuSeconds")) > 0, "the server spent no CPU over three visits");
+        Assert.All(visits, v => Assert.True(Number(v, "machineCpuSeconds") >= 0));
         var checks = root.GetProperty("checks");
         Assert.True(checks.GetProperty("passed").GetBoolean());
         Assert.Equal(detectorVisits.Count, checks.GetProperty("registeredDetectorVisits").GetInt32());

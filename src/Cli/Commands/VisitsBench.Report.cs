@@ -26,7 +26,10 @@ internal sealed partial class VisitsBench
             .Add("detectorVisits", Map(r => r.Outcomes.Length), description: "detector-visits run")
             .Add("errors", Map(r => r.Outcomes.Count(o => o.Error is not null)), description: "detector-visits that failed")
             .Add("cachesDropped", Map(r => r.CachesDropped), description: "OS page cache dropped before the visit")
-            .Add("wallSeconds", Map(r => r.WallSeconds), "s", "the whole visit, first preload to last store");
+            .Add("wallSeconds", Map(r => r.WallSeconds), "s", "the whole visit, first preload to last store")
+            .Add("clientCpuSeconds", Map(r => r.Cpu.Client), "s", "CPU seconds of the bench's process (its clients) during the visit")
+            .Add("serverCpuSeconds", Map(r => r.Cpu.Server ?? double.NaN), "s", "CPU seconds of the PostgreSQL server's processes during the visit (NaN: not measurable here)")
+            .Add("machineCpuSeconds", Map(r => r.Cpu.Machine ?? double.NaN), "s", "busy CPU seconds of the whole machine during the visit (NaN: no /proc/stat)");
         foreach (var (name, value) in Timings())
         {
             foreach (var percent in Percents)
@@ -74,7 +77,7 @@ internal sealed partial class VisitsBench
     private static (string Name, Func<CatalogVisitWork.Outcome, double> Value)[] Timings() =>
         [("readSeconds", o => o.ReadSeconds), ("writeSeconds", o => o.WriteSeconds), ("totalSeconds", o => o.TotalSeconds)];
 
-    private object Summary(LoadedSurvey survey, List<VisitRecord> records, Checks checks, ColdCache? cold, ServerFloorProbe floor, long peakRss)
+    private object Summary(LoadedSurvey survey, List<VisitRecord> records, Checks checks, ColdCache? cold, ServerFloorProbe floor, CpuAccount cpu, long peakRss)
     {
         var stored = records.SelectMany(Stored).ToList();
         Dictionary<string, double> Percentiles(Func<CatalogVisitWork.Outcome, double> value) =>
@@ -105,6 +108,7 @@ internal sealed partial class VisitsBench
                 total = Math.Round(walls.Sum(), 3),
                 medianPer189Detectors = Math.Round(Selection.Median(records.Select(r => r.WallSeconds * CameraLayout.DetectorCount / r.Outcomes.Length)), 4),
             },
+            cpuSeconds = CpuSummary(records, cpu),
             perDetectorVisit = new
             {
                 readSeconds = Percentiles(o => o.ReadSeconds),
@@ -150,6 +154,23 @@ internal sealed partial class VisitsBench
         };
     }
 
+    /// <summary>Medians over the visits of the CPU seconds a visit cost the clients, the server and the machine, and the server's scaled to the whole camera.</summary>
+    private static object CpuSummary(List<VisitRecord> records, CpuAccount cpu)
+    {
+        double? Median(Func<VisitRecord, double?> value) =>
+            records.All(r => value(r).HasValue) ? Math.Round(Selection.Median(records.Select(r => value(r)!.Value)), 3) : null;
+        return new
+        {
+            method = "per visit, from the first preload to the last store: this process's CPU time (the clients), the server's processes from /proc (the postmaster, its children and its exited children), and the machine's busy time from /proc/stat",
+            clientMedian = Median(r => r.Cpu.Client),
+            serverMedian = Median(r => r.Cpu.Server),
+            machineMedian = Median(r => r.Cpu.Machine),
+            serverMedianPer189Detectors = Median(r => r.Cpu.Server * CameraLayout.DetectorCount / r.Outcomes.Length),
+            clientMedianPer189Detectors = Median(r => r.Cpu.Client * CameraLayout.DetectorCount / r.Outcomes.Length),
+            serverUnavailable = cpu.ServerUnavailable,
+        };
+    }
+
     /// <summary>The 1, 5 and 15-minute load averages at the end of the run (null where /proc/loadavg is not).</summary>
     private static double[]? LoadAverage()
     {
@@ -164,13 +185,13 @@ internal sealed partial class VisitsBench
         }
     }
 
-    private void Write(LoadedSurvey survey, List<VisitRecord> records, Checks checks, ColdCache? cold, ServerFloorProbe floor, long peakRss)
+    private void Write(LoadedSurvey survey, List<VisitRecord> records, Checks checks, ColdCache? cold, ServerFloorProbe floor, CpuAccount cpu, long peakRss)
     {
         var dir = _options.OutDir;
         Directory.CreateDirectory(dir);
         TableFile.Write(Path.Combine(dir, "visits" + _options.TableExtension), VisitsTable(records), "--table-format");
         TableFile.Write(Path.Combine(dir, "detector_visits" + _options.TableExtension), DetectorVisitsTable(records), "--table-format");
-        var summary = Summary(survey, records, checks, cold, floor, peakRss);
+        var summary = Summary(survey, records, checks, cold, floor, cpu, peakRss);
         var text = RunCommand.Serialize(summary);
         AtomicFile.Write(Path.Combine(dir, "visits.json"), stream => stream.Write(System.Text.Encoding.UTF8.GetBytes(text)));
         SavePlot(Path.Combine(dir, "visits.png"), survey, records);
@@ -185,6 +206,7 @@ internal sealed partial class VisitsBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{records.Count} visits of {survey.Preset.Name} after {survey.Months} months, {records.Sum(r => r.Outcomes.Length)} detector-visits, {_options.Clients} clients: whole visit {Selection.Median(records.Select(r => r.WallSeconds)):F2} s (median)"));
         Console.WriteLine($"per detector-visit p50/p99: read {Ms(o => o.ReadSeconds, 50)}/{Ms(o => o.ReadSeconds, 99)} ms, write {Ms(o => o.WriteSeconds, 50)}/{Ms(o => o.WriteSeconds, 99)} ms, total {Ms(o => o.TotalSeconds, 50)}/{Ms(o => o.TotalSeconds, 99)} ms");
+        Console.WriteLine(CpuLine(records, cpu));
         if (records.Any(r => r.Floor is not null))
         {
             var floors = records.Where(r => r.Floor is not null).Select(r => r.Floor!).ToList();
@@ -195,6 +217,15 @@ internal sealed partial class VisitsBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"errors {records.Sum(r => r.Outcomes.Count(o => o.Error is not null))}; checks {(checks.Passed ? "passed" : string.Join("; ", checks.Violations))}; peak RSS {peakRss / (1024.0 * 1024.0):F0} MiB"));
         Console.WriteLine($"wrote {Path.Combine(dir, "visits" + _options.TableExtension)}, detector_visits{_options.TableExtension}, visits.json, visits.png");
+    }
+
+    private static string CpuLine(List<VisitRecord> records, CpuAccount cpu)
+    {
+        var client = Selection.Median(records.Select(r => r.Cpu.Client));
+        var server = records.All(r => r.Cpu.Server.HasValue)
+            ? string.Create(CultureInfo.InvariantCulture, $"server {Selection.Median(records.Select(r => r.Cpu.Server!.Value)):F2} s")
+            : $"server not measured ({cpu.ServerUnavailable ?? "unreadable during the run"})";
+        return string.Create(CultureInfo.InvariantCulture, $"CPU a visit (median): clients {client:F2} s, {server}");
     }
 
     /// <summary>DMTN-113's per-visit curves: per detector-visit select (preload) and insert (store) against visit number, and the whole visit on the right.</summary>

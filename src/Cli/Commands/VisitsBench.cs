@@ -48,8 +48,12 @@ internal sealed partial class VisitsBench
 
     internal sealed record Options(SkyPreset Preset, int Months, int Visits, int Detectors, int Clients, bool Cold, string OutDir, string TableExtension);
 
-    /// <summary>One visit of the run: its detector-visits, wall seconds, whether caches were dropped before it, and the server floor measured after it.</summary>
-    internal sealed record VisitRecord(int Number, Visit Visit, CatalogVisitWork.Outcome[] Outcomes, double WallSeconds, bool CachesDropped, ServerFloorProbe.Floor? Floor);
+    /// <summary>
+    /// One visit of the run: its detector-visits, wall seconds, the CPU seconds spent during it, whether caches were
+    /// dropped before it, and the server floor measured after it.
+    /// </summary>
+    internal sealed record VisitRecord(
+        int Number, Visit Visit, CatalogVisitWork.Outcome[] Outcomes, double WallSeconds, CpuAccount.Sample Cpu, bool CachesDropped, ServerFloorProbe.Floor? Floor);
 
     public static Command CreateCommand()
     {
@@ -159,12 +163,13 @@ internal sealed partial class VisitsBench
         _ = front.Rows(plan[0].Visit.VisitId, plan[0].Detectors[0]);
         var pipeline = new DiaPipeline(new ApdbStore(dataSource));
         var floor = new ServerFloorProbe(dataSource, pipeline);
+        var cpu = await CpuAccount.OpenAsync(dataSource, ct);
         var records = UseProgress()
-            ? await RunWithProgressAsync(plan, pipeline, front, floor, coldCache, ct)
-            : await RunVisitsAsync(plan, pipeline, front, floor, coldCache, null, ct);
+            ? await RunWithProgressAsync(plan, pipeline, front, floor, cpu, coldCache, ct)
+            : await RunVisitsAsync(plan, pipeline, front, floor, cpu, coldCache, null, ct);
         var checks = await CheckAsync(dataSource, [.. plan.Select(p => p.Visit.VisitId)], records.Sum(r => r.Outcomes.Count(o => o.Error is null)), ct);
         var peakRss = Process.GetCurrentProcess().PeakWorkingSet64;
-        Write(survey, records, checks, coldCache, floor, peakRss);
+        Write(survey, records, checks, coldCache, floor, cpu, peakRss);
         var errors = records.Sum(r => r.Outcomes.Count(o => o.Error is not null));
         if (errors > 0 || !checks.Passed)
         {
@@ -235,7 +240,7 @@ internal sealed partial class VisitsBench
     }
 
     private async Task<List<VisitRecord>> RunWithProgressAsync(
-        List<PlannedVisit> plan, DiaPipeline pipeline, CatalogFrontEnd front, ServerFloorProbe floor, ColdCache? cold, CancellationToken ct)
+        List<PlannedVisit> plan, DiaPipeline pipeline, CatalogFrontEnd front, ServerFloorProbe floor, CpuAccount cpu, ColdCache? cold, CancellationToken ct)
     {
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
         List<VisitRecord>? records = null;
@@ -253,14 +258,14 @@ internal sealed partial class VisitsBench
                     detectorVisits.MaxValue = p.Total;
                     detectorVisits.Value = p.Done;
                 });
-                records = await RunVisitsAsync(plan, pipeline, front, floor, cold, reporter, ct);
+                records = await RunVisitsAsync(plan, pipeline, front, floor, cpu, cold, reporter, ct);
                 visits.Value = plan.Count;
             });
         return records!;
     }
 
     private async Task<List<VisitRecord>> RunVisitsAsync(
-        List<PlannedVisit> plan, DiaPipeline pipeline, CatalogFrontEnd front, ServerFloorProbe floor, ColdCache? cold,
+        List<PlannedVisit> plan, DiaPipeline pipeline, CatalogFrontEnd front, ServerFloorProbe floor, CpuAccount cpu, ColdCache? cold,
         IProgress<(int Visit, int Done, int Total)>? progress, CancellationToken ct)
     {
         var records = new List<VisitRecord>(plan.Count);
@@ -272,12 +277,14 @@ internal sealed partial class VisitsBench
             var number = i + 1;
             var done = 0;
             progress?.Report((number, 0, detectors.Count));
+            var before = cpu.Take();
             var clock = Stopwatch.StartNew();
             var outcomes = await CatalogVisitWork.RunVisitAsync(pipeline, front, visit, detectors, _options.Clients,
                 _ => progress?.Report((number, Interlocked.Increment(ref done), detectors.Count)), ct);
             var wall = clock.Elapsed.TotalSeconds;
+            var spent = cpu.Take() - before;
             var measured = await floor.MeasureAsync(visit, detectors[0], copyFirst: number % 2 == 0, ct);
-            records.Add(new VisitRecord(number, visit, outcomes, wall, dropped, measured));
+            records.Add(new VisitRecord(number, visit, outcomes, wall, spent, dropped, measured));
         }
 
         return records;
