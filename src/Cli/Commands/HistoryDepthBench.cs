@@ -26,8 +26,9 @@ namespace Apdb.Cli.Commands;
 /// built and analysed once, as after a load), and the depths do not inherit each other's new visits. Medians over the
 /// N detector-visits are reported, so one cold read does not move the point.
 /// The bench settles each load before it measures: a full ANALYZE, timed apart. The load analyses only the columns
-/// the reads filter on, and PostgreSQL does not count a column-limited ANALYZE as analysing the table, so without this
-/// autovacuum analyses every new partition in full during the first minute and the measurement would time that.
+/// the reads filter on, and PostgreSQL resets a table's count of changes since its last analysis only after an ANALYZE
+/// of every column, so without this autovacuum analyses every new partition in full during the first minute and the
+/// measurement would time that.
 /// </remarks>
 internal sealed class HistoryDepthBench
 {
