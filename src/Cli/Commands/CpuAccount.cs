@@ -63,7 +63,11 @@ internal sealed class CpuAccount
     }
 
     /// <summary>The CPU seconds used so far by this process, the server (null when unavailable) and the machine (null without /proc/stat).</summary>
-    public Sample Take() => new(Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, ServerSeconds(), MachineSeconds());
+    public Sample Take()
+    {
+        using var self = Process.GetCurrentProcess();
+        return new(self.TotalProcessorTime.TotalSeconds, ServerSeconds(), MachineSeconds());
+    }
 
     private double? ServerSeconds()
     {
