@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Apdb.Records;
 using Apdb.Sky;
 using Npgsql;
@@ -11,8 +9,6 @@ public sealed partial class ApdbStore
     /// <summary>Decodes one packed row (<see cref="PackedRows"/>).</summary>
     private delegate T PackedDecoder<out T>(ReadOnlySpan<byte> packed);
 
-    private static readonly string DiaObjectLastColumns = ColumnList(DiaObjectLast.ColumnNames);
-
     /// <summary>
     /// The current version of every DiaObject in the region (from DiaObjectLast, through the pixelId index: at most
     /// 64 pixel ranges), filtered exactly by the region.
@@ -20,9 +16,13 @@ public sealed partial class ApdbStore
     public async Task<IReadOnlyList<DiaObjectLast>> GetDiaObjectsAsync(ISkyRegion region, CancellationToken cancellationToken = default)
     {
         Preconditions.NotNull(region);
-        var (where, parameters) = PixelRangePredicate(region);
-        var sql = $"SELECT {DiaObjectLastColumns} FROM \"DiaObjectLast\" WHERE {where}";
-        var rows = await QueryAsync(sql, parameters, DiaObjectLast.ReadRow, cancellationToken);
+        var parameters = PixelRangeParameters(region);
+        if (parameters is null)
+        {
+            return [];
+        }
+
+        var rows = await QueryAsync(DiaObjectLastInRangesSql, parameters, DiaObjectLast.ReadRow, cancellationToken, prepare: true);
         return [.. rows.Where(o => region.Contains(SkyPosition.FromDegrees(o.Ra, o.Dec)))];
     }
 
@@ -55,10 +55,15 @@ public sealed partial class ApdbStore
     {
         Preconditions.NotNull(region);
         var start = WindowStart(visitMjdTai, months);
-        var (where, parameters) = PixelRangePredicate(region);
+        var parameters = PixelRangeParameters(region);
+        if (parameters is null)
+        {
+            return [];
+        }
+
         parameters.Add(new NpgsqlParameter<double>("start", start));
-        var sql = $"SELECT packed FROM \"{table}\" WHERE \"midpointMjdTai\" > @start AND ({where})";
-        var rows = await QueryPackedAsync(sql, parameters, read, cancellationToken);
+        var sql = $"SELECT p.packed FROM {RangesRelation} JOIN \"{table}\" p ON {InRange("p")} WHERE p.\"midpointMjdTai\" > @start";
+        var rows = await QueryPackedAsync(sql, parameters, read, cancellationToken, prepare: true);
         return [.. rows.Where(r => region.Contains(position(r)))];
     }
 
@@ -85,13 +90,21 @@ public sealed partial class ApdbStore
     /// Runs a query and materialises its rows with the record's generated typed reader: reads by ordinal, no boxing (a
     /// mapper that boxes every value costs more than the server's work on a 104-column DiaSource row).
     /// </summary>
-    private async Task<List<T>> QueryAsync<T>(string sql, List<NpgsqlParameter> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    private async Task<List<T>> QueryAsync<T>(
+        string sql, List<NpgsqlParameter> parameters, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, bool prepare = false)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var parameter in parameters)
         {
             command.Parameters.Add(parameter);
+        }
+
+        if (prepare)
+        {
+            // Kept on the physical connection by the pool: parsed once a connection, and after PostgreSQL's five
+            // custom plans a generic one when it costs less, so a region read stops planning every partition.
+            await command.PrepareAsync(cancellationToken);
         }
 
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -108,7 +121,8 @@ public sealed partial class ApdbStore
     /// Runs a query whose one column is a packed row and decodes each row from a buffer reused across rows (no
     /// per-row array).
     /// </summary>
-    private Task<List<T>> QueryPackedAsync<T>(string sql, List<NpgsqlParameter> parameters, PackedDecoder<T> read, CancellationToken cancellationToken)
+    private Task<List<T>> QueryPackedAsync<T>(
+        string sql, List<NpgsqlParameter> parameters, PackedDecoder<T> read, CancellationToken cancellationToken, bool prepare = false)
     {
         var buffer = new byte[1024];
         return QueryAsync(sql, parameters, reader =>
@@ -121,7 +135,7 @@ public sealed partial class ApdbStore
 
             reader.GetBytes(0, 0, buffer, 0, length);
             return read(buffer.AsSpan(0, length));
-        }, cancellationToken);
+        }, cancellationToken, prepare);
     }
 
     private static double WindowStart(double visitMjdTai, int months)
@@ -131,32 +145,36 @@ public sealed partial class ApdbStore
         return visitMjdTai - (months * DaysPerMonth);
     }
 
-    /// <summary>The region's coverage as OR'ed half-open ranges on pixelId (Rubin's SQL backend does the same with HTM).</summary>
-    private static (string Where, List<NpgsqlParameter> Parameters) PixelRangePredicate(ISkyRegion region)
+    // A region read's ranges arrive as two arrays joined to the table, so the statement's text is the same for every
+    // region: one prepared statement a connection, not one plan of every partition against each OR'ed range a call.
+    private const string RangesRelation = "unnest(@lo, @hi) AS r(lo, hi)";
+
+    private static readonly string DiaObjectLastInRangesSql =
+        $"SELECT {string.Join(", ", DiaObjectLast.ColumnNames.Select(c => "o." + Quote(c)))} FROM {RangesRelation} JOIN \"DiaObjectLast\" o ON {InRange("o")}";
+
+    private static string InRange(string alias) => $"{alias}.\"pixelId\" >= r.lo AND {alias}.\"pixelId\" < r.hi";
+
+    /// <summary>
+    /// The region's coverage as the parameters <c>lo</c> and <c>hi</c>: arrays of the starts and ends of its half-open
+    /// pixelId ranges, which are disjoint, so the join gives each row once (Rubin's SQL backend reads HTM ranges the
+    /// same way). Null for an empty coverage.
+    /// </summary>
+    private static List<NpgsqlParameter>? PixelRangeParameters(ISkyRegion region)
     {
-        var coverage = region.Coverage();
-        var parameters = new List<NpgsqlParameter>();
-        if (coverage.Ranges.Count == 0)
+        var ranges = region.Coverage().Ranges;
+        if (ranges.Count == 0)
         {
-            return ("false", parameters);
+            return null;
         }
 
-        var where = new StringBuilder();
-        for (var i = 0; i < coverage.Ranges.Count; i++)
+        var lo = new long[ranges.Count];
+        var hi = new long[ranges.Count];
+        for (var i = 0; i < ranges.Count; i++)
         {
-            var range = coverage.Ranges[i];
-            if (i > 0)
-            {
-                where.Append(" OR ");
-            }
-
-            var lo = string.Create(CultureInfo.InvariantCulture, $"lo{i}");
-            var hi = string.Create(CultureInfo.InvariantCulture, $"hi{i}");
-            where.Append(CultureInfo.InvariantCulture, $"(\"pixelId\" >= @{lo} AND \"pixelId\" < @{hi})");
-            parameters.Add(new NpgsqlParameter<long>(lo, range.Start));
-            parameters.Add(new NpgsqlParameter<long>(hi, range.End));
+            lo[i] = ranges[i].Start;
+            hi[i] = ranges[i].End;
         }
 
-        return (where.ToString(), parameters);
+        return [new NpgsqlParameter<long[]>("lo", lo), new NpgsqlParameter<long[]>("hi", hi)];
     }
 }
