@@ -98,6 +98,9 @@ public sealed partial class ApdbStore
             connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
         command.Parameters.AddWithValue("start", windowStart);
+        // Prepared, like the clash check: a custom plan of an id array against every monthly partition is planned
+        // element by element, partition by partition, on each store.
+        await command.PrepareAsync(cancellationToken);
         var rows = new List<DiaSource>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

@@ -210,6 +210,9 @@ public sealed partial class ApdbStore
             "SELECT \"diaSourceId\" FROM \"DiaSource\" WHERE \"diaSourceId\" = ANY(@ids) LIMIT 1",
             connection, transaction);
         clash.Parameters.AddWithValue("ids", sources.Select(s => s.DiaSourceId).ToArray());
+        // Prepared once a connection; PostgreSQL may then keep a generic plan instead of estimating each id against
+        // each monthly partition on every store.
+        await clash.PrepareAsync(cancellationToken);
         if (await clash.ExecuteScalarAsync(cancellationToken) is long id)
         {
             throw new ApdbUserException($"store of {detectorVisit}: DiaSource {id} already exists in the APDB (diaSourceId must be unique)");
