@@ -156,8 +156,8 @@ public sealed partial class ApdbStore
 
     /// <summary>
     /// The region's coverage as the parameters <c>lo</c> and <c>hi</c>: arrays of the starts and ends of its half-open
-    /// pixelId ranges, which are disjoint, so the join gives each row once (Rubin's SQL backend reads HTM ranges the
-    /// same way). Null for an empty coverage.
+    /// pixelId ranges, which are disjoint, so the join gives each row once (Rubin's SQL backend writes its HTM ranges
+    /// into the text, OR'ed). Null for an empty coverage.
     /// </summary>
     private static List<NpgsqlParameter>? PixelRangeParameters(ISkyRegion region)
     {

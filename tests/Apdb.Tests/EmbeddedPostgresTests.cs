@@ -51,6 +51,13 @@ public sealed class EmbeddedPostgresTests : IAsyncLifetime
             Assert.Equal("scram-sha-256", reader.GetString(0));
             Assert.Equal(EmbeddedPostgres.DatabaseUser, reader.GetString(1));
             Assert.Equal("on", reader.GetString(3));
+            var walCompression = reader.GetString(2);
+            await reader.CloseAsync();
+
+            // lz4 for the store's full-page images whenever the server was built with it (its own build options say).
+            await using var configure = new NpgsqlCommand("SELECT setting FROM pg_config WHERE name = 'CONFIGURE'", connection);
+            var built = (string)(await configure.ExecuteScalarAsync())!;
+            Assert.Equal(built.Contains("--with-lz4", StringComparison.Ordinal) ? "lz4" : "pglz", walCompression);
         }
 
         var wrongPassword = new NpgsqlConnectionStringBuilder(first.ConnectionString) { Password = "not-the-secret" }.ConnectionString;
