@@ -1,0 +1,31 @@
+#!/bin/bash
+out=/tmp/ab5; mkdir -p $out
+run() { local name=$1; local wt=$2; shift 2
+  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
+  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
+  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
+  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+setmode() { # $1 home, $2 mode
+  local home=$1; local m=$2
+  sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
+  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
+  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "show wal_compression") >> $out/modes.txt
+}
+export APDB_HOME=/tmp/bvq
+cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+for round in 1 2 3 4; do for m in lz4 pglz; do
+  setmode /tmp/bvq $m
+  $P -qc "CHECKPOINT"
+  run bv-$m-$round /work/wt-c ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$m-$round --json
+done; done
+setmode /tmp/bvq pglz
+cd /work/wt-c && ./apdb down > /dev/null
+export APDB_HOME=/tmp/hdq
+./apdb up > /dev/null
+for round in 1 2 3; do for m in pglz lz4; do
+  setmode /tmp/hdq $m
+  run hd-$m-$round /work/wt-c ./apdb bench history-depth --preset fov --months 12 --visits-per-step 20 --out $out/hd-$m-$round --json
+done; done
+setmode /tmp/hdq pglz
+./apdb down > /dev/null
+echo done >> $out/summary.txt

@@ -1,0 +1,26 @@
+#!/bin/bash
+out=/tmp/ab5; mkdir -p $out
+while ! grep -q done $out/summary.txt; do sleep 10; done
+run() { local name=$1; local wt=$2; shift 2
+  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
+  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
+  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
+  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+setmode() { local home=$1; local m=$2
+  sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
+  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
+  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "show wal_compression") >> $out/modes.txt
+}
+export APDB_HOME=/tmp/bvq
+cd /work/wt-c && ./apdb up > /dev/null
+run load /work/wt-c ./apdb load-history --preset fov --months 12 --seed 1 --replace --json
+cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+$P -qc "ANALYZE"
+run warm /work/wt-c ./apdb bench visits --preset fov --months 12 --visits 1 --clients 8 --out $out/warm --json
+for round in 1 2 3 4; do for m in lz4 pglz; do
+  setmode /tmp/bvq $m
+  $P -qc "CHECKPOINT"
+  run bv2-$m-$round /work/wt-c ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv2-$m-$round --json
+done; done
+setmode /tmp/bvq pglz
+echo done2 >> $out/summary.txt

@@ -1,0 +1,7 @@
+CHECKPOINT;
+SET wal_compression = off;
+BEGIN;
+CREATE TEMP TABLE s AS SELECT * FROM "DiaObject" TABLESAMPLE SYSTEM (0.05) WHERE "validityEndMjdTai" IS NULL LIMIT 150;
+UPDATE s SET "validityStartMjdTai" = "validityStartMjdTai" + 0.001;
+EXPLAIN (ANALYZE, BUFFERS, WAL) INSERT INTO "DiaObject" SELECT * FROM s;
+ROLLBACK;
