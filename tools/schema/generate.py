@@ -596,6 +596,8 @@ AS $$""")
             lines.append(f"CREATE INDEX {q('IDX_' + name + '_' + '_'.join(idx))} ON {q(name)} ({', '.join(q(c) for c in idx)});")
     return "\n".join(lines) + "\n"
 
+PACKED_CHUNK = 16
+
 def packed_readers(cols):
     methods = []
     for table in PACKED_KEYS:
@@ -614,20 +616,28 @@ def packed_readers(cols):
         for i, (col, dtype, nullable) in enumerate(rc):
             read = f"reader.{PACKED_READS[dtype]}()"
             if nullable:
-                sets.append(f"            {pascal(col)} = reader.Present({i}) ? {read} : null,")
+                sets.append(f"        row.{pascal(col)} = reader.Present({i}) ? {read} : null;")
             else:
-                sets.append(f"            {pascal(col)} = reader.Required({i}, \"{col}\") ? {read} : default,")
+                sets.append(f"        row.{pascal(col)} = reader.Required({i}, \"{col}\") ? {read} : default;")
+        # In chunks of PACKED_CHUNK columns, one method each: a single method over a wide row runs out of the JIT's
+        # budget for inlining, and the reader's one-line helpers stay calls.
+        chunks = [sets[k:k + PACKED_CHUNK] for k in range(0, len(sets), PACKED_CHUNK)]
+        calls = "\n".join(f"        Read{table}{c}(ref reader, row);" for c in range(len(chunks)))
         methods.append(f"""    /// <summary>The <see cref="{table}"/> of one <c>{packed_name(table)}.packed</c> value ({len(rc)} columns, {words} presence word{'s' if words > 1 else ''}).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static {table} Read{table}(ReadOnlySpan<byte> packed)
     {{
         var reader = new PackedRowReader(packed, {words});
-        var row = new {table}
-        {{
-{chr(10).join(sets)}
-        }};
+        var row = new {table}();
+{calls}
         reader.End("{table}");
         return row;
+    }}
+""")
+        for c, chunk in enumerate(chunks):
+            methods.append(f"""    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Read{table}{c}(ref PackedRowReader reader, {table} row)
+    {{
+{chr(10).join(chunk)}
     }}
 """)
     return f"""{cs_header("Apdb.Records", "System.Runtime.CompilerServices")}

@@ -43,21 +43,27 @@ public ref struct PackedRowReader
         Present(column) ? true : throw new InvalidDataException($"packed row lacks not-null column {name}");
 
     /// <summary>The next bigint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public long Int64() => BinaryPrimitives.ReadInt64BigEndian(Take(8));
 
     /// <summary>The next integer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int Int32() => BinaryPrimitives.ReadInt32BigEndian(Take(4));
 
     /// <summary>The next smallint.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public short Int16() => BinaryPrimitives.ReadInt16BigEndian(Take(2));
 
     /// <summary>The next double precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public double Float8() => BinaryPrimitives.ReadDoubleBigEndian(Take(8));
 
     /// <summary>The next real.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Float4() => BinaryPrimitives.ReadSingleBigEndian(Take(4));
 
     /// <summary>The next boolean.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool Bool() => Take(1)[0] != 0;
 
     /// <summary>The next text value: a 4-byte length, then UTF-8 bytes.</summary>

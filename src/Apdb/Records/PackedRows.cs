@@ -19,119 +19,158 @@ public static class PackedRows
     public static ReadOnlySpan<int> DiaSourceKeyOrdinals => [0, 3, 1, 2, 7, 103];
 
     /// <summary>The <see cref="DiaSource"/> of one <c>DiaSourcePacked.packed</c> value (104 columns, 2 presence words).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DiaSource ReadDiaSource(ReadOnlySpan<byte> packed)
     {
         var reader = new PackedRowReader(packed, 2);
-        var row = new DiaSource
-        {
-            DiaSourceId = reader.Required(0, "diaSourceId") ? reader.Int64() : default,
-            Visit = reader.Required(1, "visit") ? reader.Int64() : default,
-            Detector = reader.Required(2, "detector") ? reader.Int16() : default,
-            DiaObjectId = reader.Present(3) ? reader.Int64() : null,
-            SsObjectId = reader.Present(4) ? reader.Int64() : null,
-            ParentDiaSourceId = reader.Present(5) ? reader.Int64() : null,
-            SsObjectReassocTimeMjdTai = reader.Present(6) ? reader.Float8() : null,
-            MidpointMjdTai = reader.Required(7, "midpointMjdTai") ? reader.Float8() : default,
-            ExposureTime = reader.Present(8) ? reader.Float4() : null,
-            Ra = reader.Required(9, "ra") ? reader.Float8() : default,
-            RaErr = reader.Present(10) ? reader.Float4() : null,
-            Dec = reader.Required(11, "dec") ? reader.Float8() : default,
-            DecErr = reader.Present(12) ? reader.Float4() : null,
-            RaDecCov = reader.Present(13) ? reader.Float4() : null,
-            X = reader.Required(14, "x") ? reader.Float4() : default,
-            XErr = reader.Present(15) ? reader.Float4() : null,
-            Y = reader.Required(16, "y") ? reader.Float4() : default,
-            YErr = reader.Present(17) ? reader.Float4() : null,
-            CentroidFlag = reader.Present(18) ? reader.Bool() : null,
-            ApFlux = reader.Present(19) ? reader.Float4() : null,
-            ApFluxErr = reader.Present(20) ? reader.Float4() : null,
-            ApFluxFlag = reader.Present(21) ? reader.Bool() : null,
-            ApFluxFlagApertureTruncated = reader.Present(22) ? reader.Bool() : null,
-            IsNegative = reader.Present(23) ? reader.Bool() : null,
-            Snr = reader.Present(24) ? reader.Float4() : null,
-            PsfFlux = reader.Present(25) ? reader.Float4() : null,
-            PsfFluxErr = reader.Present(26) ? reader.Float4() : null,
-            PsfLnL = reader.Present(27) ? reader.Float4() : null,
-            PsfChi2 = reader.Present(28) ? reader.Float4() : null,
-            PsfNdata = reader.Required(29, "psfNdata") ? reader.Int32() : default,
-            PsfFluxFlag = reader.Present(30) ? reader.Bool() : null,
-            PsfFluxFlagEdge = reader.Present(31) ? reader.Bool() : null,
-            PsfFluxFlagNoGoodPixels = reader.Present(32) ? reader.Bool() : null,
-            TrailFlux = reader.Present(33) ? reader.Float4() : null,
-            TrailFluxErr = reader.Present(34) ? reader.Float4() : null,
-            TrailRa = reader.Present(35) ? reader.Float8() : null,
-            TrailRaErr = reader.Present(36) ? reader.Float4() : null,
-            TrailDec = reader.Present(37) ? reader.Float8() : null,
-            TrailDecErr = reader.Present(38) ? reader.Float4() : null,
-            TrailLength = reader.Present(39) ? reader.Float4() : null,
-            TrailLengthErr = reader.Present(40) ? reader.Float4() : null,
-            TrailAngle = reader.Present(41) ? reader.Float4() : null,
-            TrailAngleErr = reader.Present(42) ? reader.Float4() : null,
-            TrailChi2 = reader.Present(43) ? reader.Float4() : null,
-            TrailNdata = reader.Required(44, "trailNdata") ? reader.Int32() : default,
-            TrailAlgorithm = reader.Present(45) ? reader.Int32() : null,
-            TrailFlagEdge = reader.Present(46) ? reader.Bool() : null,
-            TrailFlag = reader.Present(47) ? reader.Bool() : null,
-            DipoleMeanFlux = reader.Present(48) ? reader.Float4() : null,
-            DipoleMeanFluxErr = reader.Present(49) ? reader.Float4() : null,
-            DipoleFluxDiff = reader.Present(50) ? reader.Float4() : null,
-            DipoleFluxDiffErr = reader.Present(51) ? reader.Float4() : null,
-            DipoleLength = reader.Present(52) ? reader.Float4() : null,
-            DipoleAngle = reader.Present(53) ? reader.Float4() : null,
-            DipoleChi2 = reader.Present(54) ? reader.Float4() : null,
-            DipoleNdata = reader.Required(55, "dipoleNdata") ? reader.Int32() : default,
-            ScienceFlux = reader.Present(56) ? reader.Float4() : null,
-            ScienceFluxErr = reader.Present(57) ? reader.Float4() : null,
-            ForcedPsfFluxFlag = reader.Present(58) ? reader.Bool() : null,
-            ForcedPsfFluxFlagEdge = reader.Present(59) ? reader.Bool() : null,
-            ForcedPsfFluxFlagNoGoodPixels = reader.Present(60) ? reader.Bool() : null,
-            TemplateFlux = reader.Present(61) ? reader.Float4() : null,
-            TemplateFluxErr = reader.Present(62) ? reader.Float4() : null,
-            Ixx = reader.Present(63) ? reader.Float4() : null,
-            Iyy = reader.Present(64) ? reader.Float4() : null,
-            Ixy = reader.Present(65) ? reader.Float4() : null,
-            IxxPSF = reader.Present(66) ? reader.Float4() : null,
-            IyyPSF = reader.Present(67) ? reader.Float4() : null,
-            IxyPSF = reader.Present(68) ? reader.Float4() : null,
-            ShapeFlag = reader.Present(69) ? reader.Bool() : null,
-            ShapeFlagNoPixels = reader.Present(70) ? reader.Bool() : null,
-            ShapeFlagNotContained = reader.Present(71) ? reader.Bool() : null,
-            ShapeFlagParentSource = reader.Present(72) ? reader.Bool() : null,
-            Extendedness = reader.Present(73) ? reader.Float4() : null,
-            Reliability = reader.Present(74) ? reader.Float4() : null,
-            ReliabilityVersion = reader.Present(75) ? reader.Text() : null,
-            Band = reader.Present(76) ? reader.Text() : null,
-            IsDipole = reader.Present(77) ? reader.Bool() : null,
-            DipoleFitAttempted = reader.Present(78) ? reader.Bool() : null,
-            TimeProcessedMjdTai = reader.Required(79, "timeProcessedMjdTai") ? reader.Float8() : default,
-            TimeWithdrawnMjdTai = reader.Present(80) ? reader.Float8() : null,
-            BboxSize = reader.Required(81, "bboxSize") ? reader.Int32() : default,
-            PixelFlags = reader.Present(82) ? reader.Bool() : null,
-            PixelFlagsBad = reader.Present(83) ? reader.Bool() : null,
-            PixelFlagsCr = reader.Present(84) ? reader.Bool() : null,
-            PixelFlagsCrCenter = reader.Present(85) ? reader.Bool() : null,
-            PixelFlagsEdge = reader.Present(86) ? reader.Bool() : null,
-            PixelFlagsNodata = reader.Present(87) ? reader.Bool() : null,
-            PixelFlagsNodataCenter = reader.Present(88) ? reader.Bool() : null,
-            PixelFlagsInterpolated = reader.Present(89) ? reader.Bool() : null,
-            PixelFlagsInterpolatedCenter = reader.Present(90) ? reader.Bool() : null,
-            PixelFlagsOffimage = reader.Present(91) ? reader.Bool() : null,
-            PixelFlagsSaturated = reader.Present(92) ? reader.Bool() : null,
-            PixelFlagsSaturatedCenter = reader.Present(93) ? reader.Bool() : null,
-            PixelFlagsSuspect = reader.Present(94) ? reader.Bool() : null,
-            PixelFlagsSuspectCenter = reader.Present(95) ? reader.Bool() : null,
-            PixelFlagsStreak = reader.Present(96) ? reader.Bool() : null,
-            PixelFlagsStreakCenter = reader.Present(97) ? reader.Bool() : null,
-            PixelFlagsInjected = reader.Present(98) ? reader.Bool() : null,
-            PixelFlagsInjectedCenter = reader.Present(99) ? reader.Bool() : null,
-            PixelFlagsInjectedTemplate = reader.Present(100) ? reader.Bool() : null,
-            PixelFlagsInjectedTemplateCenter = reader.Present(101) ? reader.Bool() : null,
-            GlintTrail = reader.Present(102) ? reader.Bool() : null,
-            PixelId = reader.Required(103, "pixelId") ? reader.Int64() : default,
-        };
+        var row = new DiaSource();
+        ReadDiaSource0(ref reader, row);
+        ReadDiaSource1(ref reader, row);
+        ReadDiaSource2(ref reader, row);
+        ReadDiaSource3(ref reader, row);
+        ReadDiaSource4(ref reader, row);
+        ReadDiaSource5(ref reader, row);
+        ReadDiaSource6(ref reader, row);
         reader.End("DiaSource");
         return row;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource0(ref PackedRowReader reader, DiaSource row)
+    {
+        row.DiaSourceId = reader.Required(0, "diaSourceId") ? reader.Int64() : default;
+        row.Visit = reader.Required(1, "visit") ? reader.Int64() : default;
+        row.Detector = reader.Required(2, "detector") ? reader.Int16() : default;
+        row.DiaObjectId = reader.Present(3) ? reader.Int64() : null;
+        row.SsObjectId = reader.Present(4) ? reader.Int64() : null;
+        row.ParentDiaSourceId = reader.Present(5) ? reader.Int64() : null;
+        row.SsObjectReassocTimeMjdTai = reader.Present(6) ? reader.Float8() : null;
+        row.MidpointMjdTai = reader.Required(7, "midpointMjdTai") ? reader.Float8() : default;
+        row.ExposureTime = reader.Present(8) ? reader.Float4() : null;
+        row.Ra = reader.Required(9, "ra") ? reader.Float8() : default;
+        row.RaErr = reader.Present(10) ? reader.Float4() : null;
+        row.Dec = reader.Required(11, "dec") ? reader.Float8() : default;
+        row.DecErr = reader.Present(12) ? reader.Float4() : null;
+        row.RaDecCov = reader.Present(13) ? reader.Float4() : null;
+        row.X = reader.Required(14, "x") ? reader.Float4() : default;
+        row.XErr = reader.Present(15) ? reader.Float4() : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource1(ref PackedRowReader reader, DiaSource row)
+    {
+        row.Y = reader.Required(16, "y") ? reader.Float4() : default;
+        row.YErr = reader.Present(17) ? reader.Float4() : null;
+        row.CentroidFlag = reader.Present(18) ? reader.Bool() : null;
+        row.ApFlux = reader.Present(19) ? reader.Float4() : null;
+        row.ApFluxErr = reader.Present(20) ? reader.Float4() : null;
+        row.ApFluxFlag = reader.Present(21) ? reader.Bool() : null;
+        row.ApFluxFlagApertureTruncated = reader.Present(22) ? reader.Bool() : null;
+        row.IsNegative = reader.Present(23) ? reader.Bool() : null;
+        row.Snr = reader.Present(24) ? reader.Float4() : null;
+        row.PsfFlux = reader.Present(25) ? reader.Float4() : null;
+        row.PsfFluxErr = reader.Present(26) ? reader.Float4() : null;
+        row.PsfLnL = reader.Present(27) ? reader.Float4() : null;
+        row.PsfChi2 = reader.Present(28) ? reader.Float4() : null;
+        row.PsfNdata = reader.Required(29, "psfNdata") ? reader.Int32() : default;
+        row.PsfFluxFlag = reader.Present(30) ? reader.Bool() : null;
+        row.PsfFluxFlagEdge = reader.Present(31) ? reader.Bool() : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource2(ref PackedRowReader reader, DiaSource row)
+    {
+        row.PsfFluxFlagNoGoodPixels = reader.Present(32) ? reader.Bool() : null;
+        row.TrailFlux = reader.Present(33) ? reader.Float4() : null;
+        row.TrailFluxErr = reader.Present(34) ? reader.Float4() : null;
+        row.TrailRa = reader.Present(35) ? reader.Float8() : null;
+        row.TrailRaErr = reader.Present(36) ? reader.Float4() : null;
+        row.TrailDec = reader.Present(37) ? reader.Float8() : null;
+        row.TrailDecErr = reader.Present(38) ? reader.Float4() : null;
+        row.TrailLength = reader.Present(39) ? reader.Float4() : null;
+        row.TrailLengthErr = reader.Present(40) ? reader.Float4() : null;
+        row.TrailAngle = reader.Present(41) ? reader.Float4() : null;
+        row.TrailAngleErr = reader.Present(42) ? reader.Float4() : null;
+        row.TrailChi2 = reader.Present(43) ? reader.Float4() : null;
+        row.TrailNdata = reader.Required(44, "trailNdata") ? reader.Int32() : default;
+        row.TrailAlgorithm = reader.Present(45) ? reader.Int32() : null;
+        row.TrailFlagEdge = reader.Present(46) ? reader.Bool() : null;
+        row.TrailFlag = reader.Present(47) ? reader.Bool() : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource3(ref PackedRowReader reader, DiaSource row)
+    {
+        row.DipoleMeanFlux = reader.Present(48) ? reader.Float4() : null;
+        row.DipoleMeanFluxErr = reader.Present(49) ? reader.Float4() : null;
+        row.DipoleFluxDiff = reader.Present(50) ? reader.Float4() : null;
+        row.DipoleFluxDiffErr = reader.Present(51) ? reader.Float4() : null;
+        row.DipoleLength = reader.Present(52) ? reader.Float4() : null;
+        row.DipoleAngle = reader.Present(53) ? reader.Float4() : null;
+        row.DipoleChi2 = reader.Present(54) ? reader.Float4() : null;
+        row.DipoleNdata = reader.Required(55, "dipoleNdata") ? reader.Int32() : default;
+        row.ScienceFlux = reader.Present(56) ? reader.Float4() : null;
+        row.ScienceFluxErr = reader.Present(57) ? reader.Float4() : null;
+        row.ForcedPsfFluxFlag = reader.Present(58) ? reader.Bool() : null;
+        row.ForcedPsfFluxFlagEdge = reader.Present(59) ? reader.Bool() : null;
+        row.ForcedPsfFluxFlagNoGoodPixels = reader.Present(60) ? reader.Bool() : null;
+        row.TemplateFlux = reader.Present(61) ? reader.Float4() : null;
+        row.TemplateFluxErr = reader.Present(62) ? reader.Float4() : null;
+        row.Ixx = reader.Present(63) ? reader.Float4() : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource4(ref PackedRowReader reader, DiaSource row)
+    {
+        row.Iyy = reader.Present(64) ? reader.Float4() : null;
+        row.Ixy = reader.Present(65) ? reader.Float4() : null;
+        row.IxxPSF = reader.Present(66) ? reader.Float4() : null;
+        row.IyyPSF = reader.Present(67) ? reader.Float4() : null;
+        row.IxyPSF = reader.Present(68) ? reader.Float4() : null;
+        row.ShapeFlag = reader.Present(69) ? reader.Bool() : null;
+        row.ShapeFlagNoPixels = reader.Present(70) ? reader.Bool() : null;
+        row.ShapeFlagNotContained = reader.Present(71) ? reader.Bool() : null;
+        row.ShapeFlagParentSource = reader.Present(72) ? reader.Bool() : null;
+        row.Extendedness = reader.Present(73) ? reader.Float4() : null;
+        row.Reliability = reader.Present(74) ? reader.Float4() : null;
+        row.ReliabilityVersion = reader.Present(75) ? reader.Text() : null;
+        row.Band = reader.Present(76) ? reader.Text() : null;
+        row.IsDipole = reader.Present(77) ? reader.Bool() : null;
+        row.DipoleFitAttempted = reader.Present(78) ? reader.Bool() : null;
+        row.TimeProcessedMjdTai = reader.Required(79, "timeProcessedMjdTai") ? reader.Float8() : default;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource5(ref PackedRowReader reader, DiaSource row)
+    {
+        row.TimeWithdrawnMjdTai = reader.Present(80) ? reader.Float8() : null;
+        row.BboxSize = reader.Required(81, "bboxSize") ? reader.Int32() : default;
+        row.PixelFlags = reader.Present(82) ? reader.Bool() : null;
+        row.PixelFlagsBad = reader.Present(83) ? reader.Bool() : null;
+        row.PixelFlagsCr = reader.Present(84) ? reader.Bool() : null;
+        row.PixelFlagsCrCenter = reader.Present(85) ? reader.Bool() : null;
+        row.PixelFlagsEdge = reader.Present(86) ? reader.Bool() : null;
+        row.PixelFlagsNodata = reader.Present(87) ? reader.Bool() : null;
+        row.PixelFlagsNodataCenter = reader.Present(88) ? reader.Bool() : null;
+        row.PixelFlagsInterpolated = reader.Present(89) ? reader.Bool() : null;
+        row.PixelFlagsInterpolatedCenter = reader.Present(90) ? reader.Bool() : null;
+        row.PixelFlagsOffimage = reader.Present(91) ? reader.Bool() : null;
+        row.PixelFlagsSaturated = reader.Present(92) ? reader.Bool() : null;
+        row.PixelFlagsSaturatedCenter = reader.Present(93) ? reader.Bool() : null;
+        row.PixelFlagsSuspect = reader.Present(94) ? reader.Bool() : null;
+        row.PixelFlagsSuspectCenter = reader.Present(95) ? reader.Bool() : null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaSource6(ref PackedRowReader reader, DiaSource row)
+    {
+        row.PixelFlagsStreak = reader.Present(96) ? reader.Bool() : null;
+        row.PixelFlagsStreakCenter = reader.Present(97) ? reader.Bool() : null;
+        row.PixelFlagsInjected = reader.Present(98) ? reader.Bool() : null;
+        row.PixelFlagsInjectedCenter = reader.Present(99) ? reader.Bool() : null;
+        row.PixelFlagsInjectedTemplate = reader.Present(100) ? reader.Bool() : null;
+        row.PixelFlagsInjectedTemplateCenter = reader.Present(101) ? reader.Bool() : null;
+        row.GlintTrail = reader.Present(102) ? reader.Bool() : null;
+        row.PixelId = reader.Required(103, "pixelId") ? reader.Int64() : default;
     }
 
     /// <summary>The columns of <c>DiaForcedSourcePacked</c> in table order: the keys, then <c>packed</c>.</summary>
@@ -141,29 +180,32 @@ public static class PackedRows
     public static ReadOnlySpan<int> DiaForcedSourceKeyOrdinals => [1, 4, 5, 8, 14];
 
     /// <summary>The <see cref="DiaForcedSource"/> of one <c>DiaForcedSourcePacked.packed</c> value (15 columns, 1 presence word).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static DiaForcedSource ReadDiaForcedSource(ReadOnlySpan<byte> packed)
     {
         var reader = new PackedRowReader(packed, 1);
-        var row = new DiaForcedSource
-        {
-            DiaForcedSourceId = reader.Required(0, "diaForcedSourceId") ? reader.Int64() : default,
-            DiaObjectId = reader.Required(1, "diaObjectId") ? reader.Int64() : default,
-            Ra = reader.Required(2, "ra") ? reader.Float8() : default,
-            Dec = reader.Required(3, "dec") ? reader.Float8() : default,
-            Visit = reader.Required(4, "visit") ? reader.Int64() : default,
-            Detector = reader.Required(5, "detector") ? reader.Int16() : default,
-            PsfFlux = reader.Present(6) ? reader.Float4() : null,
-            PsfFluxErr = reader.Present(7) ? reader.Float4() : null,
-            MidpointMjdTai = reader.Required(8, "midpointMjdTai") ? reader.Float8() : default,
-            ScienceFlux = reader.Present(9) ? reader.Float4() : null,
-            ScienceFluxErr = reader.Present(10) ? reader.Float4() : null,
-            Band = reader.Present(11) ? reader.Text() : null,
-            TimeProcessedMjdTai = reader.Required(12, "timeProcessedMjdTai") ? reader.Float8() : default,
-            TimeWithdrawnMjdTai = reader.Present(13) ? reader.Float8() : null,
-            PixelId = reader.Required(14, "pixelId") ? reader.Int64() : default,
-        };
+        var row = new DiaForcedSource();
+        ReadDiaForcedSource0(ref reader, row);
         reader.End("DiaForcedSource");
         return row;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadDiaForcedSource0(ref PackedRowReader reader, DiaForcedSource row)
+    {
+        row.DiaForcedSourceId = reader.Required(0, "diaForcedSourceId") ? reader.Int64() : default;
+        row.DiaObjectId = reader.Required(1, "diaObjectId") ? reader.Int64() : default;
+        row.Ra = reader.Required(2, "ra") ? reader.Float8() : default;
+        row.Dec = reader.Required(3, "dec") ? reader.Float8() : default;
+        row.Visit = reader.Required(4, "visit") ? reader.Int64() : default;
+        row.Detector = reader.Required(5, "detector") ? reader.Int16() : default;
+        row.PsfFlux = reader.Present(6) ? reader.Float4() : null;
+        row.PsfFluxErr = reader.Present(7) ? reader.Float4() : null;
+        row.MidpointMjdTai = reader.Required(8, "midpointMjdTai") ? reader.Float8() : default;
+        row.ScienceFlux = reader.Present(9) ? reader.Float4() : null;
+        row.ScienceFluxErr = reader.Present(10) ? reader.Float4() : null;
+        row.Band = reader.Present(11) ? reader.Text() : null;
+        row.TimeProcessedMjdTai = reader.Required(12, "timeProcessedMjdTai") ? reader.Float8() : default;
+        row.TimeWithdrawnMjdTai = reader.Present(13) ? reader.Float8() : null;
+        row.PixelId = reader.Required(14, "pixelId") ? reader.Int64() : default;
     }
 }
