@@ -40,6 +40,21 @@ public sealed class ConnectorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task A_connection_reads_through_a_64_KiB_buffer_unless_its_string_sets_one()
+    {
+        await using (var defaulted = await ApdbConnector.ConnectAsync(server.AdminConnectionString))
+        {
+            Assert.Equal(ApdbConnector.DefaultReadBufferSize, new NpgsqlConnectionStringBuilder(defaulted.ConnectionString).ReadBufferSize);
+        }
+
+        foreach (var key in new[] { "Read Buffer Size", "ReadBufferSize", "read buffer size" })
+        {
+            await using var chosen = await ApdbConnector.ConnectAsync($"{server.AdminConnectionString};{key}=16384");
+            Assert.Equal(16384, new NpgsqlConnectionStringBuilder(chosen.ConnectionString).ReadBufferSize);
+        }
+    }
+
+    [Fact]
     public void A_libpq_uri_becomes_a_connection_string()
     {
         var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize("postgresql://apdb:s%40cret@127.0.0.1:5544/apdb"));
