@@ -1,0 +1,30 @@
+#!/bin/bash
+# d = 4f0ae84 (main's code), e = chunked packed decoders + 64 KiB read buffer + thread-pool spin limit 0.
+out=/tmp/ab7; mkdir -p $out
+run() { local name=$1; local wt=$2; shift 2
+  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
+  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
+  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
+  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+cd /work/wt-d && APDB_HOME=/tmp/bvq ./apdb down > /dev/null
+export APDB_HOME=/tmp/hdq
+./apdb up > /dev/null
+for round in 1 2 3 4; do
+  for arm in e d; do
+    run hd-$arm-$round /work/wt-$arm ./apdb bench history-depth --preset fov --months 12 --visits-per-step 20 --out $out/hd-$arm-$round --json
+  done
+done
+./apdb down > /dev/null
+export APDB_HOME=/tmp/bvq
+./apdb up > /dev/null
+run load /work/wt-d ./apdb load-history --preset fov --months 12 --seed 1 --replace
+cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+$P -qc "ANALYZE" ; echo "analyzed $(date +%T)" >> $out/summary.txt
+for round in 1 2 3 4; do
+  for arm in d e; do
+    $P -qc "CHECKPOINT"
+    run bv-$arm-$round /work/wt-$arm ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$arm-$round --json
+  done
+done
+cd /work/wt-d && ./apdb down > /dev/null
+echo done >> $out/summary.txt

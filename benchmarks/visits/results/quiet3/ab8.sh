@@ -1,0 +1,18 @@
+#!/bin/bash
+# Spin only: s0 = wt-e as built (UnfairSemaphoreSpinLimit 0), sd = the same files with the setting removed (default).
+out=/tmp/ab8; mkdir -p $out
+run() { local name=$1; shift 1
+  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
+  (cd /work/wt-e && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
+  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
+  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+export APDB_HOME=/tmp/bvq DOTNET_TieredPGO=1
+cd /work/wt-d && ./apdb up > /dev/null
+cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+one() { $P -qc "CHECKPOINT"; if [ $1 = s0 ]; then dll=/work/wt-e/artifacts/cli/Apdb.Cli.dll; else dll=/tmp/cli-spin/Apdb.Cli.dll; fi
+  run bv-$1-$2 dotnet $dll bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$1-$2 --json; }
+for round in 1 2 3; do
+  one s0 $round; one sd $round; one sd $((round+10)); one s0 $((round+10))
+done
+cd /work/wt-d && ./apdb down > /dev/null
+echo done >> $out/summary.txt

@@ -1,0 +1,19 @@
+#!/bin/bash
+# d = 4f0ae84 (main's code), e = chunked packed decoders + 64 KiB read buffer (spin left at the default), ABBA on a fresh load.
+out=/tmp/ab9; mkdir -p $out
+run() { local name=$1; local wt=$2; shift 2
+  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
+  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
+  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
+  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+export APDB_HOME=/tmp/bvq
+cd /work/wt-d && ./apdb up > /dev/null
+run load /work/wt-d ./apdb load-history --preset fov --months 12 --seed 1 --replace
+cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+$P -qc "ANALYZE" ; echo "analyzed $(date +%T)" >> $out/summary.txt
+one() { $P -qc "CHECKPOINT"; run bv-$1-$2 /work/wt-$1 ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$1-$2 --json; }
+for round in 1 2 3; do
+  one e $round; one d $round; one d $((round+10)); one e $((round+10))
+done
+cd /work/wt-d && ./apdb down > /dev/null
+echo done >> $out/summary.txt
