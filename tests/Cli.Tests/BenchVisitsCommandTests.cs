@@ -52,7 +52,26 @@ public sealed class BenchVisitsCommandTests : IClassFixture<PipelineCliDatabase>
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "visits.json")));
         var root = json.RootElement;
         Assert.Equal("tiny", root.GetProperty("preset").GetString());
-        Assert.Equal(3, root.GetProperty("visits").GetInt32());
+        Assert.Equal(3, root.GetProperty("visitCount").GetInt32());
+        Assert.Equal(0, root.GetProperty("duplicateDiaObjects").GetInt32());
+
+        // The per-visit list CONTRACTS.md promises, one entry a CSV row, in the same order and with the same figures.
+        var perVisit = root.GetProperty("visits").EnumerateArray().ToList();
+        Assert.Equal(visits.Select(v => long.Parse(v["visit"], CultureInfo.InvariantCulture)), perVisit.Select(v => v.GetProperty("visit").GetInt64()));
+        for (var i = 0; i < perVisit.Count; i++)
+        {
+            var v = perVisit[i];
+            // After a 2-month history the bench runs the cadence on (12 months past it), in visit order.
+            Assert.InRange(v.GetProperty("months").GetDouble(), 2, 14);
+            Assert.True(i == 0 || v.GetProperty("months").GetDouble() >= perVisit[i - 1].GetProperty("months").GetDouble());
+            Assert.InRange(Math.Abs(v.GetProperty("wallSeconds").GetDouble() - Number(visits[i], "wallSeconds")), 0, 0.001);
+            Assert.InRange(Math.Abs(v.GetProperty("readSeconds").GetDouble() - Number(visits[i], "readSecondsP50")), 0, 1e-5);
+            Assert.InRange(Math.Abs(v.GetProperty("writeSeconds").GetDouble() - Number(visits[i], "writeSecondsP50")), 0, 1e-5);
+            Assert.InRange(Math.Abs(v.GetProperty("p99DetectorSeconds").GetDouble() - Number(visits[i], "totalSecondsP99")), 0, 1e-5);
+            Assert.True(v.GetProperty("p99DetectorSeconds").GetDouble() >= v.GetProperty("p95DetectorSeconds").GetDouble());
+            Assert.True(v.GetProperty("p95DetectorSeconds").GetDouble() >= v.GetProperty("p50DetectorSeconds").GetDouble());
+        }
+
         Assert.Equal(detectorVisits.Count, root.GetProperty("detectorVisits").GetInt32());
         Assert.Equal(0, root.GetProperty("errors").GetInt32());
         Assert.Equal("off", root.GetProperty("coldCache").GetString());
@@ -88,7 +107,8 @@ public sealed class BenchVisitsCommandTests : IClassFixture<PipelineCliDatabase>
         Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
         using (var printed = JsonDocument.Parse(stdout))
         {
-            Assert.Equal(3, printed.RootElement.GetProperty("visits").GetInt32());
+            Assert.Equal(3, printed.RootElement.GetProperty("visitCount").GetInt32());
+            Assert.Equal(3, printed.RootElement.GetProperty("visits").GetArrayLength());
         }
 
         // The store's invariants over the whole APDB, and the stored detector-visits are the ones the bench reported.

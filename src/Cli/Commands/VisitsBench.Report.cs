@@ -77,6 +77,28 @@ internal sealed partial class VisitsBench
     private static (string Name, Func<CatalogVisitWork.Outcome, double> Value)[] Timings() =>
         [("readSeconds", o => o.ReadSeconds), ("writeSeconds", o => o.WriteSeconds), ("totalSeconds", o => o.TotalSeconds)];
 
+    /// <summary>
+    /// One visit as CONTRACTS.md lists it: <c>months</c> of history at the visit, its wall seconds, and the median read
+    /// and write and the p50/p95/p99 whole seconds over its stored detector-visits (null when none was stored).
+    /// </summary>
+    private static object VisitSummary(LoadedSurvey survey, VisitRecord r)
+    {
+        var stored = Stored(r).ToList();
+        double? P(Func<CatalogVisitWork.Outcome, double> value, double percent) =>
+            stored.Count == 0 ? null : Math.Round(Selection.Percentile(stored.Select(value), percent), 6);
+        return new
+        {
+            visit = r.Visit.VisitId,
+            months = Math.Round((r.Visit.MidpointMjdTai - survey.Cadence.StartMjd) / Cadence.DaysPerMonth, 3),
+            wallSeconds = Math.Round(r.WallSeconds, 4),
+            readSeconds = P(o => o.ReadSeconds, 50),
+            writeSeconds = P(o => o.WriteSeconds, 50),
+            p50DetectorSeconds = P(o => o.TotalSeconds, 50),
+            p95DetectorSeconds = P(o => o.TotalSeconds, 95),
+            p99DetectorSeconds = P(o => o.TotalSeconds, 99),
+        };
+    }
+
     private object Summary(LoadedSurvey survey, List<VisitRecord> records, Checks checks, ColdCache? cold, ServerFloorProbe floor, CpuAccount cpu, long peakRss)
     {
         var stored = records.SelectMany(Stored).ToList();
@@ -90,7 +112,9 @@ internal sealed partial class VisitsBench
             preset = survey.Preset.Name,
             months = survey.Months,
             seed = survey.Seed,
-            visits = records.Count,
+            visitCount = records.Count,
+            visits = records.Select(r => VisitSummary(survey, r)).ToList(),
+            duplicateDiaObjects = checks.DiaObjectsWithTwoOpenVersions,
             firstVisit = records[0].Visit.VisitId,
             lastVisit = records[^1].Visit.VisitId,
             detectorsPerVisit = _options.Detectors,
