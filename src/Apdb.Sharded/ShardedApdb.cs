@@ -52,7 +52,8 @@ public sealed partial class ShardedApdb : IApdb, IAsyncDisposable
     public static async Task<ShardedApdb> OpenAsync(ShardedTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var shards = target.Shards.Select(s => new NpgsqlDataSourceBuilder(s).Build()).ToArray();
+        // The shards serve the preloads, so they read through the same buffer as a single APDB's connections.
+        var shards = target.Shards.Select(s => new NpgsqlDataSourceBuilder(ApdbConnector.WithReadBuffer(s)).Build()).ToArray();
         var coordinator = target.Coordinator is { } c ? new NpgsqlDataSourceBuilder(c).Build() : null;
         try
         {

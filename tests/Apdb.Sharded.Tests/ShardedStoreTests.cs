@@ -24,6 +24,13 @@ public sealed class ShardedStoreTests(ShardedServer server) : IAsyncLifetime
     public async Task DisposeAsync() => await _f.DisposeAsync();
 
     [Fact]
+    public void Each_shard_reads_through_the_single_servers_buffer()
+    {
+        Assert.All(_f.Sharded.Shards, shard =>
+            Assert.Equal(ApdbConnector.DefaultReadBufferSize, new NpgsqlConnectionStringBuilder(shard.ConnectionString).ReadBufferSize));
+    }
+
+    [Fact]
     public async Task Stores_over_three_shards_give_the_same_APDB_as_one_server()
     {
         var jobs = StoreWorkload.Create(seed: 7, visits: 6, detectors: 2, objects: 12);
