@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Generate the APDB DDL (sql/migrations), the C# row classes with their value interfaces and column maps
-(src/Apdb/Records: one map per table, used by the store's and the history's binary COPY and the pipeline's records),
-and the alert packet's Avro schema
-and record encoders (src/Alerts) from Rubin's APDB v10 column list (tools/schema/apdb-schema-v10.tsv). Run from the
-repository root:
+"""Generate from Rubin's APDB v10 column list (tools/schema/apdb-schema-v10.tsv):
+- the APDB DDL (sql/migrations) and the alert packet's Avro schema (src/Alerts/Schema), which are committed:
 
-    python3 tools/schema/generate.py
+      python3 tools/schema/generate.py
 
-The output is committed; CI checks that it is up to date (tests compare the live schema with the TSV).
+- the C# sources: the row classes with their value interfaces and column maps (one map per table, used by the store's
+  and the history's binary COPY and the pipeline's records), the packed-row decoders, and the alert record encoders.
+  These are not committed: the build of src/Apdb and src/Alerts runs this script (src/Schema.targets) and compiles what
+  it writes under obj/, so the sources cannot drift from the TSV:
+
+      python3 tools/schema/generate.py --cs apdb|alerts OUTDIR
+
+Tests compare the live schema with the TSV and the generated maps with each other.
 """
 import csv
 import json
@@ -650,11 +654,47 @@ public static class PackedRows
 {chr(10).join(methods)}}}
 """
 
+def write_if_changed(path, text):
+    """Writes the file only when its text changes, so an unchanged schema leaves the build's inputs untouched."""
+    try:
+        with open(path) as f:
+            if f.read() == text:
+                return
+    except FileNotFoundError:
+        pass
+    with open(path, "w") as f:
+        f.write(text)
+
+
+def cs_sources(project, cols):
+    """The generated C# files of one project, as {file name: text}."""
+    if project == "apdb":
+        files = {}
+        for t in RECORD_TABLES:
+            files[f"{t}.cs"] = record(t, cols[t])
+            files[f"I{t}Values.cs"] = values_interface(t, cols[t], cols)
+            files[f"{t}Columns.cs"] = columns_class(t, cols[t])
+        files["PackedRows.cs"] = packed_readers(cols)
+        return files
+    if project == "alerts":
+        return {"AvroRecordEncoder.cs": avro_encoders(cols)}
+    sys.exit(f"generate.py: --cs takes apdb or alerts, not {project!r}")
+
+
 def main():
     cols = read_columns()
     missing = [t for t in TABLES if t not in cols]
     if missing:
         sys.exit(f"generate.py: tables missing from {TSV}: {missing}")
+    args = sys.argv[1:]
+    if args:
+        if len(args) != 3 or args[0] != "--cs":
+            sys.exit("usage: generate.py [--cs apdb|alerts OUTDIR]")
+        out_dir = args[2]
+        os.makedirs(out_dir, exist_ok=True)
+        for name, text in cs_sources(args[1], cols).items():
+            write_if_changed(os.path.join(out_dir, name), text)
+        return
     mig_dir = os.path.join(ROOT, "sql", "migrations")
     os.makedirs(mig_dir, exist_ok=True)
     for i, t in enumerate(TABLES, start=1):
@@ -664,24 +704,11 @@ def main():
         f.write(comments(read_descriptions(), COMMENTS_MIGRATION_NUMBER))
     with open(os.path.join(mig_dir, f"{PACKED_MIGRATION_NUMBER:04d}_packed_rows.sql"), "w") as f:
         f.write(packed_migration(cols, PACKED_MIGRATION_NUMBER))
-    rec_dir = os.path.join(ROOT, "src", "Apdb", "Records")
-    os.makedirs(rec_dir, exist_ok=True)
-    for t in RECORD_TABLES:
-        with open(os.path.join(rec_dir, f"{t}.cs"), "w") as f:
-            f.write(record(t, cols[t]))
-        with open(os.path.join(rec_dir, f"I{t}Values.cs"), "w") as f:
-            f.write(values_interface(t, cols[t], cols))
-        with open(os.path.join(rec_dir, f"{t}Columns.cs"), "w") as f:
-            f.write(columns_class(t, cols[t]))
-    with open(os.path.join(rec_dir, "PackedRows.cs"), "w") as f:
-        f.write(packed_readers(cols))
     alerts_dir = os.path.join(ROOT, "src", "Alerts")
     os.makedirs(os.path.join(alerts_dir, "Schema"), exist_ok=True)
     with open(os.path.join(alerts_dir, "Schema", f"{ALERT_NAMESPACE}.alert.avsc"), "w") as f:
         json.dump(alert_schema(cols, read_descriptions()), f, indent=1)
         f.write("\n")
-    with open(os.path.join(alerts_dir, "AvroRecordEncoder.cs"), "w") as f:
-        f.write(avro_encoders(cols))
 
 if __name__ == "__main__":
     main()
