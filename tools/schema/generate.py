@@ -152,6 +152,67 @@ def pascal(col):
     parts = [p for p in col.split("_") if p]
     return "".join(p[0].upper() + p[1:] for p in parts)
 
+# Rubin's filters in the order of Apdb.Sky.Band (u = 0 ... y = 5). A record whose columns repeat one suffix for every
+# band (u_psfFluxMean ... y_psfFluxMean) also gets a struct of one band's columns and GetBand/SetBand by Band, so code
+# that works on one band at a time names each column once, not six times.
+BANDS = "ugrizy"
+
+
+def band_columns(cols):
+    """[(suffix, felis type, nullable)] of the columns that every band repeats, in table order; [] if there are none."""
+    by_name = {c: (d, n) for c, d, n in cols}
+    suffixes = [c[2:] for c, _, _ in cols if c.startswith("u_")]
+    return [(sfx, *by_name["u_" + sfx]) for sfx in suffixes
+            if all(by_name.get(f"{b}_{sfx}") == by_name["u_" + sfx] for b in BANDS)]
+
+
+def band_members(table, cols):
+    """(the members that go into the record class, the band struct's text); ("", "") without band columns."""
+    per_band = band_columns(cols)
+    if not per_band:
+        return "", ""
+    struct = f"{table}BandColumns"
+    fields = []
+    for sfx, dtype, nullable in per_band:
+        fields.append(f"    /// <summary>The band's <c>*_{sfx}</c> column ({pg_type(table, sfx, dtype)}{'' if nullable else ', not null'}).</summary>")
+        fields.append(f"    public {cs_type(dtype, nullable)} {pascal(sfx)} {{ get; set; }}")
+        fields.append("")
+    struct_text = f"""
+/// <summary>The columns of one band of a <see cref="{table}"/> row (<c>u_{per_band[0][0]}</c> and the rest for band u).</summary>
+public record struct {struct}
+{{
+{chr(10).join(fields).rstrip()}
+}}
+"""
+    gets, sets = [], []
+    for b in BANDS:
+        inits = ", ".join(f"{pascal(sfx)} = {pascal(b + '_' + sfx)}" for sfx, _, _ in per_band)
+        gets.append(f"        Band.{b.upper()} => new {struct} {{ {inits} }},")
+        sets.append(f"            case Band.{b.upper()}:")
+        sets += [f"                {pascal(b + '_' + sfx)} = values.{pascal(sfx)};" for sfx, _, _ in per_band]
+        sets.append("                break;")
+    members = f"""    /// <summary>The columns of <paramref name="band"/> (<c>g_psfFluxMean</c> and the rest for band g).</summary>
+    public {struct} GetBand(Band band) => band switch
+    {{
+{chr(10).join(gets)}
+        _ => throw new ArgumentOutOfRangeException(nameof(band), band, "not one of Rubin's six filters"),
+    }};
+
+    /// <summary>Sets the columns of <paramref name="band"/> to <paramref name="values"/>; the other bands' stay.</summary>
+    public void SetBand(Band band, in {struct} values)
+    {{
+        switch (band)
+        {{
+{chr(10).join(sets)}
+            default:
+                throw new ArgumentOutOfRangeException(nameof(band), band, "not one of Rubin's six filters");
+        }}
+    }}
+
+"""
+    return members, struct_text
+
+
 def record(table, columns):
     cols = record_columns(table, columns)
     props = []
@@ -175,11 +236,13 @@ def record(table, columns):
             reads.append(f"            {pascal(col)} = reader.IsDBNull({ordinal}) ? null : reader.{getter}({ordinal}),")
         else:
             reads.append(f"            {pascal(col)} = reader.{getter}({ordinal}),")
-    return f"""{cs_header("Apdb.Records", "Npgsql")}
+    band_methods, band_struct = band_members(table, cols)
+    usings = ("Apdb.Sky", "Npgsql") if band_methods else ("Npgsql",)
+    return f"""{cs_header("Apdb.Records", *usings)}
 /// <summary>One row of the <c>{table}</c> table, every column of Rubin's APDB v10 schema{' plus the HEALPix <c>pixelId</c>' if table in PIXEL_TABLES else ''}.</summary>
 public sealed class {table} : I{table}Values
 {{
-{chr(10).join(props)}    /// <summary>The table's column names in table order (<see cref="{table}Columns.Names"/>).</summary>
+{chr(10).join(props)}{band_methods}    /// <summary>The table's column names in table order (<see cref="{table}Columns.Names"/>).</summary>
     public static IReadOnlyList<string> ColumnNames => {table}Columns.Names;
 
     /// <summary>
@@ -195,7 +258,7 @@ public sealed class {table} : I{table}Values
         }};
     }}
 }}
-"""
+{band_struct}"""
 
 def record_columns(table, columns):
     """(column, felis type, nullable) of the record, the table's columns in order plus pixelId where the APDB adds it."""

@@ -32,47 +32,20 @@ public static class DiaObjectVersions
         return o;
     }
 
-    private static void Apply(DiaObject o, Band band, BandSummary s)
-    {
-        var mean = ToFloat(s.PsfFluxMean);
-        var meanErr = ToFloat(s.PsfFluxMeanErr);
-        var sigma = ToFloat(s.PsfFluxSigma);
-        var min = ToFloat(s.PsfFluxMin);
-        var max = ToFloat(s.PsfFluxMax);
-        var slope = ToFloat(s.PsfFluxMaxSlope);
-        var errMean = ToFloat(s.PsfFluxErrMean);
-        var sci = ToFloat(s.ScienceFluxMean);
-        var sciErr = ToFloat(s.ScienceFluxMeanErr);
-        switch (band)
+    private static void Apply(DiaObject o, Band band, BandSummary s) =>
+        o.SetBand(band, o.GetBand(band) with
         {
-            case Band.U:
-                (o.UPsfFluxMean, o.UPsfFluxMeanErr, o.UPsfFluxSigma, o.UPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.UPsfFluxMin, o.UPsfFluxMax, o.UPsfFluxMaxSlope, o.UPsfFluxErrMean, o.UScienceFluxMean, o.UScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            case Band.G:
-                (o.GPsfFluxMean, o.GPsfFluxMeanErr, o.GPsfFluxSigma, o.GPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.GPsfFluxMin, o.GPsfFluxMax, o.GPsfFluxMaxSlope, o.GPsfFluxErrMean, o.GScienceFluxMean, o.GScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            case Band.R:
-                (o.RPsfFluxMean, o.RPsfFluxMeanErr, o.RPsfFluxSigma, o.RPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.RPsfFluxMin, o.RPsfFluxMax, o.RPsfFluxMaxSlope, o.RPsfFluxErrMean, o.RScienceFluxMean, o.RScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            case Band.I:
-                (o.IPsfFluxMean, o.IPsfFluxMeanErr, o.IPsfFluxSigma, o.IPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.IPsfFluxMin, o.IPsfFluxMax, o.IPsfFluxMaxSlope, o.IPsfFluxErrMean, o.IScienceFluxMean, o.IScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            case Band.Z:
-                (o.ZPsfFluxMean, o.ZPsfFluxMeanErr, o.ZPsfFluxSigma, o.ZPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.ZPsfFluxMin, o.ZPsfFluxMax, o.ZPsfFluxMaxSlope, o.ZPsfFluxErrMean, o.ZScienceFluxMean, o.ZScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            case Band.Y:
-                (o.YPsfFluxMean, o.YPsfFluxMeanErr, o.YPsfFluxSigma, o.YPsfFluxNdata) = (mean, meanErr, sigma, s.PsfFluxNdata);
-                (o.YPsfFluxMin, o.YPsfFluxMax, o.YPsfFluxMaxSlope, o.YPsfFluxErrMean, o.YScienceFluxMean, o.YScienceFluxMeanErr) = (min, max, slope, errMean, sci, sciErr);
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(band), band, null);
-        }
-    }
+            PsfFluxMean = ToFloat(s.PsfFluxMean),
+            PsfFluxMeanErr = ToFloat(s.PsfFluxMeanErr),
+            PsfFluxSigma = ToFloat(s.PsfFluxSigma),
+            PsfFluxNdata = s.PsfFluxNdata,
+            PsfFluxMin = ToFloat(s.PsfFluxMin),
+            PsfFluxMax = ToFloat(s.PsfFluxMax),
+            PsfFluxMaxSlope = ToFloat(s.PsfFluxMaxSlope),
+            PsfFluxErrMean = ToFloat(s.PsfFluxErrMean),
+            ScienceFluxMean = ToFloat(s.ScienceFluxMean),
+            ScienceFluxMeanErr = ToFloat(s.ScienceFluxMeanErr),
+        });
 
     private static float? ToFloat(double? value) => value is { } v && double.IsFinite(v) ? (float)v : null;
 }
