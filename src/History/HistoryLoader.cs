@@ -86,6 +86,8 @@ public static partial class HistoryLoader
     /// <summary>
     /// Loads the rows of <paramref name="partition"/> from <paramref name="batches"/>: the batches of
     /// <paramref name="generator"/>'s history, generated here or shared with the other shards' loads.
+    /// <paramref name="beforeComplete"/>, when given, is awaited after the rows and indexes are in and before the load
+    /// is recorded complete; if it throws, the load stays recorded incomplete.
     /// </summary>
     internal static async Task<HistoryLoadSummary> LoadCoreAsync(
         NpgsqlDataSource dataSource,
@@ -94,7 +96,8 @@ public static partial class HistoryLoader
         Func<CancellationToken, IEnumerable<HistoryBatch>> batches,
         bool replace,
         IProgress<HistoryLoadProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        Func<CancellationToken, Task>? beforeComplete = null)
     {
         var sky = generator.Preset;
         var months = generator.Months;
@@ -122,6 +125,11 @@ public static partial class HistoryLoader
                 ["DiaSource"] = copy.Rows["DiaSource"],
                 ["DiaForcedSource"] = copy.Rows["DiaForcedSource"],
             };
+            if (beforeComplete is not null)
+            {
+                await beforeComplete(cancellationToken);
+            }
+
             await CompleteAsync(dataSource, generator, rows, cancellationToken);
             progress?.Report(new HistoryLoadProgress(HistoryLoadPhase.Complete, visits, visits, visits, copy.Rows.Values.Sum(), indexes.Definitions.Count, indexes.Definitions.Count));
             var tables = copy.Rows.Keys.ToDictionary(t => t, t => new HistoryTableSummary(copy.Rows[t], Math.Round(copy.Seconds[t], 3)));

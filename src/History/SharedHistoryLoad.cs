@@ -14,7 +14,10 @@ namespace Apdb.History;
 /// indexes and the completed state per shard. The slowest shard paces the generator (each shard's queue holds
 /// <see cref="Capacity"/> batches). When one shard's load fails, the generation stops and the other loads end
 /// cancelled, so the failure that is reported is the one that stopped them; each shard then records an incomplete
-/// load, as a failed single load does, and a rerun with <c>--replace</c> repairs all of them.
+/// load, as a failed single load does, and a rerun with <c>--replace</c> repairs all of them. No shard records its load
+/// complete before every shard has its rows and indexes in: a shard that finishes first waits for the others, so a
+/// shard that fails (even one that refuses at once, on a history this small that the others need no more batches than
+/// the queues hold) leaves no other shard saying complete.
 /// </remarks>
 public sealed class SharedHistoryLoad : IAsyncDisposable
 {
@@ -26,7 +29,9 @@ public sealed class SharedHistoryLoad : IAsyncDisposable
     private readonly Channel<HistoryBatch>[] _queues;
     private readonly CancellationTokenSource _stop;
     private readonly Lazy<Task> _producer;
+    private readonly TaskCompletionSource _everyShardLoaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _failedBy = NoFailure;
+    private int _shardsLoaded;
 
     /// <summary>Prepares the generation of a preset's history for <paramref name="shards"/> loads; it starts with the first load.</summary>
     /// <exception cref="ApdbUserException">Unknown preset or months outside 1-24.</exception>
@@ -53,7 +58,7 @@ public sealed class SharedHistoryLoad : IAsyncDisposable
         _ = _producer.Value;
         try
         {
-            return await HistoryLoader.LoadCoreAsync(dataSource, partition, _generator, token => Read(shard, token), replace, null, cancellationToken);
+            return await HistoryLoader.LoadCoreAsync(dataSource, partition, _generator, token => Read(shard, token), replace, null, cancellationToken, AwaitEveryShardLoadedAsync);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -74,6 +79,9 @@ public sealed class SharedHistoryLoad : IAsyncDisposable
         }
     }
 
+    /// <summary>How many shards have their rows and indexes in and wait for the others (or have gone on).</summary>
+    internal int ShardsLoaded => Volatile.Read(ref _shardsLoaded);
+
     /// <summary>Stops the generation if it still runs and waits for it.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -91,6 +99,18 @@ public sealed class SharedHistoryLoad : IAsyncDisposable
         }
 
         _stop.Dispose();
+    }
+
+    /// <summary>Marks this shard's rows and indexes in, then waits until every shard's are (or one failed).</summary>
+    private async Task AwaitEveryShardLoadedAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Increment(ref _shardsLoaded) == _queues.Length)
+        {
+            _everyShardLoaded.TrySetResult();
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stop.Token);
+        await _everyShardLoaded.Task.WaitAsync(linked.Token);
     }
 
     private IEnumerable<HistoryBatch> Read(int shard, CancellationToken cancellationToken)

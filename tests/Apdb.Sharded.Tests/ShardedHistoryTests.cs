@@ -174,6 +174,56 @@ public sealed class ShardedHistoryTests(ShardedServer server) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_shard_that_fails_after_the_others_have_their_rows_leaves_no_shard_complete()
+    {
+        await using var f = await ShardedFixture.CreateAsync(server, "histlate", Layout);
+        var shard1 = f.Sharded.Shards[1];
+        // Shard 1's index builds wait for a lock this test holds, then fail: its rows are in, as the others' are.
+        await using (var setup = shard1.CreateCommand("""
+            CREATE FUNCTION test_refuse_index() RETURNS event_trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM pg_advisory_xact_lock_shared(4242);
+                RAISE EXCEPTION 'test: shard 1 cannot build its indexes';
+            END $$;
+            CREATE EVENT TRIGGER test_refuse_index ON ddl_command_start WHEN TAG IN ('CREATE INDEX')
+                EXECUTE FUNCTION test_refuse_index();
+            """))
+        {
+            await setup.ExecuteNonQueryAsync();
+        }
+
+        await using var holder = await shard1.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(4242)", holder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        await using var shared = new SharedHistoryLoad(Preset.Name, Months, Seed, Layout.ShardCount);
+        var load = f.Sharded.OnEveryShardAsync((i, shard) => shared.LoadAsync(i, shard, PartitionOf(i), replace: false));
+        // A bound on the wait, so that a broken load fails the test instead of hanging it; not a timing check.
+        var giveUp = DateTime.UtcNow.AddMinutes(5);
+        while (shared.ShardsLoaded < 2)
+        {
+            Assert.False(load.IsCompleted, "the load ended before shards 0 and 2 had their rows and indexes in");
+            Assert.True(DateTime.UtcNow < giveUp, "shards 0 and 2 did not get their rows and indexes in");
+            await Task.Delay(50);
+        }
+
+        await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(4242)", holder))
+        {
+            await release.ExecuteNonQueryAsync();
+        }
+
+        var failed = await Assert.ThrowsAsync<ApdbUserException>(async () => await load);
+        Assert.StartsWith(f.Sharded.NameOf(1), failed.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot build its indexes", failed.Message, StringComparison.Ordinal);
+        for (var i = 0; i < Layout.ShardCount; i++)
+        {
+            Assert.Equal(0, await f.CountAsync(f.Sharded.Shards[i], $"SELECT count(*) FROM metadata WHERE name = '{HistoryLoader.StateKey}' AND value = 'complete'"));
+        }
+    }
+
     private static HistoryPartition PartitionOf(int shard) => new(Layout.Start(shard), Layout.End(shard), Registry: shard == 0);
 
     private static List<long> Ids<T>(IEnumerable<T> rows, Func<T, long> id) => [.. rows.Select(id).Order()];
