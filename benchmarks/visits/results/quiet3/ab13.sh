@@ -2,11 +2,7 @@
 # bench history-depth, f = c4781e3 (Rubin's plain diaObjectId index), m = main with migration 0017 (the index carries
 # the summary columns); f first, ABBA. Its own APDB home (the bench loads its history), one per build.
 out=/tmp/ab13; mkdir -p $out
-run() { local name=$1; local wt=$2; shift 2
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 home_f=/tmp/hdq; home_m=/tmp/hdm   # separate homes: m migrates to 0017, which f refuses
 one() { local h=home_$1; export APDB_HOME=${!h}; run hd-$1-$2 $3 ./apdb bench history-depth --preset fov --months 12 --visits-per-step 20 --out $out/hd-$1-$2 --json; }
 for round in 1 2; do
