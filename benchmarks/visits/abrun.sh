@@ -1,7 +1,7 @@
-# Sourced by the pair scripts under results/ (ab11 on): run NAME DIR COMMAND... runs COMMAND in DIR under
+# Sourced by the pair scripts under results/: run NAME DIR COMMAND... runs COMMAND in DIR under
 # /usr/bin/time -v, keeps its stdout, stderr and the load average before and after in $out/NAME.*, and appends a line
 # to $out/summary.txt: the exit code, the wall seconds, and the machine's busy CPU seconds meanwhile.
-# (The scripts before ab11 called /tmp/cpu.sh, which printed the same busy jiffies.)
+# (The scripts ran with this helper written into each, reading the same jiffies through /tmp/cpu.sh.)
 busy() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9}' /proc/stat; }  # user+nice+system+irq+softirq+steal
 run() { local name=$1; local wt=$2; shift 2
   local a=$(busy); local t0=$(date +%s.%N); uptime > $out/$name.uptime

@@ -1,10 +1,6 @@
 #!/bin/bash
 out=/tmp/ab5; mkdir -p $out
-run() { local name=$1; local wt=$2; shift 2
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 setmode() { # $1 home, $2 mode
   local home=$1; local m=$2
   sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf

@@ -1,11 +1,7 @@
 #!/bin/bash
 out=/tmp/ab5; mkdir -p $out
 while ! grep -q done $out/summary.txt; do sleep 10; done
-run() { local name=$1; local wt=$2; shift 2
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 setmode() { local home=$1; local m=$2
   sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
   (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1

@@ -1,10 +1,6 @@
 #!/bin/bash
 out=/tmp/abcov; mkdir -p $out
-run() { local name=$1; local wt=$2; shift 2
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
 cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atq"
 cov='CREATE INDEX cov_tmp ON "DiaSource" ("diaObjectId") INCLUDE ("midpointMjdTai", "diaSourceId", "band", "ra", "dec", "raErr", "decErr", "psfFlux", "psfFluxErr", "scienceFlux", "scienceFluxErr")'

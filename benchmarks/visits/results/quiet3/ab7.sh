@@ -1,11 +1,7 @@
 #!/bin/bash
 # d = 4f0ae84 (main's code), e = chunked packed decoders + 64 KiB read buffer + thread-pool spin limit 0.
 out=/tmp/ab7; mkdir -p $out
-run() { local name=$1; local wt=$2; shift 2
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd $wt && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 cd /work/wt-d && APDB_HOME=/tmp/bvq ./apdb down > /dev/null
 export APDB_HOME=/tmp/hdq
 ./apdb up > /dev/null

@@ -1,11 +1,7 @@
 #!/bin/bash
 # Spin only: s0 = wt-e as built (UnfairSemaphoreSpinLimit 0), sd = the same files with the setting removed (default).
 out=/tmp/ab8; mkdir -p $out
-run() { local name=$1; shift 1
-  local a=$(/tmp/cpu.sh); local t0=$(date +%s.%N); uptime > $out/$name.uptime
-  (cd /work/wt-e && /usr/bin/time -v "$@" > $out/$name.out 2> $out/$name.err); local rc=$?
-  local b=$(/tmp/cpu.sh); local t1=$(date +%s.%N); uptime >> $out/$name.uptime
-  echo "$name rc=$rc wall=$(echo "$t1-$t0"|bc) machine_busy_s=$(echo "($b-$a)/100"|bc -l) $(date +%T)" >> $out/summary.txt; }
+. "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq DOTNET_TieredPGO=1
 cd /work/wt-d && ./apdb up > /dev/null
 cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
