@@ -16,8 +16,7 @@ namespace Apdb.History;
 /// cancelled, so the failure that is reported is the one that stopped them; each shard then records an incomplete
 /// load, as a failed single load does, and a rerun with <c>--replace</c> repairs all of them. No shard records its load
 /// complete before every shard has its rows and indexes in: a shard that finishes first waits for the others, so a
-/// shard that fails (even one that refuses at once, on a history this small that the others need no more batches than
-/// the queues hold) leaves no other shard saying complete.
+/// shard that fails, early or late, leaves no other shard saying complete.
 /// </remarks>
 public sealed class SharedHistoryLoad : IAsyncDisposable
 {
