@@ -52,9 +52,8 @@ public sealed partial class ShardedApdb : IApdb, IAsyncDisposable
     public static async Task<ShardedApdb> OpenAsync(ShardedTarget target, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        // The shards serve the preloads, so they read through the same buffer as a single APDB's connections.
-        var shards = target.Shards.Select(s => new NpgsqlDataSourceBuilder(ApdbConnector.WithReadBuffer(s)).Build()).ToArray();
-        var coordinator = target.Coordinator is { } c ? new NpgsqlDataSourceBuilder(c).Build() : null;
+        var shards = target.Shards.Select(ApdbConnector.CreateDataSource).ToArray();
+        var coordinator = target.Coordinator is { } c ? ApdbConnector.CreateDataSource(c) : null;
         try
         {
             var layout = await ShardedSchema.ReadLayoutAsync(shards, cancellationToken);

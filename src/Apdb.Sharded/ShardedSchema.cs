@@ -31,7 +31,7 @@ public static class ShardedSchema
     public static async Task<ShardLayout> InitAsync(ShardedTarget target, ShardLayout? layout, bool drop = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
-        var shards = target.Shards.Select(s => new NpgsqlDataSourceBuilder(s).Build()).ToArray();
+        var shards = target.Shards.Select(ApdbConnector.CreateDataSource).ToArray();
         try
         {
             var recorded = drop ? null : await TryReadLayoutAsync(shards, cancellationToken);
@@ -49,7 +49,7 @@ public static class ShardedSchema
             await Task.WhenAll(shards.Select((s, i) => InitShardAsync(s, i, chosen, drop, cancellationToken)));
             if (target.Coordinator is { } coordinator)
             {
-                await using var ds = new NpgsqlDataSourceBuilder(coordinator).Build();
+                await using var ds = ApdbConnector.CreateDataSource(coordinator);
                 await InitCoordinatorAsync(ds, target.Shards, chosen, cancellationToken);
             }
 

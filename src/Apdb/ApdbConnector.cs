@@ -119,7 +119,7 @@ public static partial class ApdbConnector
     public static async Task<NpgsqlDataSource> ConnectAsync(string connection, CancellationToken cancellationToken = default)
     {
         var connectionString = WithReadBuffer(Normalize(connection));
-        var dataSource = new NpgsqlDataSourceBuilder(connectionString).Build();
+        var dataSource = CreateDataSource(connectionString);
         try
         {
             await using var probe = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -131,6 +131,13 @@ public static partial class ApdbConnector
             throw Explain(connectionString, ex);
         }
     }
+
+    /// <summary>
+    /// A data source for <paramref name="connectionString"/>, reading through <see cref="WithReadBuffer"/>'s buffer: every
+    /// data source of the tool (single APDB, shards, coordinator, <c>apdb serve</c>) is built here.
+    /// </summary>
+    public static NpgsqlDataSource CreateDataSource(string connectionString) =>
+        new NpgsqlDataSourceBuilder(WithReadBuffer(connectionString)).Build();
 
     /// <summary>The read buffer a connection gets unless its connection string sets one (Npgsql's default is 8 KiB).</summary>
     public const int DefaultReadBufferSize = 64 * 1024;

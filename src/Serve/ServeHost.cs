@@ -47,7 +47,7 @@ public sealed class ServeHost : IAsyncDisposable
         // Every query's settings are transaction-local (SET LOCAL), so a pooled connection carries nothing from one
         // request to the next; skipping the reset on return keeps each session's compiled PL/pgSQL plans (the cone
         // coverage function's), which the reset would discard before every request.
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
+        var dataSource = ApdbConnector.CreateDataSource(new NpgsqlConnectionStringBuilder(connectionString) { NoResetOnClose = true }.ConnectionString);
         var runner = new TapQueryRunner(dataSource, TapCatalog.Default, options);
         var jobs = new UwsJobStore(runner, TimeProvider.System);
         TapEndpoints.Map(app, runner, jobs);

@@ -55,6 +55,23 @@ public sealed class ConnectorTests(PostgresServer server)
     }
 
     [Fact]
+    public async Task Every_data_source_the_tool_builds_reads_through_the_buffer_and_keeps_the_strings_other_settings()
+    {
+        const string Base = "Host=127.0.0.1;Port=5544;Username=apdb;Database=apdb";
+        await using (var plain = ApdbConnector.CreateDataSource(Base))
+        {
+            Assert.Equal(ApdbConnector.DefaultReadBufferSize, new NpgsqlConnectionStringBuilder(plain.ConnectionString).ReadBufferSize);
+        }
+
+        // apdb serve's string: no reset on close, which the buffer must not drop.
+        await using var serve = ApdbConnector.CreateDataSource(new NpgsqlConnectionStringBuilder(Base) { NoResetOnClose = true }.ConnectionString);
+        var built = new NpgsqlConnectionStringBuilder(serve.ConnectionString);
+        Assert.Equal(ApdbConnector.DefaultReadBufferSize, built.ReadBufferSize);
+        Assert.True(built.NoResetOnClose);
+        Assert.Equal(5544, built.Port);
+    }
+
+    [Fact]
     public void A_libpq_uri_becomes_a_connection_string()
     {
         var cs = new NpgsqlConnectionStringBuilder(ApdbConnector.Normalize("postgresql://apdb:s%40cret@127.0.0.1:5544/apdb"));
