@@ -1,3 +1,5 @@
+using Apdb.Sky;
+
 namespace Apdb.Simulation;
 
 /// <summary>A regular grid of points over a preset's region (its disc, or a field's cell), to measure how much of it a visit covers.</summary>
@@ -9,37 +11,32 @@ internal sealed class RegionGrid
 
     public RegionGrid(SkyPreset preset, int perRadius = 60)
     {
+        var inRegion = DiscPoints(preset, perRadius).Where(v => preset.Contains(v.X, v.Y, v.Z)).ToList();
+        _x = [.. inRegion.Select(v => v.X)];
+        _y = [.. inRegion.Select(v => v.Y)];
+        _z = [.. inRegion.Select(v => v.Z)];
+    }
+
+    /// <summary>
+    /// The centres of a square grid of <paramref name="perRadius"/> cells a radius over the tangent plane at the
+    /// preset's centre that fall inside its disc, as unit vectors: the points of this grid, and of the preset's area.
+    /// </summary>
+    public static IEnumerable<UnitVector> DiscPoints(SkyPreset preset, int perRadius)
+    {
         var frame = new TangentFrame(preset.Center);
         var r = preset.RadiusDeg * 3600.0;
         var h = r / perRadius;
-        var xs = new List<double>();
-        var ys = new List<double>();
-        var zs = new List<double>();
-        for (var i = -perRadius; i <= perRadius; i++)
+        for (var i = -perRadius; i < perRadius; i++)
         {
-            for (var j = -perRadius; j <= perRadius; j++)
+            for (var j = -perRadius; j < perRadius; j++)
             {
                 double a = (i + 0.5) * h, b = (j + 0.5) * h;
-                if (a * a + b * b >= r * r)
+                if (a * a + b * b < r * r)
                 {
-                    continue;
+                    yield return frame.Unproject(a, b);
                 }
-
-                var v = frame.Unproject(a, b);
-                if (!preset.Contains(v.X, v.Y, v.Z))
-                {
-                    continue;
-                }
-
-                xs.Add(v.X);
-                ys.Add(v.Y);
-                zs.Add(v.Z);
             }
         }
-
-        _x = [.. xs];
-        _y = [.. ys];
-        _z = [.. zs];
     }
 
     public int Count => _x.Length;

@@ -177,28 +177,11 @@ public sealed class SkyPreset
     /// <summary>The field's area: the fraction of a fine grid over its disc that it contains, times the disc's area.</summary>
     private double MeasureArea()
     {
-        const int PerRadius = 200;
-        var frame = new TangentFrame(Center);
-        var r = RadiusDeg * 3600.0;
-        var h = r / PerRadius;
         int inDisc = 0, inField = 0;
-        for (var i = -PerRadius; i < PerRadius; i++)
+        foreach (var v in RegionGrid.DiscPoints(this, perRadius: 200))
         {
-            for (var j = -PerRadius; j < PerRadius; j++)
-            {
-                double a = (i + 0.5) * h, b = (j + 0.5) * h;
-                if ((a * a) + (b * b) >= r * r)
-                {
-                    continue;
-                }
-
-                inDisc++;
-                var v = frame.Unproject(a, b);
-                if (Contains(v.X, v.Y, v.Z))
-                {
-                    inField++;
-                }
-            }
+            inDisc++;
+            inField += Contains(v.X, v.Y, v.Z) ? 1 : 0;
         }
 
         return Math.PI * RadiusDeg * RadiusDeg * inField / inDisc;
