@@ -124,7 +124,7 @@ public sealed class LayerTests
         Assert.Contains("Npgsql", projects["Apdb"].Packages);
     }
 
-    private static bool IsBuildOutput(string path) =>
+    internal static bool IsBuildOutput(string path) =>
         path.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
         || path.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal);
 
@@ -151,7 +151,7 @@ public sealed class LayerTests
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
