@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Reflection;
 using Apdb.History;
 using Apdb.Records;
 using Apdb.Schema;
@@ -136,11 +137,44 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
         Assert.Throws<InvalidDataException>(() => PackedRows.ReadDiaSource(noId));
     }
 
+    [Fact]
+    public void Packed_rows_with_any_mix_of_nulls_decode_to_the_records_they_came_from()
+    {
+        var random = new Random(11);
+        var sourceColumns = RecordStorageTests.NullableValueProperties(typeof(DiaSource));
+        var forcedColumns = RecordStorageTests.NullableValueProperties(typeof(DiaForcedSource));
+        for (var i = 0; i < 200; i++)
+        {
+            var source = new DiaSource { DiaSourceId = i + 1, Visit = 7, Detector = 3, MidpointMjdTai = 60700.5, Ra = 10, Dec = -5, Band = "r", PixelId = 99 };
+            FillSome(source, sourceColumns, random);
+            var decoded = PackedRows.ReadDiaSource(Pack(source));
+            Assert.Equal(CopyBytes(source, DiaSourceColumns.WriteCopyRow), CopyBytes(decoded, DiaSourceColumns.WriteCopyRow));
+            Assert.All(sourceColumns, p => Assert.Equal(p.GetValue(source), p.GetValue(decoded)));
+
+            var forced = new DiaForcedSource { DiaForcedSourceId = i + 1, DiaObjectId = 5, Visit = 7, Detector = 3, MidpointMjdTai = 60700.5, Ra = 10, Dec = -5, Band = "g", PixelId = 99 };
+            FillSome(forced, forcedColumns, random);
+            var decodedForced = PackedRows.ReadDiaForcedSource(Pack(PackedRowEncoder.DiaForcedSource, forced, DiaForcedSourceColumns.WriteCopyRow));
+            Assert.Equal(CopyBytes(forced, DiaForcedSourceColumns.WriteCopyRow), CopyBytes(decodedForced, DiaForcedSourceColumns.WriteCopyRow));
+        }
+    }
+
+    /// <summary>Sets each of <paramref name="columns"/> to null, or a value (a boolean to true or false), at random.</summary>
+    private static void FillSome(object row, List<PropertyInfo> columns, Random random)
+    {
+        for (var k = 0; k < columns.Count; k++)
+        {
+            var draw = random.Next(3);
+            columns[k].SetValue(row, draw == 0 ? null : columns[k].PropertyType == typeof(bool?) ? draw == 1 : RecordStorageTests.Value(columns[k], random.Next(1000)));
+        }
+    }
+
     /// <summary>The packed form of a row as the history load makes it: the last field of its packed COPY row.</summary>
-    private static byte[] Pack(DiaSource row)
+    private static byte[] Pack(DiaSource row) => Pack(PackedRowEncoder.DiaSource, row, DiaSourceColumns.WriteCopyRow);
+
+    private static byte[] Pack<T>(PackedRowEncoder encoder, T row, Action<CopyBuffer, T> write)
     {
         using var packed = new CopyBuffer(4096);
-        PackedRowEncoder.DiaSource.Append(CopyBytes(row, DiaSourceColumns.WriteCopyRow), packed);
+        encoder.Append(CopyBytes(row, write), packed);
         var bytes = packed.Written;
         var fields = System.Buffers.Binary.BinaryPrimitives.ReadInt16BigEndian(bytes);
         var position = 2;

@@ -33,6 +33,10 @@ public ref struct PackedRowReader
         _position = 8 * words;
     }
 
+    /// <summary>Presence word <paramref name="index"/> (0 or 1): bit k says column 64 x index + k is not null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly ulong Word(int index) => index == 0 ? _word0 : _word1;
+
     /// <summary>Whether column <paramref name="column"/> (0-based, table order) is not null.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly bool Present(int column) => (((column < 64 ? _word0 : _word1) >> (column & 63)) & 1) != 0;
