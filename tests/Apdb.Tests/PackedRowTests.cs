@@ -158,6 +158,27 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public void Repeated_text_decodes_to_one_string_and_changed_text_to_its_own()
+    {
+        string? Decode(string? version)
+        {
+            var source = RowFactory.Source(new Random(5), 6, new DetectorVisit(1, 2), 10, 20, VisitMjd, 7);
+            source.ReliabilityVersion = version;
+            return PackedRows.ReadDiaSource(Pack(source)).ReliabilityVersion;
+        }
+
+        var first = Decode("reliability-v1");
+        var again = Decode("reliability-v1");
+        Assert.Equal("reliability-v1", first);
+        Assert.Same(first, again);
+        Assert.Equal("reliability-v2", Decode("reliability-v2"));
+        Assert.Equal("réliability-v1", Decode("réliability-v1"));
+        Assert.Equal("r\uFFFD", Decode("r\uFFFD"));
+        Assert.Null(Decode(null));
+        Assert.Equal("reliability-v1", Decode("reliability-v1"));
+    }
+
     /// <summary>Sets each of <paramref name="columns"/> to null, or a value (a boolean to true or false), at random.</summary>
     private static void FillSome(object row, List<PropertyInfo> columns, Random random)
     {

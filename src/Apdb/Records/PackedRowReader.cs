@@ -14,6 +14,9 @@ public ref struct PackedRowReader
     // One-character ASCII strings (the band) are shared instead of allocated a row.
     private static readonly string[] OneCharacter = [.. Enumerable.Range(0, 128).Select(c => ((char)c).ToString())];
 
+    [ThreadStatic]
+    private static string? _lastText;
+
     private readonly ReadOnlySpan<byte> _row;
     private readonly ulong _word0;
     private readonly ulong _word1;
@@ -80,7 +83,25 @@ public ref struct PackedRowReader
         }
 
         var bytes = Take(length);
-        return length == 1 && bytes[0] < 128 ? OneCharacter[bytes[0]] : Encoding.UTF8.GetString(bytes);
+        if (length == 1 && bytes[0] < 128)
+        {
+            return OneCharacter[bytes[0]];
+        }
+
+        // Rows of one read repeat their text (a version string): the thread's last ASCII string is reused when the
+        // bytes are the same, instead of a new string a row.
+        if (_lastText is { } last && last.Length == length && Ascii.Equals(bytes, last))
+        {
+            return last;
+        }
+
+        var text = Encoding.UTF8.GetString(bytes);
+        if (text.Length == length)
+        {
+            _lastText = text;
+        }
+
+        return text;
     }
 
     /// <summary>Checks that the whole row was read.</summary>
