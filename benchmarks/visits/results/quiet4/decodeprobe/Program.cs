@@ -1,19 +1,8 @@
-using System.Diagnostics;
-using Apdb;
-using Apdb.Pipeline;
-using Apdb.Pipeline.DiaPipe;
-using Apdb.Records;
-using Npgsql;
-
 // Decoding one detector's preloaded DiaSourcePacked rows in memory (no server in the timed part): into a list that
 // keeps every record alive, as the preload does, and into records dropped at once. Prints the bytes one decode
 // allocates, then five rounds of ns a row, 2 s each.
 var home = args.Length > 0 ? args[0] : Environment.GetEnvironmentVariable("APDB_HOME") ?? throw new ArgumentException("usage: decodeprobe APDB_HOME");
-var cs = $"Host=127.0.0.1;Port={File.ReadAllText(home + "/port").Trim()};Username=apdb;Password={File.ReadAllText(home + "/secret").Trim()};Database=apdb";
-await using var ds = NpgsqlDataSource.Create(cs);
-var survey = await LoadedSurvey.ReadAsync(ds);
-var pipeline = new DiaPipeline(new ApdbStore(ds));
-var visit = survey.NewVisits.First();
+var (ds, survey, pipeline, visit) = await Probe.OpenAsync(home);
 var ranges = pipeline.PreloadRegion(visit, survey.DetectorsOnRegion(visit, 189).First()).Coverage().Ranges;
 await using var cmd = ds.CreateCommand("SELECT p.packed FROM unnest($1, $2) AS r(lo, hi) JOIN \"DiaSourcePacked\" p ON p.\"pixelId\" >= r.lo AND p.\"pixelId\" < r.hi WHERE p.\"midpointMjdTai\" > $3");
 cmd.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = ranges.Select(r => r.Start).ToArray() });

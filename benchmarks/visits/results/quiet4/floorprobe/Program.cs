@@ -1,18 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using Apdb;
-using Apdb.Pipeline;
-using Apdb.Pipeline.DiaPipe;
-using Apdb.Records;
-using Npgsql;
 // The bench's floor measure (preload of one region against the server's COPY of its rows), over N detectors, alternating order.
-var home = Environment.GetEnvironmentVariable("PHOME") ?? "/tmp/bvq";
-var cs = $"Host=127.0.0.1;Port={File.ReadAllText(home+"/port").Trim()};Username=apdb;Password={File.ReadAllText(home+"/secret").Trim()};Database=apdb;Read Buffer Size=65536";
-await using var ds = NpgsqlDataSource.Create(cs);
-var survey = await LoadedSurvey.ReadAsync(ds);
-var pipeline = new DiaPipeline(new ApdbStore(ds));
-var visit = survey.NewVisits.First();
+var (ds, survey, pipeline, visit) = await Probe.OpenAsync(Environment.GetEnvironmentVariable("PHOME") ?? "/tmp/bvq");
 var n = int.Parse(Environment.GetEnvironmentVariable("PN") ?? "30");
 var dets = survey.DetectorsOnRegion(visit, 189).Take(n).ToList();
 if (Environment.GetEnvironmentVariable("PSPLIT") == "1") {

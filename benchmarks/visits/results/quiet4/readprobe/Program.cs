@@ -1,19 +1,9 @@
-using System.Diagnostics;
-using Apdb;
-using Apdb.Pipeline;
-using Apdb.Pipeline.DiaPipe;
-using Apdb.Records;
-using Npgsql;
 // The DiaSourcePacked region read of 40 detectors in a loop for PSECS seconds. PMODE: decode (as the store does),
 // transient (decode, keep nothing), bytes (copy each row, no decode), read (rows only), agg (string_agg of the rows),
 // sync and truesync (synchronous reads), copy (the server-side COPY to /dev/null), raw (COPY TO STDOUT, parsed here).
 var home = Environment.GetEnvironmentVariable("PHOME") ?? "/tmp/bvq";
-var cs = $"Host=127.0.0.1;Port={File.ReadAllText(home+"/port").Trim()};Username=apdb;Password={File.ReadAllText(home+"/secret").Trim()};Database=apdb;Read Buffer Size=65536";
-await using var ds0 = NpgsqlDataSource.Create(cs);
-await using var ds = NpgsqlDataSource.Create(cs);
-var survey = await LoadedSurvey.ReadAsync(ds0);
-var pipeline = new DiaPipeline(new ApdbStore(ds0));
-var visit = survey.NewVisits.First();
+var (ds0, survey, pipeline, visit) = await Probe.OpenAsync(home);
+await using var ds = NpgsqlDataSource.Create(Probe.ConnectionString(home));
 var regions = survey.DetectorsOnRegion(visit, 189).Take(40).Select(d => pipeline.PreloadRegion(visit, d).Coverage().Ranges).ToList();
 var PMODE2 = Environment.GetEnvironmentVariable("PMODE2") ?? "";
 if (Environment.GetEnvironmentVariable("PCOUNT") == "1") { var rr = regions[0]; var lo = string.Join(",", rr.Select(r => r.Start)); var hi = string.Join(",", rr.Select(r => r.End)); foreach (var t in new[]{"DiaObjectLast","DiaSourcePacked","DiaForcedSourcePacked"}) { var w = t == "DiaObjectLast" ? "" : $"WHERE p.\"midpointMjdTai\" > {visit.MidpointMjdTai - 360}"; Console.WriteLine($"\\timing on\nCOPY (SELECT * FROM unnest(ARRAY[{lo}]::bigint[], ARRAY[{hi}]::bigint[]) AS r(lo, hi) JOIN \"{t.Replace("Packed","")}\" p ON p.\"pixelId\" >= r.lo AND p.\"pixelId\" < r.hi {w}) TO '/dev/null' (FORMAT binary);"); } return; }
