@@ -98,5 +98,4 @@ public sealed class RecordStorageTests
         var t when t == typeof(short) => (short)(k + 1),
         var t => throw new NotSupportedException($"no test value for {t}"),
     };
-
 }
