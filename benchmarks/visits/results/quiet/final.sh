@@ -1,7 +1,8 @@
 #!/bin/bash
+. "$(dirname "$0")/../../abrun.sh"   # owner_psql HOME ARGS...
 out=/tmp/finalruns; mkdir -p $out
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 for round in 1 2 3; do
   $P -qc "CHECKPOINT"; uptime > $out/bv$round.uptime
   (cd /work/wt-cpu && ./apdb bench visits --preset fov --months 12 --visits 5 --clients 8 --out $out/bv$round --json > /dev/null 2>$out/bv$round.err)

@@ -1,8 +1,9 @@
 #!/bin/bash
+. "$(dirname "$0")/../../abrun.sh"   # owner_psql HOME ARGS...
 out=/tmp/gcab2; mkdir -p $out
 export APDB_HOME=/tmp/bvq
 cd /work/wt-cpu && ./apdb load-history --preset fov --months 12 --seed 1 --replace --json > $out/load.json 2>/dev/null
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 # the load's column-limited ANALYZE leaves the partitions' counters armed: before ANALYZE
 $P -Atc "select relname, n_mod_since_analyze, last_analyze, last_autoanalyze from pg_stat_user_tables where relname in ('DiaSource_m2030','DiaSourcePacked_m2030','DiaObject')" > $out/analyze-state.txt
 $P -qc "ANALYZE"

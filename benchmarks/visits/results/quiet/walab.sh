@@ -1,7 +1,8 @@
 #!/bin/bash
+. "$(dirname "$0")/../../abrun.sh"   # owner_psql HOME ARGS...
 cd /work/wt-cpu
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 out=/tmp/walab; mkdir -p $out
 for round in 1 2 3; do for mode in on lz4; do
   sed -i "s/^wal_compression = .*/wal_compression = $mode/" /tmp/bvq/pgdata/postgresql.conf

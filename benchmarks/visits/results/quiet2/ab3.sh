@@ -2,7 +2,7 @@
 out=/tmp/ab3; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 run warm /work/wt-b ./apdb bench visits --preset fov --months 12 --visits 1 --clients 8 --out $out/warm --json
 for round in 1 2 3 4; do for side in a b; do
   $P -qc "CHECKPOINT"

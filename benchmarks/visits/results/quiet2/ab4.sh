@@ -2,7 +2,7 @@
 out=/tmp/ab4; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 run warm /work/wt-c ./apdb bench visits --preset fov --months 12 --visits 1 --clients 8 --out $out/warm --json
 for round in 1 2 3 4; do for side in b c; do
   $P -qc "CHECKPOINT"

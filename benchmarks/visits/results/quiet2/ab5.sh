@@ -4,11 +4,11 @@ out=/tmp/ab5; mkdir -p $out
 setmode() { # $1 home, $2 mode
   local home=$1; local m=$2
   sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "show wal_compression") >> $out/modes.txt
+  (owner_psql $home -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
+  (owner_psql $home -Atqc "show wal_compression") >> $out/modes.txt
 }
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 for round in 1 2 3 4; do for m in lz4 pglz; do
   setmode /tmp/bvq $m
   $P -qc "CHECKPOINT"

@@ -4,13 +4,13 @@ while ! grep -q done $out/summary.txt; do sleep 10; done
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 setmode() { local home=$1; local m=$2
   sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "show wal_compression") >> $out/modes.txt
+  (owner_psql $home -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
+  (owner_psql $home -Atqc "show wal_compression") >> $out/modes.txt
 }
 export APDB_HOME=/tmp/bvq
 cd /work/wt-c && ./apdb up > /dev/null
 run load /work/wt-c ./apdb load-history --preset fov --months 12 --seed 1 --replace --json
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 $P -qc "ANALYZE"
 run warm /work/wt-c ./apdb bench visits --preset fov --months 12 --visits 1 --clients 8 --out $out/warm --json
 for round in 1 2 3 4; do for m in lz4 pglz; do

@@ -2,7 +2,7 @@
 out=/tmp/abcov; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atq"
+P="owner_psql /tmp/bvq -Atq"
 cov='CREATE INDEX cov_tmp ON "DiaSource" ("diaObjectId") INCLUDE ("midpointMjdTai", "diaSourceId", "band", "ra", "dec", "raErr", "decErr", "psfFlux", "psfFluxErr", "scienceFlux", "scienceFluxErr")'
 plain='CREATE INDEX "IDX_DiaSource_diaObjectId" ON "DiaSource" ("diaObjectId")'
 for round in 1 2 3; do for side in cov plain; do

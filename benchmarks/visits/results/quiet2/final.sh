@@ -3,12 +3,12 @@ out=/tmp/final2; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 setmode() { local home=$1; local m=$2
   sed -i "s/^wal_compression = .*/wal_compression = $m/" $home/pgdata/postgresql.conf
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
-  (cd $home; PGPASSWORD=$(cat secret) psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atqc "show wal_compression") >> $out/modes.txt
+  (owner_psql $home -Atqc "select pg_reload_conf()" > /dev/null); sleep 1
+  (owner_psql $home -Atqc "show wal_compression") >> $out/modes.txt
 }
 export APDB_HOME=/tmp/bvq
 setmode /tmp/bvq lz4
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 for round in 1 2 3 4 5; do
   $P -qc "CHECKPOINT"
   run bv-$round /work/wt-d ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$round --json

@@ -3,7 +3,7 @@
 out=/tmp/ab11; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 one() { $P -qc "CHECKPOINT"; run bv-c$1-$2 /work/wt-f ./apdb bench visits --preset fov --months 12 --visits 4 --clients $1 --out $out/bv-c$1-$2 --json; }
 for round in 1 2; do
   one 8 $round; one 4 $round; one 4 $((round+10)); one 8 $((round+10))

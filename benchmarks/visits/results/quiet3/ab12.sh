@@ -4,7 +4,7 @@
 out=/tmp/ab12; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb -Atq"
+P="owner_psql /tmp/bvq -Atq"
 cov='CREATE INDEX "IDX_DiaSource_diaObjectId" ON "DiaSource" ("diaObjectId") INCLUDE ("diaSourceId", "midpointMjdTai", "band", "ra", "dec", "raErr", "decErr", "psfFlux", "psfFluxErr", "scienceFlux", "scienceFluxErr")'
 plain='CREATE INDEX "IDX_DiaSource_diaObjectId" ON "DiaSource" ("diaObjectId")'
 one() { local side=$1 round=$2

@@ -14,7 +14,7 @@ done
 export APDB_HOME=/tmp/bvq
 ./apdb up > /dev/null
 run load /work/wt-d ./apdb load-history --preset fov --months 12 --seed 1 --replace
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 $P -qc "ANALYZE" ; echo "analyzed $(date +%T)" >> $out/summary.txt
 for round in 1 2 3 4; do
   for arm in d e; do

@@ -4,7 +4,7 @@ out=/tmp/ab8; mkdir -p $out
 . "$(dirname "$0")/../../abrun.sh"   # run NAME DIR COMMAND...
 export APDB_HOME=/tmp/bvq DOTNET_TieredPGO=1
 cd /work/wt-d && ./apdb up > /dev/null
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 one() { $P -qc "CHECKPOINT"; if [ $1 = s0 ]; then dll=/work/wt-e/artifacts/cli/Apdb.Cli.dll; else dll=/tmp/cli-spin/Apdb.Cli.dll; fi
   run bv-$1-$2 dotnet $dll bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$1-$2 --json; }
 for round in 1 2 3; do

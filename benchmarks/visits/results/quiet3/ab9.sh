@@ -5,7 +5,7 @@ out=/tmp/ab9; mkdir -p $out
 export APDB_HOME=/tmp/bvq
 cd /work/wt-d && ./apdb up > /dev/null
 run load /work/wt-d ./apdb load-history --preset fov --months 12 --seed 1 --replace
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+P="owner_psql /tmp/bvq"
 $P -qc "ANALYZE" ; echo "analyzed $(date +%T)" >> $out/summary.txt
 one() { $P -qc "CHECKPOINT"; run bv-$1-$2 /work/wt-$1 ./apdb bench visits --preset fov --months 12 --visits 4 --clients 8 --out $out/bv-$1-$2 --json; }
 for round in 1 2 3; do

@@ -1,6 +1,7 @@
 #!/bin/bash
 # One detector's DiaSourcePacked region read before and after CLUSTER of DiaSourcePacked on its pixelId index.
-cd /tmp/bvq; export PGPASSWORD=$(cat secret); P="psql -h 127.0.0.1 -p $(cat port) -U apdb -d apdb"
+. "$(dirname "$0")/../../abrun.sh"   # owner_psql HOME ARGS...
+P="owner_psql /tmp/bvq"
 Q=$(sed 's/EXPLAIN (ANALYZE, BUFFERS, SUMMARY) //; s/;$//' /work/main/benchmarks/visits/results/quiet2/un_DiaSourcePacked.sql)
 measure() {
   echo "== $1"
