@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace Apdb.Association;
 
@@ -18,13 +17,9 @@ internal static class ChordKernels
         }
 
         var i = 0;
-        if (Vector256.IsHardwareAccelerated && x.Length >= Vector256<double>.Count)
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<double>.Count)
         {
-            i = CollectVector256(x, y, z, px, py, pz, limitSquared, ref hits, ref count);
-        }
-        else if (Vector128.IsHardwareAccelerated && x.Length >= Vector128<double>.Count)
-        {
-            i = CollectVector128(x, y, z, px, py, pz, limitSquared, ref hits, ref count);
+            i = CollectVectors(x, y, z, px, py, pz, limitSquared, ref hits, ref count);
         }
 
         for (; i < x.Length; i++)
@@ -54,56 +49,39 @@ internal static class ChordKernels
         return count;
     }
 
-    private static int CollectVector256(
+    /// <summary>
+    /// The vector body of <see cref="CollectWithin"/>, <see cref="Vector{T}"/> (the hardware's preferred width) at a time;
+    /// hits are rare, so a vector's lanes are looked at one by one only when one of them is within the limit. Returns the
+    /// first index not scanned.
+    /// </summary>
+    private static int CollectVectors(
         ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> z,
         double px, double py, double pz, double limitSquared, ref int[] hits, ref int count)
     {
-        var vpx = Vector256.Create(px);
-        var vpy = Vector256.Create(py);
-        var vpz = Vector256.Create(pz);
-        var vlimit = Vector256.Create(limitSquared);
-        var width = Vector256<double>.Count;
+        var vpx = new Vector<double>(px);
+        var vpy = new Vector<double>(py);
+        var vpz = new Vector<double>(pz);
+        var vlimit = new Vector<double>(limitSquared);
+        var width = Vector<double>.Count;
         var last = x.Length - width;
         var i = 0;
         for (; i <= last; i += width)
         {
-            var dx = vpx - Vector256.Create(x.Slice(i, width));
-            var dy = vpy - Vector256.Create(y.Slice(i, width));
-            var dz = vpz - Vector256.Create(z.Slice(i, width));
-            var d2 = (dx * dx) + (dy * dy) + (dz * dz);
-            var mask = Vector256.LessThanOrEqual(d2, vlimit).ExtractMostSignificantBits();
-            while (mask != 0)
+            var dx = vpx - new Vector<double>(x[i..]);
+            var dy = vpy - new Vector<double>(y[i..]);
+            var dz = vpz - new Vector<double>(z[i..]);
+            var within = Vector.LessThanOrEqual((dx * dx) + (dy * dy) + (dz * dz), vlimit);
+            if (within == Vector<long>.Zero)
             {
-                Append(ref hits, ref count, i + BitOperations.TrailingZeroCount(mask));
-                mask &= mask - 1;
+                continue;
             }
-        }
 
-        return i;
-    }
-
-    private static int CollectVector128(
-        ReadOnlySpan<double> x, ReadOnlySpan<double> y, ReadOnlySpan<double> z,
-        double px, double py, double pz, double limitSquared, ref int[] hits, ref int count)
-    {
-        var vpx = Vector128.Create(px);
-        var vpy = Vector128.Create(py);
-        var vpz = Vector128.Create(pz);
-        var vlimit = Vector128.Create(limitSquared);
-        var width = Vector128<double>.Count;
-        var last = x.Length - width;
-        var i = 0;
-        for (; i <= last; i += width)
-        {
-            var dx = vpx - Vector128.Create(x.Slice(i, width));
-            var dy = vpy - Vector128.Create(y.Slice(i, width));
-            var dz = vpz - Vector128.Create(z.Slice(i, width));
-            var d2 = (dx * dx) + (dy * dy) + (dz * dz);
-            var mask = Vector128.LessThanOrEqual(d2, vlimit).ExtractMostSignificantBits();
-            while (mask != 0)
+            for (var lane = 0; lane < width; lane++)
             {
-                Append(ref hits, ref count, i + BitOperations.TrailingZeroCount(mask));
-                mask &= mask - 1;
+                if (within[lane] != 0)
+                {
+                    Append(ref hits, ref count, i + lane);
+                }
             }
         }
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 
 namespace Apdb.Frontend.Convolution;
 
@@ -60,9 +59,9 @@ internal sealed class SeparableSum
     /// </summary>
     public int VectorBits { get; init; } = 512;
 
-    private bool Use512 => VectorBits >= 512 && Vector512.IsHardwareAccelerated;
+    private bool Use512 => VectorBits >= 512 && Lanes512.IsHardwareAccelerated;
 
-    private bool Use256 => VectorBits >= 256 && Vector256.IsHardwareAccelerated;
+    private bool Use256 => VectorBits >= 256 && Lanes256.IsHardwareAccelerated;
 
     /// <summary>The input's column buffers: profiles of one length applied together.</summary>
     /// <param name="Half">Half-length of every profile.</param>
@@ -140,27 +139,15 @@ internal sealed class SeparableSum
                 var d2 = n > 2 ? ws.Buffers[b + p + 2].AsSpan(_pad, w) : default;
                 if (Use512)
                 {
-                    Columns512(rows, w, n, k0, k1, k2, d0, d1, d2);
+                    Columns<Lanes512>(rows, w, n, k0, k1, k2, d0, d1, d2);
                 }
-                else if (!Use256)
+                else if (Use256)
                 {
-                    ColumnsScalar(rows, w, n, k0, k1, k2, d0, d1, d2);
-                }
-                else if (n == 1)
-                {
-                    d0.Clear();
-                    SeparableConvolution.AccumulateColumns(rows, w, k0, d0);
-                }
-                else if (n == 2)
-                {
-                    Columns2(rows, w, k0, k1, d0, d1);
+                    Columns<Lanes256>(rows, w, n, k0, k1, k2, d0, d1, d2);
                 }
                 else
                 {
-                    d0.Clear();
-                    d1.Clear();
-                    d2.Clear();
-                    SeparableConvolution.AccumulateColumns3(rows, w, k0, k1, k2, d0, d1, d2);
+                    ColumnsScalar(rows, w, n, k0, k1, k2, d0, d1, d2);
                 }
 
                 p += n;
@@ -171,65 +158,66 @@ internal sealed class SeparableSum
     }
 
     /// <summary>
-    /// One to three column profiles over the same rows with 512-bit vectors, two vectors of columns per step (up to six
-    /// independent chains; each load serves every profile), scalar for the last columns: d_k[x] = sum_t k_k[t] rows[t * w + x].
+    /// One to three column profiles over the same rows, two vectors of columns per step (up to six independent chains;
+    /// each load serves every profile), scalar for the last columns: d_k[x] = sum_t k_k[t] rows[t * w + x].
     /// </summary>
-    private static void Columns512(ReadOnlySpan<float> rows, int w, int n, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
+    internal static void Columns<TV>(ReadOnlySpan<float> rows, int w, int n, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
         Span<float> d0, Span<float> d1, Span<float> d2)
+        where TV : struct, IFloatLanes<TV>
     {
-        const int L = 16;
+        var l = TV.Count;
         var taps = k0.Length;
         ref var src = ref MemoryMarshal.GetReference(rows);
         ref var c0 = ref MemoryMarshal.GetReference(k0);
         ref var c1 = ref MemoryMarshal.GetReference(k1);
         ref var c2 = ref MemoryMarshal.GetReference(k2);
         var x = 0;
-        for (; x + (2 * L) <= w; x += 2 * L)
+        for (; x + (2 * l) <= w; x += 2 * l)
         {
-            Vector512<float> a0 = Vector512<float>.Zero, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
+            TV a0 = TV.Zero, b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0;
             ref var column = ref Unsafe.Add(ref src, x);
             for (var t = 0; t < taps; t++)
             {
                 ref var row = ref Unsafe.Add(ref column, t * w);
-                var p = Vector512.LoadUnsafe(ref row);
-                var q = Vector512.LoadUnsafe(ref row, L);
-                var w0 = Vector512.Create(Unsafe.Add(ref c0, t));
-                a0 = Vector512.FusedMultiplyAdd(p, w0, a0);
-                b0 = Vector512.FusedMultiplyAdd(q, w0, b0);
+                var p = TV.Load(ref row, 0);
+                var q = TV.Load(ref row, (nuint)l);
+                var w0 = TV.Broadcast(Unsafe.Add(ref c0, t));
+                a0 = TV.FusedMultiplyAdd(p, w0, a0);
+                b0 = TV.FusedMultiplyAdd(q, w0, b0);
                 if (n > 1)
                 {
-                    var w1 = Vector512.Create(Unsafe.Add(ref c1, t));
-                    a1 = Vector512.FusedMultiplyAdd(p, w1, a1);
-                    b1 = Vector512.FusedMultiplyAdd(q, w1, b1);
+                    var w1 = TV.Broadcast(Unsafe.Add(ref c1, t));
+                    a1 = TV.FusedMultiplyAdd(p, w1, a1);
+                    b1 = TV.FusedMultiplyAdd(q, w1, b1);
                     if (n > 2)
                     {
-                        var w2 = Vector512.Create(Unsafe.Add(ref c2, t));
-                        a2 = Vector512.FusedMultiplyAdd(p, w2, a2);
-                        b2 = Vector512.FusedMultiplyAdd(q, w2, b2);
+                        var w2 = TV.Broadcast(Unsafe.Add(ref c2, t));
+                        a2 = TV.FusedMultiplyAdd(p, w2, a2);
+                        b2 = TV.FusedMultiplyAdd(q, w2, b2);
                     }
                 }
             }
 
-            a0.StoreUnsafe(ref MemoryMarshal.GetReference(d0), (nuint)x);
-            b0.StoreUnsafe(ref MemoryMarshal.GetReference(d0), (nuint)(x + L));
+            a0.Store(ref MemoryMarshal.GetReference(d0), (nuint)x);
+            b0.Store(ref MemoryMarshal.GetReference(d0), (nuint)(x + l));
             if (n > 1)
             {
-                a1.StoreUnsafe(ref MemoryMarshal.GetReference(d1), (nuint)x);
-                b1.StoreUnsafe(ref MemoryMarshal.GetReference(d1), (nuint)(x + L));
+                a1.Store(ref MemoryMarshal.GetReference(d1), (nuint)x);
+                b1.Store(ref MemoryMarshal.GetReference(d1), (nuint)(x + l));
             }
 
             if (n > 2)
             {
-                a2.StoreUnsafe(ref MemoryMarshal.GetReference(d2), (nuint)x);
-                b2.StoreUnsafe(ref MemoryMarshal.GetReference(d2), (nuint)(x + L));
+                a2.Store(ref MemoryMarshal.GetReference(d2), (nuint)x);
+                b2.Store(ref MemoryMarshal.GetReference(d2), (nuint)(x + l));
             }
         }
 
         ColumnsScalar(rows, w, n, k0, k1, k2, d0, d1, d2, x);
     }
 
-    /// <summary>The scalar form of <see cref="Columns512"/> from column <paramref name="x"/> on.</summary>
-    private static void ColumnsScalar(ReadOnlySpan<float> rows, int w, int n, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
+    /// <summary>The scalar form of <see cref="Columns{TV}"/> from column <paramref name="x"/> on.</summary>
+    internal static void ColumnsScalar(ReadOnlySpan<float> rows, int w, int n, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, ReadOnlySpan<float> k2,
         Span<float> d0, Span<float> d1, Span<float> d2, int x = 0)
     {
         var taps = k0.Length;
@@ -264,69 +252,17 @@ internal sealed class SeparableSum
         }
     }
 
-    /// <summary>Two column profiles over the same rows: d_k[x] = sum_t k_k[t] rows[t * w + x].</summary>
-    private static void Columns2(ReadOnlySpan<float> rows, int w, ReadOnlySpan<float> k0, ReadOnlySpan<float> k1, Span<float> d0, Span<float> d1)
-    {
-        var taps = k0.Length;
-        var x = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            const int L = 8;
-            ref var src = ref MemoryMarshal.GetReference(rows);
-            ref var r0 = ref MemoryMarshal.GetReference(d0);
-            ref var r1 = ref MemoryMarshal.GetReference(d1);
-            ref var c0 = ref MemoryMarshal.GetReference(k0);
-            ref var c1 = ref MemoryMarshal.GetReference(k1);
-            for (; x + (2 * L) <= w; x += 2 * L)
-            {
-                Vector256<float> a0 = Vector256<float>.Zero, b0 = a0, a1 = a0, b1 = a0;
-                ref var column = ref Unsafe.Add(ref src, x);
-                for (var t = 0; t < taps; t++)
-                {
-                    ref var row = ref Unsafe.Add(ref column, t * w);
-                    var p = Vector256.LoadUnsafe(ref row);
-                    var q = Vector256.LoadUnsafe(ref row, L);
-                    var w0 = Vector256.Create(Unsafe.Add(ref c0, t));
-                    var w1 = Vector256.Create(Unsafe.Add(ref c1, t));
-                    a0 = Vector256.FusedMultiplyAdd(p, w0, a0);
-                    b0 = Vector256.FusedMultiplyAdd(q, w0, b0);
-                    a1 = Vector256.FusedMultiplyAdd(p, w1, a1);
-                    b1 = Vector256.FusedMultiplyAdd(q, w1, b1);
-                }
-
-                a0.StoreUnsafe(ref r0, (nuint)x);
-                b0.StoreUnsafe(ref r0, (nuint)(x + L));
-                a1.StoreUnsafe(ref r1, (nuint)x);
-                b1.StoreUnsafe(ref r1, (nuint)(x + L));
-            }
-        }
-
-        for (; x < w; x++)
-        {
-            float a0 = 0, a1 = 0;
-            for (var t = 0; t < taps; t++)
-            {
-                var p = rows[(t * w) + x];
-                a0 = MathF.FusedMultiplyAdd(p, k0[t], a0);
-                a1 = MathF.FusedMultiplyAdd(p, k1[t], a1);
-            }
-
-            d0[x] = a0;
-            d1[x] = a1;
-        }
-    }
-
     /// <summary>One output row: every term's x kernel over its padded column buffer, summed in registers.</summary>
     private void RowStage(Workspace ws, int w, float[] u, Span<float> output)
     {
         var x = 0;
         if (Use512)
         {
-            x = _perU ? RowVectors512U(ws, w, u, output) : RowVectors512(ws, w, output);
+            x = _perU ? RowVectorsU<Lanes512>(ws, w, u, output) : RowVectors<Lanes512>(ws, w, output);
         }
         else if (Use256)
         {
-            x = _perU ? RowVectors256U(ws, w, u, output) : RowVectors256(ws, w, output);
+            x = _perU ? RowVectorsU<Lanes256>(ws, w, u, output) : RowVectors<Lanes256>(ws, w, output);
         }
 
         for (; x < w; x++)
@@ -354,14 +290,19 @@ internal sealed class SeparableSum
         }
     }
 
-    private int RowVectors256(Workspace ws, int w, Span<float> output)
+    /// <summary>
+    /// The vector body of <see cref="RowStage"/> without u(x) terms: four vectors of outputs per step (four independent
+    /// chains, one broadcast per tap for four loads). Returns the first output not written.
+    /// </summary>
+    private int RowVectors<TV>(Workspace ws, int w, Span<float> output)
+        where TV : struct, IFloatLanes<TV>
     {
-        const int L = 8;
+        var l = TV.Count;
         ref var dst = ref MemoryMarshal.GetReference(output);
         var x = 0;
-        for (; x + (4 * L) <= w; x += 4 * L)
+        for (; x + (4 * l) <= w; x += 4 * l)
         {
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            TV a0 = TV.Zero, a1 = a0, a2 = a0, a3 = a0;
             var c = 0;
             foreach (var term in _terms)
             {
@@ -370,35 +311,40 @@ internal sealed class SeparableSum
                 ref var k = ref ws.RowConstant[c];
                 for (var t = 0; t < n; t++)
                 {
-                    var kt = Vector256.Create(Unsafe.Add(ref k, t));
+                    var kt = TV.Broadcast(Unsafe.Add(ref k, t));
                     ref var st = ref Unsafe.Add(ref s, t);
-                    a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st), kt, a0);
-                    a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, L), kt, a1);
-                    a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, 2 * L), kt, a2);
-                    a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref st, 3 * L), kt, a3);
+                    a0 = TV.FusedMultiplyAdd(TV.Load(ref st, 0), kt, a0);
+                    a1 = TV.FusedMultiplyAdd(TV.Load(ref st, (nuint)l), kt, a1);
+                    a2 = TV.FusedMultiplyAdd(TV.Load(ref st, (nuint)(2 * l)), kt, a2);
+                    a3 = TV.FusedMultiplyAdd(TV.Load(ref st, (nuint)(3 * l)), kt, a3);
                 }
 
                 c += n;
             }
 
-            a0.StoreUnsafe(ref dst, (nuint)x);
-            a1.StoreUnsafe(ref dst, (nuint)(x + L));
-            a2.StoreUnsafe(ref dst, (nuint)(x + (2 * L)));
-            a3.StoreUnsafe(ref dst, (nuint)(x + (3 * L)));
+            a0.Store(ref dst, (nuint)x);
+            a1.Store(ref dst, (nuint)(x + l));
+            a2.Store(ref dst, (nuint)(x + (2 * l)));
+            a3.Store(ref dst, (nuint)(x + (3 * l)));
         }
 
         return x;
     }
 
-    private int RowVectors256U(Workspace ws, int w, float[] u, Span<float> output)
+    /// <summary>
+    /// The vector body of <see cref="RowStage"/> with u(x) terms: two vectors of outputs per step, each with its constant
+    /// and its u(x) sum, output = u(x) b + a. Returns the first output not written.
+    /// </summary>
+    private int RowVectorsU<TV>(Workspace ws, int w, float[] u, Span<float> output)
+        where TV : struct, IFloatLanes<TV>
     {
-        const int L = 8;
+        var l = TV.Count;
         ref var dst = ref MemoryMarshal.GetReference(output);
         ref var uu = ref MemoryMarshal.GetArrayDataReference(u);
         var x = 0;
-        for (; x + (2 * L) <= w; x += 2 * L)
+        for (; x + (2 * l) <= w; x += 2 * l)
         {
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, b0 = a0, b1 = a0;
+            TV a0 = TV.Zero, a1 = a0, b0 = a0, b1 = a0;
             var c = 0;
             foreach (var term in _terms)
             {
@@ -408,97 +354,22 @@ internal sealed class SeparableSum
                 ref var q = ref MemoryMarshal.GetArrayDataReference(term.PerU ?? ws.Zeros);
                 for (var t = 0; t < n; t++)
                 {
-                    var kt = Vector256.Create(Unsafe.Add(ref k, t));
-                    var qt = Vector256.Create(Unsafe.Add(ref q, t));
+                    var kt = TV.Broadcast(Unsafe.Add(ref k, t));
+                    var qt = TV.Broadcast(Unsafe.Add(ref q, t));
                     ref var st = ref Unsafe.Add(ref s, t);
-                    var p0 = Vector256.LoadUnsafe(ref st);
-                    var p1 = Vector256.LoadUnsafe(ref st, L);
-                    a0 = Vector256.FusedMultiplyAdd(p0, kt, a0);
-                    a1 = Vector256.FusedMultiplyAdd(p1, kt, a1);
-                    b0 = Vector256.FusedMultiplyAdd(p0, qt, b0);
-                    b1 = Vector256.FusedMultiplyAdd(p1, qt, b1);
+                    var p0 = TV.Load(ref st, 0);
+                    var p1 = TV.Load(ref st, (nuint)l);
+                    a0 = TV.FusedMultiplyAdd(p0, kt, a0);
+                    a1 = TV.FusedMultiplyAdd(p1, kt, a1);
+                    b0 = TV.FusedMultiplyAdd(p0, qt, b0);
+                    b1 = TV.FusedMultiplyAdd(p1, qt, b1);
                 }
 
                 c += n;
             }
 
-            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref uu, (nuint)x), b0, a0).StoreUnsafe(ref dst, (nuint)x);
-            Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref uu, (nuint)(x + L)), b1, a1).StoreUnsafe(ref dst, (nuint)(x + L));
-        }
-
-        return x;
-    }
-
-    private int RowVectors512(Workspace ws, int w, Span<float> output)
-    {
-        const int L = 16;
-        ref var dst = ref MemoryMarshal.GetReference(output);
-        var x = 0;
-        for (; x + (4 * L) <= w; x += 4 * L)
-        {
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            var c = 0;
-            foreach (var term in _terms)
-            {
-                var n = term.Constant.Length;
-                ref var s = ref ws.Buffers[term.Buffer][_pad + x - (n / 2)];
-                ref var k = ref ws.RowConstant[c];
-                for (var t = 0; t < n; t++)
-                {
-                    var kt = Vector512.Create(Unsafe.Add(ref k, t));
-                    ref var st = ref Unsafe.Add(ref s, t);
-                    a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref st), kt, a0);
-                    a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref st, L), kt, a1);
-                    a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref st, 2 * L), kt, a2);
-                    a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref st, 3 * L), kt, a3);
-                }
-
-                c += n;
-            }
-
-            a0.StoreUnsafe(ref dst, (nuint)x);
-            a1.StoreUnsafe(ref dst, (nuint)(x + L));
-            a2.StoreUnsafe(ref dst, (nuint)(x + (2 * L)));
-            a3.StoreUnsafe(ref dst, (nuint)(x + (3 * L)));
-        }
-
-        return x;
-    }
-
-    private int RowVectors512U(Workspace ws, int w, float[] u, Span<float> output)
-    {
-        const int L = 16;
-        ref var dst = ref MemoryMarshal.GetReference(output);
-        ref var uu = ref MemoryMarshal.GetArrayDataReference(u);
-        var x = 0;
-        for (; x + (2 * L) <= w; x += 2 * L)
-        {
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, b0 = a0, b1 = a0;
-            var c = 0;
-            foreach (var term in _terms)
-            {
-                var n = term.Constant.Length;
-                ref var s = ref ws.Buffers[term.Buffer][_pad + x - (n / 2)];
-                ref var k = ref ws.RowConstant[c];
-                ref var q = ref MemoryMarshal.GetArrayDataReference(term.PerU ?? ws.Zeros);
-                for (var t = 0; t < n; t++)
-                {
-                    var kt = Vector512.Create(Unsafe.Add(ref k, t));
-                    var qt = Vector512.Create(Unsafe.Add(ref q, t));
-                    ref var st = ref Unsafe.Add(ref s, t);
-                    var p0 = Vector512.LoadUnsafe(ref st);
-                    var p1 = Vector512.LoadUnsafe(ref st, L);
-                    a0 = Vector512.FusedMultiplyAdd(p0, kt, a0);
-                    a1 = Vector512.FusedMultiplyAdd(p1, kt, a1);
-                    b0 = Vector512.FusedMultiplyAdd(p0, qt, b0);
-                    b1 = Vector512.FusedMultiplyAdd(p1, qt, b1);
-                }
-
-                c += n;
-            }
-
-            Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref uu, (nuint)x), b0, a0).StoreUnsafe(ref dst, (nuint)x);
-            Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref uu, (nuint)(x + L)), b1, a1).StoreUnsafe(ref dst, (nuint)(x + L));
+            TV.FusedMultiplyAdd(TV.Load(ref uu, (nuint)x), b0, a0).Store(ref dst, (nuint)x);
+            TV.FusedMultiplyAdd(TV.Load(ref uu, (nuint)(x + l)), b1, a1).Store(ref dst, (nuint)(x + l));
         }
 
         return x;

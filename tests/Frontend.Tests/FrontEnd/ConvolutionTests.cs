@@ -43,34 +43,51 @@ public sealed class ConvolutionTests
         }
     }
 
-    [Fact]
-    public void Column_passes_match_the_scalar_sum_at_every_width_0_to_256()
+    [Theory]
+    [InlineData(0, 1)]
+    [InlineData(0, 2)]
+    [InlineData(0, 3)]
+    [InlineData(256, 1)]
+    [InlineData(256, 2)]
+    [InlineData(256, 3)]
+    [InlineData(512, 1)]
+    [InlineData(512, 2)]
+    [InlineData(512, 3)]
+    public void Column_passes_of_one_to_three_profiles_match_the_scalar_sum_at_every_width_0_to_256(int vectorBits, int profiles)
     {
-        var random = new Random(5);
+        if ((vectorBits == 256 && !Lanes256.IsHardwareAccelerated) || (vectorBits == 512 && !Lanes512.IsHardwareAccelerated))
+        {
+            return;
+        }
+
+        var random = new Random(5 + profiles);
         const int Taps = 7;
-        var k0 = Enumerable.Range(0, Taps).Select(_ => (float)random.NextDouble()).ToArray();
-        var k1 = Enumerable.Range(0, Taps).Select(_ => (float)random.NextDouble()).ToArray();
-        var k2 = Enumerable.Range(0, Taps).Select(_ => (float)random.NextDouble()).ToArray();
+        var k = Enumerable.Range(0, 3).Select(_ => Enumerable.Range(0, Taps).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
         for (var w = 0; w <= 256; w++)
         {
             var rows = Enumerable.Range(0, Taps * w).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
-            var d = new float[w];
-            var e0 = new float[w];
-            var e1 = new float[w];
-            var e2 = new float[w];
-            SeparableConvolution.AccumulateColumns(rows, w, k0, d);
-            SeparableConvolution.AccumulateColumns3(rows, w, k0, k1, k2, e0, e1, e2);
-            for (var x = 0; x < w; x++)
+            // Filled with a marker: the pass writes every output, it does not add to them.
+            var d = Enumerable.Range(0, 3).Select(_ => Enumerable.Repeat(99f, w).ToArray()).ToArray();
+            Action pass = vectorBits switch
             {
-                double s0 = 0, s1 = 0, s2 = 0;
-                for (var t = 0; t < Taps; t++)
+                512 => () => SeparableSum.Columns<Lanes512>(rows, w, profiles, k[0], k[1], k[2], d[0], d[1], d[2]),
+                256 => () => SeparableSum.Columns<Lanes256>(rows, w, profiles, k[0], k[1], k[2], d[0], d[1], d[2]),
+                _ => () => SeparableSum.ColumnsScalar(rows, w, profiles, k[0], k[1], k[2], d[0], d[1], d[2]),
+            };
+            pass();
+            for (var j = 0; j < 3; j++)
+            {
+                for (var x = 0; x < w; x++)
                 {
-                    s0 += k0[t] * rows[(t * w) + x];
-                    s1 += k1[t] * rows[(t * w) + x];
-                    s2 += k2[t] * rows[(t * w) + x];
-                }
+                    double sum = 0;
+                    for (var t = 0; t < Taps; t++)
+                    {
+                        sum += k[j][t] * rows[(t * w) + x];
+                    }
 
-                Assert.True(Math.Abs(d[x] - s0) < 1e-5 && Math.Abs(e0[x] - s0) < 1e-5 && Math.Abs(e1[x] - s1) < 1e-5 && Math.Abs(e2[x] - s2) < 1e-5, $"width {w} x {x}");
+                    var expected = j < profiles ? sum : 99.0;
+                    Assert.True(Math.Abs(d[j][x] - expected) < 1e-5, $"{vectorBits} bits, {profiles} profiles, width {w}, profile {j}, x {x}: {d[j][x]} vs {expected}");
+                }
             }
         }
     }
