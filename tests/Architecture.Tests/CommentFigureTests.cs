@@ -72,13 +72,7 @@ public sealed class CommentFigureTests
         Assert.Empty(CommentsOf(CSharpSyntaxTree.ParseText(code), "c.cs"));
     }
 
-    private static IEnumerable<(string Where, string Text)> Comments()
-    {
-        var root = LayerTests.RepositoryRoot();
-        return Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !LayerTests.IsBuildOutput(f))
-            .SelectMany(f => CommentsOf(CSharpSyntaxTree.ParseText(File.ReadAllText(f)), Path.GetRelativePath(root, f).Replace('\\', '/')));
-    }
+    private static IEnumerable<(string Where, string Text)> Comments() => SourceTrees.Src.SelectMany(f => CommentsOf(f.Tree, f.Path));
 
     /// <summary>Each comment (line, block or documentation) and where it starts (file:line, 1-based).</summary>
     private static IEnumerable<(string Where, string Text)> CommentsOf(SyntaxTree tree, string path) =>

@@ -40,13 +40,7 @@ public sealed class MethodLengthTests
         Assert.Equal(1, members.Single(m => m.Where == "c.cs:138").Lines);
     }
 
-    private static IEnumerable<(string Where, int Lines)> Members()
-    {
-        var root = LayerTests.RepositoryRoot();
-        return Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !LayerTests.IsBuildOutput(f))
-            .SelectMany(f => MembersOf(CSharpSyntaxTree.ParseText(File.ReadAllText(f)), Path.GetRelativePath(root, f).Replace('\\', '/')));
-    }
+    private static IEnumerable<(string Where, int Lines)> Members() => SourceTrees.Src.SelectMany(f => MembersOf(f.Tree, f.Path));
 
     /// <summary>Each member with a body: where it starts (file:line, 1-based) and how many lines it spans.</summary>
     private static IEnumerable<(string Where, int Lines)> MembersOf(SyntaxTree tree, string path)
