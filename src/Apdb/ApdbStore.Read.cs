@@ -62,8 +62,7 @@ public sealed partial class ApdbStore
         }
 
         parameters.Add(new NpgsqlParameter<double>("start", start));
-        var sql = $"SELECT p.packed FROM {RangesRelation} JOIN \"{table}\" p ON {InRange("p")} WHERE p.\"midpointMjdTai\" > @start";
-        var rows = await QueryPackedAsync(sql, parameters, read, cancellationToken, prepare: true);
+        var rows = await QueryPackedAsync(PackedInRegionSql(table), parameters, read, cancellationToken, prepare: true);
         return [.. rows.Where(r => region.Contains(position(r)))];
     }
 
@@ -152,6 +151,14 @@ public sealed partial class ApdbStore
     private static readonly string DiaObjectLastInRangesSql =
         $"SELECT {string.Join(", ", DiaObjectLast.ColumnNames.Select(c => "o." + Quote(c)))} FROM {RangesRelation} JOIN \"DiaObjectLast\" o ON {InRange("o")}";
 
+    /// <summary>
+    /// The region read of a packed table, with parameters <c>lo</c>, <c>hi</c> (<see cref="PixelRangeParameters"/>)
+    /// and <c>start</c>. It takes only the columns its pixelId index carries (migration 0018), so it can be an
+    /// index-only scan.
+    /// </summary>
+    internal static string PackedInRegionSql(string table) =>
+        $"SELECT p.packed FROM {RangesRelation} JOIN \"{table}\" p ON {InRange("p")} WHERE p.\"midpointMjdTai\" > @start";
+
     private static string InRange(string alias) => $"{alias}.\"pixelId\" >= r.lo AND {alias}.\"pixelId\" < r.hi";
 
     /// <summary>
@@ -159,7 +166,7 @@ public sealed partial class ApdbStore
     /// pixelId ranges, which are disjoint, so the join gives each row once (Rubin's SQL backend writes its HTM ranges
     /// into the text, OR'ed). Null for an empty coverage.
     /// </summary>
-    private static List<NpgsqlParameter>? PixelRangeParameters(ISkyRegion region)
+    internal static List<NpgsqlParameter>? PixelRangeParameters(ISkyRegion region)
     {
         var ranges = region.Coverage().Ranges;
         if (ranges.Count == 0)
