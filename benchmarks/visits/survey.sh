@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Survey against fov (issue 14): cost per detector-visit should not follow the APDB's total size. Loads the 12-month
-# survey preset (163 deg^2, 34 GB: more than this machine's 24 GB of memory) and fov into two embedded clusters, runs
+# survey preset (163 deg^2, 48 GB: more than this machine's 24 GB of memory) and fov into two embedded clusters, runs
 # `bench visits` on each alternately (hot, 5 visits, 8 clients, three pairs), then survey cold (cluster restarted,
 # OS page cache dropped before each visit), then one fresh survey APDB through 55 consecutive visits.
-# Needs ~45 GB of free disk (34 GB of data plus WAL) and about an hour. Results in $out (default /tmp/survey-bench).
+# Needs ~70 GB of free disk (48 GB of data plus up to 17 GB of WAL while it loads) and about an hour. Results in $out (default /tmp/survey-bench).
 #   benchmarks/visits/survey.sh [out]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -64,7 +64,7 @@ public sealed class SkyPreset
     /// with its own history, so the APDB holds many times the rows a visit reads. A benchmark preset, too large for
     /// tests. The pipeline and the benches run on its central field (<see cref="Tiles"/>[0]).
     /// </summary>
-    public static SkyPreset Survey { get; } = new("survey", "163 deg^2: 16 contiguous LSST fields, for benchmarks (34 GB at 12 months)", s => HexagonalFields(s, FieldAreaDeg2, 16));
+    public static SkyPreset Survey { get; } = new("survey", "163 deg^2: 16 contiguous LSST fields, for benchmarks (48 GB at 12 months)", s => HexagonalFields(s, FieldAreaDeg2, 16));
 
     /// <summary>Every preset, smallest first.</summary>
     public static IReadOnlyList<SkyPreset> All { get; } = [Tiny, Demo, Fov, Survey];
