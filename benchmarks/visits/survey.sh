@@ -3,7 +3,8 @@
 # survey preset (163 deg^2, 48 GB: more than this machine's 24 GB of memory) and fov into two embedded clusters, runs
 # `bench visits` on each alternately (hot, 5 visits, 8 clients, three pairs), then survey cold (cluster restarted,
 # OS page cache dropped before each visit), then one fresh survey APDB through 55 consecutive visits.
-# Needs ~70 GB of free disk (48 GB of data plus up to 17 GB of WAL while it loads) and about an hour. Results in $out (default /tmp/survey-bench).
+# Needs ~70 GB of free disk (48 GB of data plus up to 17 GB of WAL while it loads) and about an hour. Results in $out
+# (default /tmp/survey-bench).
 #   benchmarks/visits/survey.sh [out]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
