@@ -17,7 +17,7 @@ if [[ -z "$PY" ]]; then
   done
 fi
 [[ -n "$PY" ]] || { echo "no python3 with sep and astropy (apt-get install python3-sep python3-astropy, or set APDB_PYTHON)" >&2; exit 1; }
-export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_TieredPGO=1 OMP_NUM_THREADS=1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 OMP_NUM_THREADS=1
 
 echo "== image: ${SIZE}^2, $STARS stars + $BLANK blank positions (astropy) -> $OUT"
 [[ -f "$OUT/image.fits" ]] || "$PY" "$HERE/make_image.py" --size "$SIZE" --stars "$STARS" --blank "$BLANK" --fwhm "$FWHM" --out "$OUT"
