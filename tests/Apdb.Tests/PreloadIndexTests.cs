@@ -61,7 +61,6 @@ public sealed class PreloadIndexTests(PostgresServer server) : IAsyncLifetime
             await noSeqScan.ExecuteNonQueryAsync();
         }
 
-
         // A cone around one stored row, with the whole history in the window.
         double ra, dec, mjd;
         await using (var first = new NpgsqlCommand($"SELECT ra, dec, \"midpointMjdTai\" FROM \"{wide}\" ORDER BY \"pixelId\" OFFSET 100 LIMIT 1", connection))
@@ -96,8 +95,8 @@ public sealed class PreloadIndexTests(PostgresServer server) : IAsyncLifetime
 
         // The rows it found are those of the wide table in the cone's pixel ranges, window included.
         var ranges = cone.Coverage().Ranges;
-        var inRanges = string.Join(" OR ", ranges.Select(r => $"(\"pixelId\" >= {r.Start} AND \"pixelId\" < {r.End})"));
-        var expected = await _db.CountAsync($"SELECT count(*) FROM \"{wide}\" WHERE ({inRanges}) AND \"midpointMjdTai\" > {mjd - 1000}");
+        var inRanges = string.Join(" OR ", ranges.Select(r => FormattableString.Invariant($"(\"pixelId\" >= {r.Start} AND \"pixelId\" < {r.End})")));
+        var expected = await _db.CountAsync(FormattableString.Invariant($"SELECT count(*) FROM \"{wide}\" WHERE ({inRanges}) AND \"midpointMjdTai\" > {mjd - 1000:R}"));
         Assert.True(expected > 0, text);
         var returned = plan.Where(line => line.StartsWith("Nested Loop", StringComparison.Ordinal)).Select(ActualRows).Single();
         Assert.Equal(expected, returned);
