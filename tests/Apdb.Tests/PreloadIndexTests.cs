@@ -24,25 +24,7 @@ public sealed class PreloadIndexTests(PostgresServer server) : IAsyncLifetime
     [InlineData("DiaForcedSourcePacked")]
     public async Task The_pixelId_index_of_a_packed_table_carries_the_window_and_the_packed_row(string table)
     {
-        await using var command = _db.DataSource.CreateCommand("""
-            SELECT a.attname, k.n <= i.indnkeyatts
-            FROM pg_index i
-            JOIN pg_class c ON c.oid = i.indexrelid
-            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-            WHERE c.relname = @index
-            ORDER BY k.n
-            """);
-        command.Parameters.AddWithValue("index", $"IDX_{table}_pixelId");
-        var columns = new List<(string Name, bool Key)>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                columns.Add((reader.GetString(0), reader.GetBoolean(1)));
-            }
-        }
-
+        var columns = await _db.IndexColumnsAsync($"IDX_{table}_pixelId");
         Assert.Equal([("pixelId", true), ("midpointMjdTai", false), ("packed", false)], columns);
     }
 

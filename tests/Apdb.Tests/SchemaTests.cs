@@ -123,28 +123,9 @@ public sealed class SchemaTests(PostgresServer server)
     public async Task The_diaObjectId_index_carries_every_column_the_stores_summary_reload_reads()
     {
         await using var db = await ApdbDatabase.CreateAsync(server, "sumindex");
-        await using var command = db.DataSource.CreateCommand("""
-            SELECT a.attname, k.n <= i.indnkeyatts
-            FROM pg_index i
-            JOIN pg_class c ON c.oid = i.indexrelid
-            CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, n)
-            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
-            WHERE c.relname = 'IDX_DiaSource_diaObjectId' AND i.indrelid = '"DiaSource"'::regclass
-            ORDER BY k.n
-            """);
-        var key = new List<string>();
-        var all = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync())
-        {
-            while (await reader.ReadAsync())
-            {
-                all.Add(reader.GetString(0));
-                if (reader.GetBoolean(1))
-                {
-                    key.Add(reader.GetString(0));
-                }
-            }
-        }
+        var columns = await db.IndexColumnsAsync("IDX_DiaSource_diaObjectId");
+        var key = columns.Where(c => c.Key).Select(c => c.Name).ToList();
+        var all = columns.Select(c => c.Name).ToList();
 
         // Rubin's key, so every query by diaObjectId uses it as before; the other columns ride along for index-only scans.
         Assert.Equal(["diaObjectId"], key);
