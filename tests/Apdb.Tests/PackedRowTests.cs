@@ -94,8 +94,8 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
         var summary = await HistoryLoader.LoadAsync(_db.DataSource, "tiny", 1, 8);
 
         // What an APDB at migration 15 looked like: wide tables with rows, no packed companions.
-        await ExecuteAsync("DROP TABLE \"DiaSourcePacked\", \"DiaForcedSourcePacked\" CASCADE");
-        await ExecuteAsync("DELETE FROM apdb_migrations WHERE id = 16");
+        await _db.ExecuteAsync("DROP TABLE \"DiaSourcePacked\", \"DiaForcedSourcePacked\" CASCADE");
+        await _db.ExecuteAsync("DELETE FROM apdb_migrations WHERE id = 16");
         var report = await SchemaMigrator.MigrateAsync(_db.DataSource);
 
         Assert.Contains(report.Applied, name => name.Contains("packed_rows", StringComparison.Ordinal));
@@ -265,12 +265,6 @@ public sealed class PackedRowTests(PostgresServer server) : IAsyncLifetime
         }
 
         return rows;
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _db.DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 
     private static string Quote(string name) => "\"" + name + "\"";

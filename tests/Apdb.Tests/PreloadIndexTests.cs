@@ -34,7 +34,7 @@ public sealed class PreloadIndexTests(PostgresServer server) : IAsyncLifetime
     public async Task After_a_history_load_the_region_read_touches_no_heap_page(string table, string wide)
     {
         await HistoryLoader.LoadAsync(_db.DataSource, "tiny", 2, 6);
-        await ExecuteAsync($"ANALYZE \"{table}\"");
+        await _db.ExecuteAsync($"ANALYZE \"{table}\"");
         await using var connection = await _db.DataSource.OpenConnectionAsync();
         // The tiny preset's partitions are a few pages, small enough that the planner would rather read them whole;
         // on a loaded APDB it takes the index (benchmarks/RESULTS.md, "The preload as an index-only scan").
@@ -89,11 +89,5 @@ public sealed class PreloadIndexTests(PostgresServer server) : IAsyncLifetime
         var at = line.IndexOf("rows=", StringComparison.Ordinal) + 5;
         var end = line.IndexOf(' ', at);
         return long.Parse(line[at..end], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private async Task ExecuteAsync(string sql)
-    {
-        await using var command = _db.DataSource.CreateCommand(sql);
-        await command.ExecuteNonQueryAsync();
     }
 }

@@ -37,6 +37,13 @@ public sealed class ApdbDatabase : IAsyncDisposable
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <summary>Runs one statement that returns no rows.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>The columns of the index named <paramref name="index"/>, in order, each with whether it is a key column (not an <c>INCLUDE</c>d one).</summary>
     public async Task<List<(string Name, bool Key)>> IndexColumnsAsync(string index)
     {
